@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Builds every bundle with esbuild: the extension host, the Node runner child,
+// the CLI, the runtime library and the webview viewer. `--watch` rebuilds on change.
+import * as esbuild from "esbuild";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const watch = process.argv.includes("--watch");
+const production = process.argv.includes("--production");
+
+const node = { bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: true, minify: production, logLevel: "warning" };
+const bundles = [
+  // VS Code glue. three.js must never end up here (it belongs to the webview bundle).
+  { ...node, entryPoints: ["src/extension/extension.ts"], outfile: "dist/extension.js", external: ["vscode", "esbuild"] },
+  // The child process that runs a user's TypeScript/JavaScript scene program.
+  { ...node, entryPoints: ["src/runner/node/child.ts"], outfile: "dist/runner-node.js", external: ["esbuild"] },
+  // `scene-runner run|snapshot`.
+  { ...node, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", external: ["esbuild", "playwright-core"] },
+  // The library scene programs import as "scene-runner" (when installed from npm).
+  { ...node, entryPoints: ["src/runtime/index.ts"], outfile: "dist/runtime.js" },
+  // The viewer: one script with three inside, no CDN.
+  { bundle: true, platform: "browser", target: "chrome114", format: "iife", sourcemap: true, minify: production, logLevel: "warning",
+    entryPoints: ["webview/main.ts"], outfile: "dist/webview.js", loader: { ".css": "text" } },
+];
+
+mkdirSync(join(root, "dist"), { recursive: true });
+const present = bundles.filter((b) => existsSync(join(root, b.entryPoints[0])));
+for (const b of bundles) if (!present.includes(b)) console.warn(`build: skipping ${b.entryPoints[0]} (not written yet)`);
+const opts = present.map((b) => ({ ...b, absWorkingDir: root }));
+if (watch) {
+  for (const o of opts) await (await esbuild.context(o)).watch();
+  console.log("build: watching");
+} else {
+  await Promise.all(opts.map((o) => esbuild.build(o)));
+}

@@ -1,0 +1,222 @@
+/**
+ * The scene as a keyed store with vuer's semantics, defined once and used by the
+ * extension host (the authority it re-sends on reload) and by the viewer (the
+ * model its three.js objects mirror). Pure: no DOM, no three, no vscode.
+ *
+ *  SET     replaces the scene.
+ *  UPSERT  merges props shallowly into the node with that key, or creates it under `to`.
+ *  ADD     creates nodes under `to` (an existing key is replaced in place).
+ *  UPDATE  merges props into existing nodes only; a missing key is a warning.
+ *  REMOVE  deletes nodes and their subtrees.
+ *
+ * `apply` returns the changes it made, so a renderer can mirror them precisely.
+ */
+import type { SceneMessage, SceneNode } from "../protocol/scene.js";
+
+/** The Scene root's own child lists (vuer: children, bgChildren, rawChildren, htmlChildren). */
+export const ROOT_LISTS = ["children", "bgChildren", "rawChildren", "htmlChildren"] as const;
+
+export interface StoredNode {
+  key: string;
+  tag: string;
+  /** Props without `tag`, `key` or any child list. */
+  props: Record<string, unknown>;
+  parent: string | null;
+  /** Which list of the parent holds this node. */
+  list: string;
+  lists: Record<string, string[]>;
+}
+
+export type SceneChange =
+  | { op: "reset" }
+  | { op: "create"; key: string }
+  | { op: "update"; key: string; props: string[] }
+  | { op: "remove"; key: string };
+
+export interface ApplyResult {
+  changes: SceneChange[];
+  warnings: string[];
+}
+
+const CHILD_LIST_PROPS = new Set<string>(ROOT_LISTS);
+
+export class SceneStore {
+  private nodes = new Map<string, StoredNode>();
+  private rootKey = "scene";
+
+  constructor() {
+    this.resetRoot({ tag: "Scene", key: "scene" });
+  }
+
+  get size(): number {
+    return this.nodes.size - 1; // the root is not counted
+  }
+
+  get root(): StoredNode {
+    return this.nodes.get(this.rootKey)!;
+  }
+
+  get(key: string): StoredNode | undefined {
+    return this.nodes.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.nodes.has(key);
+  }
+
+  /** Nodes in creation order of a depth-first walk from the root (parents before children). */
+  *walk(from: string = this.rootKey): Generator<StoredNode> {
+    const n = this.nodes.get(from);
+    if (!n) return;
+    yield n;
+    for (const list of Object.values(n.lists)) for (const k of list) yield* this.walk(k);
+  }
+
+  apply(message: SceneMessage): ApplyResult {
+    const out: ApplyResult = { changes: [], warnings: [] };
+    switch (message.etype) {
+      case "SET":
+        this.resetRoot(message.data, out);
+        break;
+      case "UPSERT":
+        for (const node of message.data.nodes) {
+          if (this.nodes.has(node.key) && node.key !== this.rootKey) this.merge(node, out);
+          else if (node.key === this.rootKey) this.merge(node, out);
+          else this.insert(node, message.data.to, out);
+        }
+        break;
+      case "ADD":
+        for (const node of message.data.nodes) {
+          if (this.nodes.has(node.key)) {
+            this.removeSubtree(node.key, out);
+          }
+          this.insert(node, message.data.to, out);
+        }
+        break;
+      case "UPDATE":
+        for (const node of message.data.nodes) {
+          if (this.nodes.has(node.key)) this.merge(node, out);
+          else out.warnings.push(`UPDATE: no node with key "${node.key}"`);
+        }
+        break;
+      case "REMOVE":
+        for (const key of message.data.keys) {
+          if (key === this.rootKey) out.warnings.push(`REMOVE: the scene root "${key}" cannot be removed (use SET)`);
+          else if (this.nodes.has(key)) this.removeSubtree(key, out);
+          else out.warnings.push(`REMOVE: no node with key "${key}"`);
+        }
+        break;
+    }
+    return out;
+  }
+
+  /** The scene as one vuer `Scene` node tree: what SET would need to rebuild it. */
+  snapshot(): SceneNode {
+    return this.toNode(this.rootKey);
+  }
+
+  toNode(key: string): SceneNode {
+    const n = this.nodes.get(key)!;
+    const out: SceneNode = { tag: n.tag, key: n.key, ...n.props };
+    for (const [list, keys] of Object.entries(n.lists)) {
+      if (keys.length || list === "children") out[list] = keys.map((k) => this.toNode(k));
+    }
+    return out;
+  }
+
+  private resetRoot(root: SceneNode, out?: ApplyResult): void {
+    this.nodes.clear();
+    this.rootKey = root.key;
+    const { props } = splitNode(root);
+    const stored: StoredNode = { key: root.key, tag: root.tag, props, parent: null, list: "children", lists: { children: [] } };
+    this.nodes.set(root.key, stored);
+    out?.changes.push({ op: "reset" });
+    for (const list of ROOT_LISTS) {
+      const kids = root[list];
+      if (Array.isArray(kids)) for (const kid of kids as SceneNode[]) this.insert(kid, list === "children" ? root.key : list, out);
+    }
+  }
+
+  /** `to`: null or "children" = root children; a root list name; or a parent key. */
+  private resolveTarget(to: string | null | undefined): { parent: string; list: string } | undefined {
+    if (to === null || to === undefined || to === "children") return { parent: this.rootKey, list: "children" };
+    if (CHILD_LIST_PROPS.has(to)) return { parent: this.rootKey, list: to };
+    if (this.nodes.has(to)) return { parent: to, list: "children" };
+    return undefined;
+  }
+
+  private insert(node: SceneNode, to: string | null | undefined, out?: ApplyResult): void {
+    const target = this.resolveTarget(to);
+    if (!target) {
+      out?.warnings.push(`${node.tag} "${node.key}": parent "${to}" does not exist; added to the scene root instead`);
+      return this.insert(node, null, out);
+    }
+    if (this.nodes.has(node.key)) this.removeSubtree(node.key, out);
+    const { props, lists } = splitNode(node);
+    const stored: StoredNode = { key: node.key, tag: node.tag, props, parent: target.parent, list: target.list, lists: { children: [] } };
+    this.nodes.set(node.key, stored);
+    const parent = this.nodes.get(target.parent)!;
+    (parent.lists[target.list] ??= []).push(node.key);
+    out?.changes.push({ op: "create", key: node.key });
+    for (const [list, kids] of Object.entries(lists)) {
+      for (const kid of kids) this.insert(kid, list === "children" ? node.key : list, out);
+    }
+  }
+
+  private merge(node: Partial<SceneNode> & { key: string }, out: ApplyResult): void {
+    const stored = this.nodes.get(node.key)!;
+    const { props, lists } = splitNode(node);
+    const changed = Object.keys(props);
+    if (node.tag !== undefined && node.tag !== stored.tag) {
+      // A different tag under the same key is a different object: rebuild it in place.
+      const parentKey = stored.parent;
+      const merged = { ...this.toNode(node.key), ...node } as SceneNode;
+      const index = parentKey ? this.nodes.get(parentKey)!.lists[stored.list].indexOf(node.key) : -1;
+      const list = stored.list;
+      this.removeSubtree(node.key, out);
+      this.insert(merged, parentKey === this.rootKey ? (list === "children" ? null : list) : parentKey, out);
+      if (parentKey && index >= 0) {
+        const arr = this.nodes.get(parentKey)!.lists[list];
+        arr.splice(arr.indexOf(node.key), 1);
+        arr.splice(index, 0, node.key);
+      }
+      return;
+    }
+    Object.assign(stored.props, props);
+    if (changed.length) out.changes.push({ op: "update", key: node.key, props: changed });
+    for (const [list, kids] of Object.entries(lists)) {
+      // A child list in an upsert replaces the old list, as vuer's shallow merge does.
+      for (const old of [...(stored.lists[list] ?? [])]) this.removeSubtree(old, out);
+      stored.lists[list] = [];
+      for (const kid of kids) this.insert(kid, stored.key === this.rootKey && list !== "children" ? list : stored.key, out);
+    }
+  }
+
+  private removeSubtree(key: string, out?: ApplyResult): void {
+    const n = this.nodes.get(key);
+    if (!n) return;
+    for (const list of Object.values(n.lists)) for (const k of [...list]) this.removeSubtree(k, out);
+    if (n.parent !== null) {
+      const siblings = this.nodes.get(n.parent)?.lists[n.list];
+      const i = siblings ? siblings.indexOf(key) : -1;
+      if (i >= 0) siblings!.splice(i, 1);
+    }
+    this.nodes.delete(key);
+    out?.changes.push({ op: "remove", key });
+  }
+}
+
+function splitNode(node: Partial<SceneNode>): { props: Record<string, unknown>; lists: Record<string, SceneNode[]> } {
+  const props: Record<string, unknown> = {};
+  const lists: Record<string, SceneNode[]> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "tag" || k === "key") continue;
+    if (CHILD_LIST_PROPS.has(k) && Array.isArray(v)) lists[k] = (v as unknown[]).filter(isNodeLike) as SceneNode[];
+    else props[k] = v;
+  }
+  return { props, lists };
+}
+
+function isNodeLike(x: unknown): boolean {
+  return typeof x === "object" && x !== null && typeof (x as SceneNode).key === "string" && typeof (x as SceneNode).tag === "string";
+}
