@@ -1,0 +1,132 @@
+/**
+ * Future: a result that is not there yet, with asyncio's states (pending,
+ * cancelled, finished with a result or an exception) and its rule that done
+ * callbacks run on the loop, never synchronously inside the transition.
+ *
+ * A Future is awaitable. Awaiting it from inside a task goes through
+ * `suspendOn`, which records it as the task's waiter so that cancelling the
+ * task cancels what it waits on (sleep timer, inner task, gather...).
+ */
+import { CancelledError, InvalidStateError, isCancelledError } from "./errors.js";
+import { loop } from "./loop.js";
+import { suspendOn } from "./suspend.js";
+
+type State = "pending" | "cancelled" | "finished";
+export type DoneCallback<T> = (f: Future<T>) => void;
+
+export class Future<T = unknown> implements PromiseLike<T> {
+  protected _state: State = "pending";
+  protected _result: T | undefined;
+  protected _exception: unknown;
+  protected _cancelMessage: string | undefined;
+  private _callbacks: DoneCallback<T>[] = [];
+  private _promise: Promise<T> | undefined;
+  private _settle: { resolve(v: T): void; reject(e: unknown): void } | undefined;
+  /** True once someone looked at the outcome: an unretrieved exception is reported. */
+  _retrieved = false;
+
+  done(): boolean {
+    return this._state !== "pending";
+  }
+
+  cancelled(): boolean {
+    return this._state === "cancelled";
+  }
+
+  /** The result; throws the exception, CancelledError, or InvalidStateError while pending. */
+  result(): T {
+    if (this._state === "pending") throw new InvalidStateError("result is not ready");
+    this._retrieved = true;
+    if (this._state === "cancelled") throw this.makeCancelledError();
+    if (this._exception !== undefined) throw this._exception;
+    return this._result as T;
+  }
+
+  exception(): unknown {
+    if (this._state === "pending") throw new InvalidStateError("exception is not set");
+    this._retrieved = true;
+    if (this._state === "cancelled") throw this.makeCancelledError();
+    return this._exception;
+  }
+
+  addDoneCallback(fn: DoneCallback<T>): void {
+    if (this._state !== "pending") loop.callSoon(fn, this);
+    else this._callbacks.push(fn);
+  }
+
+  removeDoneCallback(fn: DoneCallback<T>): void {
+    this._callbacks = this._callbacks.filter((f) => f !== fn);
+  }
+
+  /** Requests cancellation; for a plain future that is immediate. Returns false if already done. */
+  cancel(message?: string): boolean {
+    if (this._state !== "pending") return false;
+    this._state = "cancelled";
+    this._cancelMessage = message;
+    this.scheduleCallbacks();
+    return true;
+  }
+
+  setResult(value: T): void {
+    if (this._state !== "pending") throw new InvalidStateError("future is already done");
+    this._result = value;
+    this._state = "finished";
+    this.scheduleCallbacks();
+  }
+
+  setException(error: unknown): void {
+    if (this._state !== "pending") throw new InvalidStateError("future is already done");
+    if (isCancelledError(error)) {
+      this.cancel((error as Error).message);
+      return;
+    }
+    this._exception = error ?? new Error("undefined was thrown");
+    this._state = "finished";
+    this.scheduleCallbacks();
+  }
+
+  makeCancelledError(): CancelledError {
+    return new CancelledError(this._cancelMessage);
+  }
+
+  /** A native promise that settles with this future (created on first use). */
+  asPromise(): Promise<T> {
+    if (!this._promise) {
+      this._promise = new Promise<T>((resolve, reject) => (this._settle = { resolve, reject }));
+      // Marked handled: rejection is delivered to awaiters; unobserved failures are reported by the session.
+      this._promise.catch(() => {});
+      if (this._state !== "pending") this.settlePromise();
+    }
+    return this._promise;
+  }
+
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this._retrieved = true;
+    return suspendOn(this).then(onFulfilled, onRejected);
+  }
+
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return this.then().finally(onFinally);
+  }
+
+  protected scheduleCallbacks(): void {
+    this.settlePromise();
+    const callbacks = this._callbacks;
+    this._callbacks = [];
+    for (const fn of callbacks) loop.callSoon(fn, this);
+  }
+
+  private settlePromise(): void {
+    if (!this._settle) return;
+    if (this._state === "cancelled") this._settle.reject(this.makeCancelledError());
+    else if (this._exception !== undefined) this._settle.reject(this._exception);
+    else this._settle.resolve(this._result as T);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Finding "the user's line": the innermost stack frame that is not the runtime
+ * or Node itself, mapped through source maps to the file the user wrote.
+ */
+import { findSourceMap } from "node:module";
+import { fileURLToPath } from "node:url";
+import type { ErrorInfo, SourceLocation } from "../protocol/tasks.js";
+
+const internalFiles = new Set<string>([__filename]);
+
+/** Files whose frames are never "the user's line" (the runtime bundle, the runner). */
+export function markInternalFile(file: string): void {
+  internalFiles.add(file);
+}
+
+export function isInternalFile(file: string): boolean {
+  return file.startsWith("node:") || internalFiles.has(file) || file.includes("/node_modules/scene-runner/") || file.includes("/src/runtime/");
+}
+
+const mapped = new Map<string, SourceLocation>();
+
+function toPath(file: string): string {
+  return file.startsWith("file://") ? fileURLToPath(file) : file;
+}
+
+/** Maps a generated position through the file's source map, when it has one (cached per position). */
+export function mapLocation(file: string, line: number, column: number): SourceLocation {
+  const id = `${file}:${line}:${column}`;
+  let loc = mapped.get(id);
+  if (!loc) {
+    loc = { file: toPath(file), line, column };
+    try {
+      const entry = findSourceMap(toPath(file))?.findEntry(line - 1, column - 1) as
+        | { originalSource?: string; originalLine?: number; originalColumn?: number }
+        | undefined;
+      if (entry && entry.originalSource) {
+        loc = { file: toPath(entry.originalSource), line: (entry.originalLine ?? 0) + 1, column: (entry.originalColumn ?? 0) + 1 };
+      }
+    } catch {
+      // No source map support for this file: keep the generated position.
+    }
+    mapped.set(id, loc);
+  }
+  return loc;
+}
+
+/** Where the caller of `below` is in the user's code, from a cheap structured stack capture. */
+export function callerLocation(below: Function): SourceLocation | undefined {
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 15;
+  Error.prepareStackTrace = (_e, sites) => sites;
+  const holder: { stack?: NodeJS.CallSite[] } = {};
+  Error.captureStackTrace(holder, below);
+  const sites = holder.stack ?? [];
+  Error.prepareStackTrace = prepare;
+  Error.stackTraceLimit = limit;
+  for (const site of sites) {
+    const file = site.getFileName();
+    if (!file || isInternalFile(toPath(file))) continue;
+    return mapLocation(file, site.getLineNumber() ?? 0, site.getColumnNumber() ?? 0);
+  }
+  return undefined;
+}
+
+const FRAME = /\(?((?:file:\/\/)?(?:\/|[A-Za-z]:\\)[^():]+(?:\.[A-Za-z0-9]+)?):(\d+):(\d+)\)?$/;
+
+/** The first user frame of an already formatted (and source-mapped) stack. */
+export function locationInStack(stack: string | undefined): SourceLocation | undefined {
+  if (!stack) return undefined;
+  for (const raw of stack.split("\n").slice(1)) {
+    const m = FRAME.exec(raw.trim());
+    if (!m) continue;
+    const file = toPath(m[1]);
+    if (isInternalFile(file)) continue;
+    return { file, line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
+}
+
+export function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof Error) {
+    const info: ErrorInfo = { name: error.name, message: error.message, stack: error.stack };
+    if (error instanceof AggregateError) {
+      info.message = `${error.message}: ${error.errors.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join("; ")}`;
+      const inner = error.errors.find((e) => e instanceof Error) as Error | undefined;
+      const loc = locationInStack(inner?.stack) ?? locationInStack(error.stack);
+      if (loc) info.location = loc;
+      return info;
+    }
+    const loc = locationInStack(error.stack);
+    if (loc) info.location = loc;
+    return info;
+  }
+  return { name: "Error", message: `non-Error value thrown: ${String(error)}` };
+}

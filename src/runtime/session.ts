@@ -1,0 +1,333 @@
+/**
+ * Session: what `main(sess)` receives. It owns every task the program spawns
+ * (reported to the host as they start and end), sends scene operations with
+ * vuer's names and semantics, and delivers the viewer's events.
+ *
+ * A session ends when main has returned and no task is left, or when it is
+ * stopped: stopping cancels every task (their finally blocks run) and waits a
+ * short grace period for them to finish.
+ */
+import { randomUUID } from "node:crypto";
+import { rpcResponseType, type ClientEvent } from "../protocol/events.js";
+import type { RunnerToHost, SessionOutcome } from "../protocol/runner.js";
+import type { SceneNode } from "../protocol/scene.js";
+import type { ErrorInfo } from "../protocol/tasks.js";
+import { TimeoutError } from "./errors.js";
+import { currentTask } from "./current.js";
+import { Future } from "./future.js";
+import { callerLocation, errorInfo } from "./locations.js";
+import { loop, type Handle } from "./loop.js";
+import { registerTaskFactory, type TaskFactory } from "./spawn.js";
+import { Task, type TaskOwner } from "./task.js";
+import { taskGroup, type TaskGroup } from "./taskgroup.js";
+
+export interface MessageSink {
+  send(message: RunnerToHost): void;
+}
+
+export interface SessionOptions {
+  /** Where protocol messages go (the runner pipe, a test array...). */
+  sink: MessageSink;
+  /** Where the runtime's own diagnostics go (unretrieved task errors). Default: process.stderr. */
+  stderr?: (text: string) => void;
+  /** How long stop() waits for cancelled tasks to finish. */
+  stopGraceMs?: number;
+  /** How long a failed task may stay unawaited before its error is printed. */
+  unretrievedAfterMs?: number;
+}
+
+export interface SessionResult {
+  status: SessionOutcome;
+  error?: ErrorInfo;
+}
+
+export type EventHandler = (event: ClientEvent, sess: Session) => unknown;
+type Targeted = { to?: string | null };
+
+export class Session implements TaskOwner, TaskFactory {
+  private readonly sink: MessageSink;
+  private readonly stderr: (text: string) => void;
+  private readonly stopGraceMs: number;
+  private readonly unretrievedAfterMs: number;
+  private readonly liveTasks = new Set<Task<unknown>>();
+  private readonly handlers = new Map<string, Set<EventHandler>>();
+  private readonly eventWaiters = new Map<string, Set<Future<ClientEvent>>>();
+  private readonly allTasks = new Map<string, Task<unknown>>();
+  private taskSeq = 0;
+  private mainTask: Task<unknown> | undefined;
+  private stopping = false;
+  private ended = new Future<SessionResult>();
+
+  constructor(options: SessionOptions) {
+    this.sink = options.sink;
+    this.stderr = options.stderr ?? ((t) => void process.stderr.write(t));
+    this.stopGraceMs = options.stopGraceMs ?? 1500;
+    this.unretrievedAfterMs = options.unretrievedAfterMs ?? 1000;
+  }
+
+  // ---------------------------------------------------------------- tasks
+
+  /**
+   * Starts `fn` as a task on a later turn of the loop; the caller keeps running
+   * until its next await. The task's parent is the task that spawned it.
+   */
+  spawnTask<T>(fn: () => T | PromiseLike<T>, options: { name?: string } = {}): Task<T> {
+    return this.createTask(fn, options.name, currentTask() ?? this.mainTask ?? null, this.spawnTask);
+  }
+
+  private createTask<T>(fn: () => T | PromiseLike<T>, name: string | undefined, parent: Task<unknown> | null, caller: Function): Task<T> {
+    if (this.stopping) throw new Error("the session is stopping: no new tasks");
+    const task = new Task(fn, { name, parent, owner: this, id: `t${++this.taskSeq}` });
+    const loc = callerLocation(caller);
+    if (loc) {
+      task.file = loc.file;
+      task.line = loc.line;
+      task.column = loc.column;
+    }
+    this.liveTasks.add(task as Task<unknown>);
+    this.allTasks.set(task.id, task as Task<unknown>);
+    registerTaskFactory(task as Task<unknown>, this);
+    this.sink.send({
+      etype: "TASK_SPAWN",
+      ts: Date.now(),
+      task: { id: task.id, name: task.name, parent: task.parent?.id ?? null, file: task.file, line: task.line, column: task.column },
+    });
+    return task;
+  }
+
+  /** Structured concurrency (asyncio.TaskGroup): see taskgroup.ts. */
+  taskGroup<T>(body: (tg: TaskGroup) => T | PromiseLike<T>): Promise<T> {
+    return taskGroup(body);
+  }
+
+  /** Cancels a task by id, as a cancel request from the host does. Returns false if unknown or done. */
+  cancelTask(id: string): boolean {
+    const task = this.allTasks.get(id);
+    return task ? task.cancel("cancelled from the task tree") : false;
+  }
+
+  get tasks(): ReadonlyMap<string, Task<unknown>> {
+    return this.allTasks;
+  }
+
+  /** @internal TaskOwner */
+  _taskDone(task: Task<unknown>): void {
+    this.liveTasks.delete(task);
+    const state = task.state;
+    const message: RunnerToHost = { etype: "TASK_STATE", ts: Date.now(), task: { id: task.id, state } };
+    if (state === "failed") {
+      const error = errorInfo((task as unknown as { _exception: unknown })._exception);
+      message.task.error = error;
+      if (task !== this.mainTask) this.watchUnretrieved(task, error);
+    }
+    this.sink.send(message);
+    if (task === this.mainTask && state === "failed" && !this.stopping) {
+      // Like asyncio.run: when main fails, the remaining tasks are cancelled.
+      for (const t of this.liveTasks) t.cancel("main failed");
+    }
+    this.checkEnded();
+  }
+
+  /** @internal TaskOwner */
+  _lateError(task: Task<unknown>, error: unknown): void {
+    const info = errorInfo(error);
+    this.stderr(`Task ${task.name} (${task.id}) raised after it was cancelled: ${info.stack ?? info.message}\n`);
+  }
+
+  private watchUnretrieved(task: Task<unknown>, error: ErrorInfo): void {
+    const report = () => {
+      if (task._retrieved) return;
+      task._retrieved = true;
+      const where = error.location ? ` (${error.location.file}:${error.location.line})` : "";
+      this.stderr(`Task exception was never retrieved: ${task.name}${where}\n${error.stack ?? `${error.name}: ${error.message}`}\n`);
+    };
+    const handle = loop.callLater(this.unretrievedAfterMs, report);
+    this.ended.addDoneCallback(() => {
+      handle.cancel();
+      report();
+    });
+  }
+
+  private checkEnded(): void {
+    if (this.ended.done() || !this.mainTask?.done()) return;
+    if (this.liveTasks.size && !this.stopping) return;
+    if (this.liveTasks.size && this.stopping) return; // stop() resolves after its grace period
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.ended.done()) return;
+    const main = this.mainTask!;
+    let result: SessionResult;
+    if (this.stopping && (main.cancelled() || main.state !== "failed")) result = { status: "stopped" };
+    else if (main.state === "failed") {
+      result = { status: "failed", error: errorInfo((main as unknown as { _exception: unknown })._exception) };
+      main._retrieved = true;
+    } else if (main.cancelled()) result = { status: "stopped" };
+    else result = { status: "done" };
+    this.ended.setResult(result);
+  }
+
+  /** Runs main(sess) as the task "main" and resolves when the session is over. */
+  run(main: (sess: Session) => unknown): Promise<SessionResult> {
+    if (this.mainTask) throw new Error("a session runs one main");
+    this.mainTask = this.createTask(() => main(this), "main", null, this.run);
+    return this.ended.asPromise();
+  }
+
+  /** Cancels every task, waits up to the grace period for them to finish, then ends the session. */
+  async stop(): Promise<SessionResult> {
+    if (!this.mainTask) throw new Error("stop() before run()");
+    if (!this.stopping) {
+      this.stopping = true;
+      for (const t of [...this.liveTasks]) t.cancel("session stopped");
+      const deadline = setTimeout(() => this.finish(), this.stopGraceMs);
+      deadline.unref?.();
+      this.ended.addDoneCallback(() => clearTimeout(deadline));
+      this.checkEnded();
+      if (!this.liveTasks.size) this.finish();
+    }
+    return this.ended.asPromise();
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  /** Tasks still running (for diagnostics and tests). */
+  get running(): Task<unknown>[] {
+    return [...this.liveTasks];
+  }
+
+  // ----------------------------------------------------------- loop calls
+
+  /** Calls fn on the next turn of the loop (Pyodide's webloop call_soon). */
+  callSoon<A extends unknown[]>(fn: (...args: A) => unknown, ...args: A): Handle {
+    return loop.callSoon(this.guard(fn), ...args);
+  }
+
+  /** Calls fn after ms milliseconds; the handle's cancel() prevents it. */
+  callLater<A extends unknown[]>(ms: number, fn: (...args: A) => unknown, ...args: A): Handle {
+    return loop.callLater(ms, this.guard(fn), ...args);
+  }
+
+  private guard<A extends unknown[]>(fn: (...args: A) => unknown): (...args: A) => void {
+    return (...args: A) => {
+      try {
+        const r = fn(...args);
+        if (r && typeof (r as Promise<unknown>).then === "function") (r as Promise<unknown>).then(undefined, (e) => this.reportCallbackError(fn, e));
+      } catch (e) {
+        this.reportCallbackError(fn, e);
+      }
+    };
+  }
+
+  private reportCallbackError(fn: Function, e: unknown): void {
+    const info = errorInfo(e);
+    this.stderr(`Exception in callback ${fn.name || "<anonymous>"}: ${info.stack ?? info.message}\n`);
+  }
+
+  /** Suspends the calling task until it is cancelled (vuer's sess.forever()). */
+  async forever(): Promise<never> {
+    await new Future<never>();
+    throw new Error("unreachable");
+  }
+
+  // --------------------------------------------------------------- scene
+
+  /** Replaces the whole scene (the node must be a Scene). */
+  set(scene: SceneNode): void {
+    checkNodes([scene], "set");
+    if (scene.tag !== "Scene") throw new TypeError(`sess.set() needs a Scene node, got a ${scene.tag}`);
+    this.sink.send({ etype: "SET", ts: Date.now(), data: scene });
+  }
+
+  /** Merges props into the nodes with these keys, or creates them under `to`. */
+  upsert(nodes: SceneNode | SceneNode[], options: Targeted = {}): void {
+    const list = Array.isArray(nodes) ? nodes : [nodes];
+    checkNodes(list, "upsert");
+    this.sink.send({ etype: "UPSERT", ts: Date.now(), data: { nodes: list, to: options.to ?? null } });
+  }
+
+  /** Adds nodes under `to` (a parent key, or the scene). */
+  add(nodes: SceneNode | SceneNode[], options: Targeted = {}): void {
+    const list = Array.isArray(nodes) ? nodes : [nodes];
+    checkNodes(list, "add");
+    this.sink.send({ etype: "ADD", ts: Date.now(), data: { nodes: list, to: options.to ?? null } });
+  }
+
+  /** Changes props of existing nodes only (missing keys are ignored by the viewer, with a warning). */
+  update(nodes: (Partial<SceneNode> & { key: string }) | Array<Partial<SceneNode> & { key: string }>): void {
+    const list = Array.isArray(nodes) ? nodes : [nodes];
+    for (const n of list) if (!n || typeof n.key !== "string") throw new TypeError("sess.update() needs nodes with a string key");
+    this.sink.send({ etype: "UPDATE", ts: Date.now(), data: { nodes: list } });
+  }
+
+  /** Removes nodes (and their children) by key. */
+  remove(keys: string | string[]): void {
+    const list = Array.isArray(keys) ? keys : [keys];
+    for (const k of list) if (typeof k !== "string") throw new TypeError(`sess.remove() takes keys (strings), got ${typeof k}`);
+    this.sink.send({ etype: "REMOVE", ts: Date.now(), data: { keys: list } });
+  }
+
+  // -------------------------------------------------------------- events
+
+  /** Calls handler for every event of this type; returns a function that unsubscribes. */
+  on(etype: string, handler: EventHandler): () => void {
+    let set = this.handlers.get(etype);
+    if (!set) this.handlers.set(etype, (set = new Set()));
+    set.add(handler);
+    return () => void set!.delete(handler);
+  }
+
+  /** Waits for the next event of this type (cancellable; TimeoutError after timeoutMs). */
+  async nextEvent(etype: string, options: { timeoutMs?: number } = {}): Promise<ClientEvent> {
+    const fut = new Future<ClientEvent>();
+    let set = this.eventWaiters.get(etype);
+    if (!set) this.eventWaiters.set(etype, (set = new Set()));
+    set.add(fut);
+    const timer =
+      options.timeoutMs !== undefined
+        ? loop.callLater(options.timeoutMs, () => !fut.done() && fut.setException(new TimeoutError(`no ${etype} event within ${options.timeoutMs} ms`)))
+        : undefined;
+    try {
+      return await fut;
+    } finally {
+      timer?.cancel();
+      set.delete(fut);
+    }
+  }
+
+  /** Asks the viewer for a PNG of the current view (vuer's grab_render). */
+  async grabRender(options: { quality?: number; downsample?: number; key?: string; timeoutMs?: number } = {}): Promise<Uint8Array> {
+    const uuid = randomUUID();
+    const rtype = rpcResponseType("GRAB_RENDER", uuid);
+    const { timeoutMs = 2000, ...data } = options;
+    const answer = this.nextEvent(rtype, { timeoutMs });
+    this.sink.send({ etype: "GRAB_RENDER", ts: Date.now(), uuid, rtype, data });
+    const event = await answer;
+    if (event.error) throw new Error(`grabRender: ${event.error}`);
+    const frame = (event.value as { frame?: unknown } | undefined)?.frame;
+    if (!(frame instanceof Uint8Array)) throw new Error("grabRender: the viewer answered without an image");
+    return frame;
+  }
+
+  /** Delivers an event from the viewer to handlers and waiters. */
+  dispatch(event: ClientEvent): void {
+    const waiters = this.eventWaiters.get(event.etype);
+    if (waiters) {
+      for (const w of waiters) if (!w.done()) w.setResult(event);
+      waiters.clear();
+    }
+    for (const h of this.handlers.get(event.etype) ?? []) this.guard(h)(event, this);
+  }
+}
+
+function checkNodes(nodes: unknown[], op: string): void {
+  for (const n of nodes) {
+    if (!n || typeof n !== "object") throw new TypeError(`sess.${op}() takes nodes (for example Box({...})), got ${n === null ? "null" : typeof n}`);
+    const node = n as Partial<SceneNode>;
+    if (typeof node.tag !== "string") throw new TypeError(`sess.${op}(): a node needs a string tag (use a factory such as Box({...}))`);
+    if (typeof node.key !== "string") throw new TypeError(`sess.${op}(): the ${node.tag} node needs a string key`);
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Task: a function run concurrently on the loop, with asyncio's life cycle.
+ *
+ * - Creating a task schedules its start; the spawner keeps running until its
+ *   next await (asyncio.create_task schedules, it does not run). The function
+ *   is called inside the task's context, so everything it awaits knows its task.
+ * - `cancel()` only records a request. If the task waits on a runtime future
+ *   (sleep, another task, gather, an event) the request is forwarded to that
+ *   future and the task sees CancelledError there, so try/finally runs. If it is
+ *   stuck in a foreign promise (fetch, a third-party library), it is marked
+ *   cancelled at once for everyone awaiting it, its AbortSignal fires, and its
+ *   code gets CancelledError at its next runtime await.
+ * - A task ends "cancelled" when its function exits with CancelledError, "done"
+ *   with a result, "failed" with any other error.
+ */
+import type { TaskState } from "../protocol/tasks.js";
+import { CancelledError, isCancelledError } from "./errors.js";
+import { currentTask, taskStorage } from "./current.js";
+import { Future } from "./future.js";
+import { loop } from "./loop.js";
+
+/** What a task tells whoever owns it (the session) about its life. */
+export interface TaskOwner {
+  _taskDone(task: Task<unknown>): void;
+  /** An error thrown by a task's code after the task was already marked cancelled. */
+  _lateError(task: Task<unknown>, error: unknown): void;
+}
+
+export interface TaskOptions {
+  name?: string;
+  parent?: Task<unknown> | null;
+  owner?: TaskOwner;
+  id?: string;
+}
+
+let nextId = 1;
+
+export class Task<T = unknown> extends Future<T> {
+  readonly id: string;
+  name: string;
+  readonly parent: Task<unknown> | null;
+  /** Where the task was created, in the user's code (set by the session). */
+  file?: string;
+  line?: number;
+  column?: number;
+  readonly startedAt = Date.now();
+  endedAt: number | undefined;
+
+  /** @internal the runtime future this task is suspended on, if any. */
+  _waiter: Future<unknown> | undefined;
+  private _mustCancel = false;
+  private _numCancelsRequested = 0;
+  private _started = false;
+  /** The function has returned or thrown (it may outlive an early "cancelled" mark). */
+  private _fnSettled = false;
+  private readonly _abort = new AbortController();
+  private readonly _owner: TaskOwner | undefined;
+
+  constructor(
+    private readonly fn: () => T | PromiseLike<T>,
+    options: TaskOptions = {},
+  ) {
+    super();
+    if (typeof fn !== "function") {
+      throw new TypeError(`spawnTask expects a function that starts the work (e.g. () => work()), got ${typeof fn}`);
+    }
+    this.id = options.id ?? `t${nextId++}`;
+    this.name = options.name ?? (fn.name || `Task-${this.id.replace(/^t/, "")}`);
+    this.parent = options.parent === undefined ? (currentTask() ?? null) : options.parent;
+    this._owner = options.owner;
+    loop.callSoon(() => this._start());
+  }
+
+  /** "running" from creation until it ends (asyncio has no separate pending state either). */
+  get state(): TaskState {
+    if (this._state === "pending") return "running";
+    if (this._state === "cancelled") return "cancelled";
+    return this._exception !== undefined ? "failed" : "done";
+  }
+
+  /** Fires when the task is cancelled: pass it to fetch() and friends. */
+  get signal(): AbortSignal {
+    return this._abort.signal;
+  }
+
+  /** How many cancel requests are outstanding (asyncio's Task.cancelling). */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /** Withdraws one cancel request; used by timeout() and task groups that caused it. */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) this._numCancelsRequested--;
+    if (this._numCancelsRequested === 0) this._mustCancel = false;
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Requests cancellation. Returns false if the task is already done.
+   * `soft` (used inside the runtime by timeout and task groups): never mark the
+   * task cancelled early, because the canceller intends to absorb the CancelledError.
+   */
+  override cancel(message?: string, options: { soft?: boolean } = {}): boolean {
+    if (this.done()) return false;
+    this._numCancelsRequested++;
+    if (!this._abort.signal.aborted) this._abort.abort(new CancelledError(message));
+    this._cancelMessage = message;
+    if (this._waiter && this._waiter.cancel(message)) return true;
+    this._mustCancel = true;
+    const stuckInForeignPromise = this._started && !this._waiter && currentTask() !== this && !options.soft;
+    if (stuckInForeignPromise) super.cancel(message);
+    return true;
+  }
+
+  /** @internal a pending cancel request, taken at a step boundary (see suspend.ts). */
+  _takeCancelRequest(): CancelledError | undefined {
+    if (!this._mustCancel) return undefined;
+    this._mustCancel = false;
+    return this.makeCancelledError();
+  }
+
+  private _start(): void {
+    if (this.done()) return;
+    this._started = true;
+    if (this._mustCancel) {
+      // Cancelled before it ever ran: like a coroutine closed before its first step.
+      this._mustCancel = false;
+      this._fnSettled = true;
+      super.cancel(this._cancelMessage);
+      return;
+    }
+    let p: T | PromiseLike<T>;
+    try {
+      p = taskStorage.run(this as Task<unknown>, this.fn);
+    } catch (e) {
+      this._onFnError(e);
+      return;
+    }
+    if (p && typeof (p as PromiseLike<T>).then === "function") {
+      (p as PromiseLike<T>).then(
+        (v) => this._onFnResult(v),
+        (e) => this._onFnError(e),
+      );
+    } else {
+      this._onFnResult(p as T);
+    }
+  }
+
+  private _onFnResult(value: T): void {
+    this._fnSettled = true;
+    if (this.done()) return;
+    if (this._mustCancel) {
+      // Cancel requested after the last await: asyncio still reports the task as cancelled.
+      this._mustCancel = false;
+      super.cancel(this._cancelMessage);
+    } else {
+      this.setResult(value);
+    }
+  }
+
+  private _onFnError(error: unknown): void {
+    this._fnSettled = true;
+    if (this.done()) {
+      if (!isCancelledError(error)) this._owner?._lateError(this as Task<unknown>, error);
+      return;
+    }
+    if (isCancelledError(error)) super.cancel((error as Error).message);
+    else this.setException(error);
+  }
+
+  /** True while the task's own code may still run (even after an early cancelled mark). */
+  get codeRunning(): boolean {
+    return this._started && !this._fnSettled;
+  }
+
+  protected override scheduleCallbacks(): void {
+    this.endedAt = Date.now();
+    if (!this._abort.signal.aborted && this._state === "cancelled") this._abort.abort(this.makeCancelledError());
+    this._owner?._taskDone(this as Task<unknown>);
+    super.scheduleCallbacks();
+  }
+
+  override toString(): string {
+    return `<Task ${this.name} (${this.id}) ${this.state}>`;
+  }
+}
