@@ -1,0 +1,163 @@
+"""Binary framing of the runner pipe: the Python twin of src/protocol/frames.ts.
+
+    frame = u32 LE bodyLength, body
+    body  = u32 LE jsonLength, JSON (UTF-8), zero padding to 8 (from the body start), blob area
+
+Bulk numbers (point clouds, meshes, image bytes) travel as ``Blob`` objects: they are
+lifted out of the JSON into the 8-aligned blob area and replaced by
+``{"$bin": [offset, byteLength], "dtype": "float32"}``, so the host gets typed arrays
+without parsing number lists.
+"""
+import json
+import struct
+
+DTYPES = {
+    # protocol name -> struct/array typecode and item size
+    "float32": ("f", 4),
+    "float64": ("d", 8),
+    "uint8": ("B", 1),
+    "uint16": ("H", 2),
+    "uint32": ("I", 4),
+    "int8": ("b", 1),
+    "int16": ("h", 2),
+    "int32": ("i", 4),
+}
+
+# Same bound as the TypeScript reader: a corrupt length must not make us allocate gigabytes.
+MAX_FRAME_BYTES = 1 << 30
+
+_U32 = struct.Struct("<I")
+
+
+class FrameError(ValueError):
+    """A frame that cannot be decoded; the message says why in one line."""
+
+
+class Blob:
+    """Little-endian bytes of a typed array, tagged with its protocol dtype."""
+
+    __slots__ = ("dtype", "data")
+
+    def __init__(self, dtype, data):
+        if dtype not in DTYPES:
+            raise ValueError("unsupported blob dtype %r (one of %s)" % (dtype, ", ".join(DTYPES)))
+        data = memoryview(data).cast("B")
+        if len(data) % DTYPES[dtype][1]:
+            raise ValueError("%d bytes is not a whole number of %s items" % (len(data), dtype))
+        self.dtype = dtype
+        self.data = data
+
+    def __len__(self):
+        return len(self.data) // DTYPES[self.dtype][1]
+
+    def __eq__(self, other):
+        return isinstance(other, Blob) and other.dtype == self.dtype and bytes(other.data) == bytes(self.data)
+
+    def __repr__(self):
+        return "Blob(%s, %d items)" % (self.dtype, len(self))
+
+
+def _pad8(n):
+    return (n + 7) & ~7
+
+
+def _plain(value):
+    """Fallback for json.dumps: numpy scalars/arrays in ordinary props become numbers/lists."""
+    tolist = getattr(value, "tolist", None)
+    if tolist is not None:
+        return tolist()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError("cannot send a %s in a scene message" % type(value).__name__)
+
+
+def encode_frame(message):
+    """One message -> list of bytes-like parts to write in order (blobs are not copied)."""
+    blobs = []
+    offset = [0]
+
+    def default(value):
+        if isinstance(value, Blob):
+            ref = {"$bin": [offset[0], len(value.data)], "dtype": value.dtype}
+            blobs.append(value.data)
+            offset[0] += _pad8(len(value.data))
+            return ref
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return default(Blob("uint8", value))
+        return _plain(value)
+
+    try:
+        text = json.dumps(message, default=default, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
+    except ValueError as e:
+        # allow_nan=False: JSON.parse on the host would reject NaN; say so where the program can see it.
+        raise ValueError("scene messages cannot carry NaN or Infinity (%s)" % e) from None
+    body_json = text.encode("utf-8")
+    json_padded = _pad8(4 + len(body_json)) - 4
+    body_length = 4 + json_padded + offset[0]
+    parts = [_U32.pack(body_length) + _U32.pack(len(body_json)), body_json]
+    if json_padded > len(body_json):
+        parts.append(bytes(json_padded - len(body_json)))
+    for data in blobs:
+        parts.append(data)
+        pad = _pad8(len(data)) - len(data)
+        if pad:
+            parts.append(bytes(pad))
+    return parts
+
+
+def decode_body(body):
+    """One frame body (without its length prefix) -> message, with Blob objects in place of refs."""
+    body = memoryview(body)
+    if len(body) < 4:
+        raise FrameError("frame shorter than its header")
+    (json_length,) = _U32.unpack_from(body, 0)
+    if 4 + json_length > len(body):
+        raise FrameError("frame JSON length exceeds the frame")
+    area = body[_pad8(4 + json_length):]
+    try:
+        parsed = json.loads(bytes(body[4:4 + json_length]).decode("utf-8"))
+    except ValueError as e:
+        raise FrameError("frame JSON is malformed: %s" % e) from None
+    return _revive(parsed, area)
+
+
+def _revive(x, area):
+    if isinstance(x, list):
+        return [_revive(v, area) for v in x]
+    if not isinstance(x, dict):
+        return x
+    ref = x.get("$bin")
+    if isinstance(ref, list) and isinstance(x.get("dtype"), str):
+        dtype = x["dtype"]
+        if dtype not in DTYPES or len(ref) != 2 or ref[0] + ref[1] > len(area) or ref[1] % DTYPES[dtype][1]:
+            raise FrameError("bad binary reference %s" % json.dumps(x))
+        return Blob(dtype, bytes(area[ref[0]:ref[0] + ref[1]]))
+    return {k: _revive(v, area) for k, v in x.items()}
+
+
+class FrameReader:
+    """Incremental reader: feed bytes as they arrive, get whole messages back.
+    A malformed frame is handed to on_error and skipped; the stream goes on."""
+
+    def __init__(self, on_error):
+        self._buf = bytearray()
+        self._on_error = on_error
+
+    def push(self, chunk):
+        self._buf += chunk
+        out = []
+        while len(self._buf) >= 4:
+            (length,) = _U32.unpack_from(self._buf, 0)
+            if length > MAX_FRAME_BYTES:
+                self._buf.clear()
+                self._on_error(FrameError("frame of %d bytes is larger than the %d limit; stream dropped" % (length, MAX_FRAME_BYTES)))
+                break
+            if len(self._buf) < 4 + length:
+                break
+            body = bytes(self._buf[4:4 + length])
+            del self._buf[:4 + length]
+            try:
+                out.append(decode_body(body))
+            except FrameError as e:
+                self._on_error(e)
+        return out

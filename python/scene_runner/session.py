@@ -1,0 +1,192 @@
+"""One run of a user's program: SESSION_START, the program, SESSION_END.
+
+Stopping (STOP from the host, the channel closing, or SIGINT) escalates in steps so
+that `finally` blocks get their chance but a stuck program still ends quickly:
+
+  1. every task on every running loop is cancelled (what asyncio.run does on exit);
+  2. after STEP_S, SIGINT goes to the main thread and our handler raises
+     KeyboardInterrupt there: that breaks time.sleep() and Python busy loops;
+  3. after another STEP_S the same again (for programs that swallowed the first one);
+  4. after another STEP_S the process reports SESSION_END and exits on the spot.
+
+So a stuck program ends within about 3 * STEP_S (1.2 s) of the request.
+"""
+import asyncio
+import os
+import runpy
+import signal
+import sys
+import threading
+
+from .channel import now_ms
+from .tracking import Tracker
+from .where import error_info, format_exception
+
+STEP_S = 0.4
+EXIT_CODES = {"done": 0, "failed": 1, "stopped": 130}
+
+_current = None
+
+
+def current():
+    """The running session, or None when vuer is imported outside scene_runner."""
+    return _current
+
+
+class Session:
+    def __init__(self, channel, file):
+        global _current
+        self.channel = channel
+        self.file = file
+        self.tracker = Tracker(self.send, now_ms)
+        self.stopping = False
+        self.program_over = False
+        self._ended = threading.Event()
+        self._end_lock = threading.Lock()
+        self._stop_lock = threading.Lock()
+        self._main_thread = threading.main_thread().ident
+        self._event_sinks = []  # (loop, callback) of running vuer apps
+        self._send_timeout = None  # set when the watchdog ends the process: never block then
+        _current = self
+
+    # -- outgoing ----------------------------------------------------------------------
+
+    def send(self, message):
+        return self.channel.send(message, timeout=self._send_timeout)
+
+    def log(self, text):
+        """A runner diagnostic for the host (not the program's stderr, which stays the program's)."""
+        self.channel.send({"etype": "LOG", "ts": now_ms(), "stream": "stderr", "text": text})
+
+    # -- incoming (reader thread) ------------------------------------------------------
+
+    def on_host_message(self, message):
+        if message is None:
+            self.request_stop()
+            return
+        etype = message.get("etype") if isinstance(message, dict) else None
+        if not isinstance(etype, str):
+            self.log("scene_runner: ignored a host message without an etype")
+        elif etype == "STOP":
+            self.request_stop()
+        elif etype == "TASK_CANCEL":
+            if not self.tracker.cancel(message.get("id")):
+                self.log("scene_runner: TASK_CANCEL for %r: no such running task" % (message.get("id"),))
+        else:
+            for loop, callback in list(self._event_sinks):
+                try:
+                    loop.call_soon_threadsafe(callback, message)
+                except RuntimeError:  # that app's loop has closed
+                    pass
+
+    def on_frame_error(self, error):
+        self.log("scene_runner: dropped a bad frame from the host: %s" % error)
+
+    def add_event_sink(self, loop, callback):
+        entry = (loop, callback)
+        self._event_sinks.append(entry)
+        return lambda: self._event_sinks.remove(entry) if entry in self._event_sinks else None
+
+    # -- stopping ----------------------------------------------------------------------
+
+    def request_stop(self):
+        with self._stop_lock:
+            if self.stopping or self.program_over:
+                return
+            self.stopping = True
+            self.tracker.stopping = True
+        asked = self.tracker.cancel_all()
+        threading.Thread(target=self._escalate, args=(STEP_S if asked else 0.0,), name="scene-runner-stop", daemon=True).start()
+
+    def _escalate(self, first_wait):
+        if self._ended.wait(first_wait):
+            return
+        for _ in range(2):
+            if self.program_over:
+                return
+            try:
+                signal.pthread_kill(self._main_thread, signal.SIGINT)
+            except (OSError, ValueError):
+                break
+            if self._ended.wait(STEP_S):
+                return
+        self.end("stopped", None, hard=True)
+
+    def _on_sigint(self, signum, frame):
+        # The child runs in its own process group, so SIGINT comes from our escalation, or
+        # from someone running the child by hand: the first one asks for a graceful stop.
+        if self.program_over:
+            return
+        if not self.stopping:
+            self.request_stop()
+            return
+        raise KeyboardInterrupt
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def run(self, argv):
+        """Runs the program file as __main__; returns the process exit code."""
+        signal.signal(signal.SIGINT, self._on_sigint)
+        self.tracker.install()
+        self.channel.start_reader(self.on_host_message, self.on_frame_error)
+        self.send({"etype": "SESSION_START", "ts": now_ms(), "file": self.file, "runtime": "python", "pid": os.getpid()})
+        sys.argv = [self.file] + list(argv)
+        sys.path[0] = os.path.dirname(self.file)  # as `python file.py` would: sibling modules import
+        status, error = "done", None
+        try:
+            runpy.run_path(self.file, run_name="__main__")
+        except SystemExit as e:
+            self.program_over = True
+            status, error = self._exit_status(e)
+        except BaseException as e:  # noqa: B902 - the program's outcome, whatever it raised
+            self.program_over = True
+            status, error = self._failure_status(e)
+        self.program_over = True
+        return self.end(status, error)
+
+    def _exit_status(self, e):
+        code = e.code
+        if code is None or code == 0:
+            return "done", None
+        if not isinstance(code, int):
+            print(code, file=sys.stderr)  # what Python does with sys.exit("message")
+        return "failed", {"name": "SystemExit", "message": str(code)}
+
+    def _failure_status(self, e):
+        if isinstance(e, asyncio.CancelledError) or (self.stopping and isinstance(e, KeyboardInterrupt)):
+            return "stopped", None
+        sys.stderr.write(format_exception(e))
+        return "failed", error_info(e)
+
+    def end(self, status, error, hard=False):
+        """Reports the end once (from the main thread, or the watchdog when hard)."""
+        if not self._end_lock.acquire(blocking=not hard, timeout=-1 if not hard else STEP_S):
+            return EXIT_CODES[status]
+        try:
+            if self._ended.is_set():
+                return EXIT_CODES[status]
+            if hard:
+                self._send_timeout = STEP_S
+            else:
+                for text in self.tracker.unretrieved_reports():
+                    sys.stderr.write(text)
+            self.tracker.abandon_live()
+            _flush_std()
+            message = {"etype": "SESSION_END", "ts": now_ms(), "status": status}
+            if error:
+                message["error"] = error
+            self.send(message)
+            self._ended.set()
+        finally:
+            self._end_lock.release()
+        if hard:
+            os._exit(EXIT_CODES[status])
+        return EXIT_CODES[status]
+
+
+def _flush_std():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass

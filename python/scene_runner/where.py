@@ -1,0 +1,85 @@
+"""Which code is the user's: for task creation sites, error locations and trimmed tracebacks.
+
+A frame is "ours" (hidden) when it lives in this package, in the bundled vuer package,
+or in runpy (which we use to start the program). It is "library" when it lives in the
+standard library or site-packages. Everything else is the user's program.
+"""
+import os
+import sys
+import sysconfig
+import traceback
+
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../python
+_OURS = (os.path.join(PACKAGE_ROOT, "scene_runner") + os.sep, os.path.join(PACKAGE_ROOT, "vuer") + os.sep)
+
+
+def _library_roots():
+    roots = set()
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            roots.add(os.path.realpath(path) + os.sep)
+            roots.add(os.path.abspath(path) + os.sep)
+    return tuple(roots)
+
+
+_LIBRARY = _library_roots()
+_cache = {}
+
+
+def is_ours(filename):
+    # runpy is frozen from 3.11 on ("<frozen runpy>"), a plain file before.
+    return filename.startswith(_OURS) or filename == "<frozen runpy>" or os.path.basename(filename) == "runpy.py"
+
+
+def is_user(filename):
+    """True for the program's own files (the answer is cached per filename: it is asked per task)."""
+    hit = _cache.get(filename)
+    if hit is None:
+        hit = not (filename.startswith("<") or is_ours(filename) or filename.startswith(_LIBRARY))
+        _cache[filename] = hit
+    return hit
+
+
+def user_caller(depth=1):
+    """(file, line) of the innermost user frame on the current stack, or (None, None)."""
+    frame = sys._getframe(depth)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if is_user(name):
+            return name, frame.f_lineno
+        frame = frame.f_back
+    return None, None
+
+
+def _drop_our_frames(te, seen):
+    """Removes runner frames (runpy, scene_runner, vuer) from a TracebackException and the
+    exceptions chained to it, so the traceback reads as if the program ran as `python file.py`."""
+    if te is None or id(te) in seen:
+        return
+    seen.add(id(te))
+    te.stack = traceback.StackSummary.from_list([f for f in te.stack if not is_ours(f.filename)])
+    _drop_our_frames(te.__cause__, seen)
+    _drop_our_frames(te.__context__, seen)
+    for sub in getattr(te, "exceptions", None) or ():  # ExceptionGroup members (3.11+)
+        _drop_our_frames(sub, seen)
+
+
+def format_exception(exc):
+    te = traceback.TracebackException(type(exc), exc, exc.__traceback__)
+    _drop_our_frames(te, set())
+    return "".join(te.format())
+
+
+def error_info(exc):
+    """ErrorInfo (src/protocol/tasks.ts) for an exception: innermost user frame as location."""
+    info = {"name": type(exc).__name__, "message": str(exc), "stack": format_exception(exc)}
+    location = None
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        if is_user(frame.f_code.co_filename):
+            location = {"file": frame.f_code.co_filename, "line": line}
+    if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+        location = {"file": exc.filename, "line": exc.lineno}
+    if location:
+        info["location"] = location
+    return info
