@@ -33,5 +33,11 @@ if (watch) {
   for (const o of opts) await (await esbuild.context(o)).watch();
   console.log("build: watching");
 } else {
-  await Promise.all(opts.map((o) => esbuild.build(o)));
+  // Let every bundle finish before reporting: one failure must not leave the others half written.
+  const results = await Promise.allSettled(opts.map((o) => esbuild.build(o)));
+  const failed = results.filter((r) => r.status === "rejected");
+  if (failed.length) {
+    for (const f of failed) console.error(`build: ${f.reason?.message ?? f.reason}`);
+    process.exit(1);
+  }
 }

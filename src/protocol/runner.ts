@@ -69,6 +69,13 @@ export interface StopMessage {
 
 export type HostToRunner = TaskCancelMessage | StopMessage | ClientEvent;
 
+export function isTaskCancel(m: HostToRunner): m is TaskCancelMessage {
+  return m.etype === "TASK_CANCEL";
+}
+export function isStop(m: HostToRunner): m is StopMessage {
+  return m.etype === "STOP";
+}
+
 export function validateRunnerToHost(x: unknown): RunnerToHost {
   const m = record(x, "message");
   const etype = str(m.etype, "message.etype");

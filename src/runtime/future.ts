@@ -60,6 +60,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Requests cancellation; for a plain future that is immediate. Returns false if already done. */
   cancel(message?: string): boolean {
+    return this._cancelNow(message);
+  }
+
+  /** The transition itself; subclasses that override cancel() (tasks, gather) still end through here. */
+  protected _cancelNow(message?: string): boolean {
     if (this._state !== "pending") return false;
     this._state = "cancelled";
     this._cancelMessage = message;
@@ -77,7 +82,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   setException(error: unknown): void {
     if (this._state !== "pending") throw new InvalidStateError("future is already done");
     if (isCancelledError(error)) {
-      this.cancel((error as Error).message);
+      this._cancelNow((error as Error).message);
       return;
     }
     this._exception = error ?? new Error("undefined was thrown");

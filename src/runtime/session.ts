@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { rpcResponseType, type ClientEvent } from "../protocol/events.js";
 import type { RunnerToHost, SessionOutcome } from "../protocol/runner.js";
 import type { SceneNode } from "../protocol/scene.js";
-import type { ErrorInfo } from "../protocol/tasks.js";
+import type { ErrorInfo, SourceLocation } from "../protocol/tasks.js";
 import { TimeoutError } from "./errors.js";
 import { currentTask } from "./current.js";
 import { Future } from "./future.js";
@@ -56,6 +56,8 @@ export class Session implements TaskOwner, TaskFactory {
   private taskSeq = 0;
   private mainTask: Task<unknown> | undefined;
   private stopping = false;
+  /** Where main is defined (set by the runner, which knows the file); the main task reports it. */
+  mainLocation: SourceLocation | undefined;
   private ended = new Future<SessionResult>();
 
   constructor(options: SessionOptions) {
@@ -78,7 +80,7 @@ export class Session implements TaskOwner, TaskFactory {
   private createTask<T>(fn: () => T | PromiseLike<T>, name: string | undefined, parent: Task<unknown> | null, caller: Function): Task<T> {
     if (this.stopping) throw new Error("the session is stopping: no new tasks");
     const task = new Task(fn, { name, parent, owner: this, id: `t${++this.taskSeq}` });
-    const loc = callerLocation(caller);
+    const loc = parent === null && this.mainLocation ? this.mainLocation : callerLocation(caller);
     if (loc) {
       task.file = loc.file;
       task.line = loc.line;

@@ -12,9 +12,11 @@ import type { Future } from "./future.js";
 
 export function suspendOn<T>(fut: Future<T>): Promise<T> {
   const task = taskStorage.getStore();
-  if (!task || task.done() || (task as unknown) === fut) return fut.asPromise();
+  if (!task || (task as unknown) === fut) return fut.asPromise();
+  // Also after an early "cancelled" mark: the task's code still gets its CancelledError here.
   const pending = task._takeCancelRequest();
   if (pending) return Promise.reject(pending);
+  if (task.done()) return fut.asPromise();
   task._waiter = fut as Future<unknown>;
   return fut.asPromise().then(
     (value) => {

@@ -108,7 +108,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this._waiter && this._waiter.cancel(message)) return true;
     this._mustCancel = true;
     const stuckInForeignPromise = this._started && !this._waiter && currentTask() !== this && !options.soft;
-    if (stuckInForeignPromise) super.cancel(message);
+    if (stuckInForeignPromise) this._cancelNow(message);
     return true;
   }
 
@@ -126,7 +126,7 @@ export class Task<T = unknown> extends Future<T> {
       // Cancelled before it ever ran: like a coroutine closed before its first step.
       this._mustCancel = false;
       this._fnSettled = true;
-      super.cancel(this._cancelMessage);
+      this._cancelNow(this._cancelMessage);
       return;
     }
     let p: T | PromiseLike<T>;
@@ -152,7 +152,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this._mustCancel) {
       // Cancel requested after the last await: asyncio still reports the task as cancelled.
       this._mustCancel = false;
-      super.cancel(this._cancelMessage);
+      this._cancelNow(this._cancelMessage);
     } else {
       this.setResult(value);
     }
@@ -164,7 +164,7 @@ export class Task<T = unknown> extends Future<T> {
       if (!isCancelledError(error)) this._owner?._lateError(this as Task<unknown>, error);
       return;
     }
-    if (isCancelledError(error)) super.cancel((error as Error).message);
+    if (isCancelledError(error)) this._cancelNow((error as Error).message);
     else this.setException(error);
   }
 

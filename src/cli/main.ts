@@ -1,0 +1,45 @@
+/** The `scene-runner` command line. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { EXIT } from "../runner/exit-codes.js";
+import { RUN_USAGE, runCommand } from "./run.js";
+import { SNAPSHOT_USAGE, snapshotCommand } from "./snapshot.js";
+
+const HELP = `scene-runner: run live async 3D scene programs (TypeScript, JavaScript or Python)
+
+${RUN_USAGE}
+${SNAPSHOT_USAGE}
+
+Exit status: 0 main finished, 1 it failed, 2 bad invocation or no main, 124 --timeout, 130 Ctrl-C.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "run":
+      return runCommand(rest);
+    case "snapshot":
+      return snapshotCommand(rest);
+    case "-h":
+    case "--help":
+    case "help":
+      process.stdout.write(HELP + "\n");
+      return EXIT.done;
+    case "-v":
+    case "--version":
+      process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")).version}\n`);
+      return EXIT.done;
+    default:
+      process.stderr.write(`scene-runner: ${command ? `unknown command ${JSON.stringify(command)}` : "missing command"}\n${HELP}\n`);
+      return EXIT.usage;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`scene-runner: internal error: ${(e as Error)?.stack ?? e}\n`);
+    process.exitCode = EXIT.failed;
+  },
+);

@@ -1,0 +1,139 @@
+/**
+ * `scene-runner run <file> [--events <path|->] [--timeout <s>] [--python <exe>]`
+ *
+ * Runs a scene program headless. Standard output carries exactly what the
+ * program prints. `--events` writes every protocol message the program produced
+ * (before any coalescing), one JSON object per line; with `--events -` they go to
+ * standard output instead, and the program's own output appears only as LOG lines.
+ */
+import { createWriteStream, existsSync, statSync, type WriteStream } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+import { parseArgs } from "node:util";
+import { toJsonLine } from "../protocol/jsonl.js";
+import { rpcResponseType } from "../protocol/events.js";
+import type { RunnerToHost } from "../protocol/runner.js";
+import { EXIT } from "../runner/exit-codes.js";
+import { LaunchError } from "../runner/launch.js";
+import { startSession, type RunningSession, type SessionExit } from "../runner/supervisor.js";
+
+export const RUN_USAGE = "usage: scene-runner run <file.ts|file.js|file.py> [--events <path|->] [--timeout <seconds>] [--python <exe>]";
+
+export class UsageError extends Error {}
+
+interface RunArgs {
+  file: string;
+  events?: string;
+  timeoutSec?: number;
+  python?: string;
+}
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { events: { type: "string" }, timeout: { type: "string" }, python: { type: "string" } },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (!file) throw new UsageError("missing the scene file to run");
+  if (extra.length) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such file`);
+  const args: RunArgs = { file, events: parsed.values.events, python: parsed.values.python };
+  if (parsed.values.timeout !== undefined) {
+    const t = Number(parsed.values.timeout);
+    if (!Number.isFinite(t) || t <= 0) throw new UsageError(`--timeout needs a positive number of seconds, got ${JSON.stringify(parsed.values.timeout)}`);
+    args.timeoutSec = t;
+  }
+  return args;
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  let args: RunArgs;
+  try {
+    args = parseRunArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`scene-runner: ${e.message}\n${RUN_USAGE}\n`);
+    return EXIT.usage;
+  }
+
+  const eventsToStdout = args.events === "-";
+  const events: WriteStream | NodeJS.WriteStream | undefined = eventsToStdout
+    ? process.stdout
+    : args.events !== undefined
+      ? createWriteStream(args.events)
+      : undefined;
+  const writeEvent = (m: RunnerToHost) => events?.write(toJsonLine(m) + "\n");
+  const decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
+  const logChunk = (stream: "stdout" | "stderr", chunk: Buffer) => {
+    const text = decoders[stream].write(chunk);
+    if (text) writeEvent({ etype: "LOG", ts: Date.now(), stream, text });
+  };
+
+  let session: RunningSession | undefined;
+  try {
+    session = await startSession({
+      file: args.file,
+      python: args.python,
+      onMessage: (m) => {
+        writeEvent(m);
+        // Headless: nobody can answer a render request; say so instead of letting it time out.
+        if (m.etype === "GRAB_RENDER") {
+          session?.send({ etype: rpcResponseType("GRAB_RENDER", m.uuid), ts: Date.now(), error: "no viewer is attached (headless run); use the VS Code panel or `scene-runner snapshot`" });
+        }
+      },
+      onStdout: (c) => {
+        if (!eventsToStdout) process.stdout.write(c);
+        logChunk("stdout", c);
+      },
+      onStderr: (c) => {
+        process.stderr.write(c);
+        logChunk("stderr", c);
+      },
+      onProtocolError: (e) => process.stderr.write(`scene-runner: ignored a malformed message from the program: ${e.message}\n`),
+    });
+  } catch (e) {
+    if (e instanceof LaunchError) {
+      process.stderr.write(`scene-runner: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+
+  const running = session;
+  let reason: "interrupted" | "timeout" | undefined;
+  const onSigint = () => {
+    if (reason === "interrupted") return running.kill(); // a second Ctrl-C does not wait
+    reason = "interrupted";
+    void running.stop();
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
+  const timer =
+    args.timeoutSec !== undefined
+      ? setTimeout(() => {
+          reason ??= "timeout";
+          process.stderr.write(`scene-runner: --timeout ${args.timeoutSec}s elapsed; stopping\n`);
+          void running.stop();
+        }, args.timeoutSec * 1000)
+      : undefined;
+
+  const exit = await running.exited;
+  clearTimeout(timer);
+  process.off("SIGINT", onSigint);
+  process.off("SIGTERM", onSigint);
+  if (events && events !== process.stdout) await new Promise<void>((r) => (events as WriteStream).end(r));
+  return exitStatus(exit, reason);
+}
+
+export function exitStatus(exit: SessionExit, reason: "interrupted" | "timeout" | undefined): number {
+  if (reason === "interrupted") return EXIT.interrupted;
+  if (reason === "timeout") return EXIT.timeout;
+  if (exit.code === EXIT.done || exit.code === EXIT.failed || exit.code === EXIT.usage) return exit.code;
+  if (exit.code === EXIT.stopped) return EXIT.interrupted;
+  return EXIT.failed; // killed by a signal, or crashed
+}

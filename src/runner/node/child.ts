@@ -1,0 +1,99 @@
+/**
+ * The child process that runs a user's TypeScript/JavaScript scene program
+ * (never the extension host's own thread). It compiles the file, imports it,
+ * runs `main(sess)` in a Session whose messages go over the runner pipe, and
+ * obeys the supervisor's cancel and stop requests.
+ */
+import { readFileSync } from "node:fs";
+import { Socket } from "node:net";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isStop, isTaskCancel, validateHostToRunner, type HostToRunner, type RunnerToHost } from "../../protocol/runner.js";
+import * as runtime from "../../runtime/index.js";
+import { errorInfo, markInternalFile } from "../../runtime/locations.js";
+import { Session } from "../../runtime/session.js";
+import { Channel } from "../channel.js";
+import { EXIT } from "../exit-codes.js";
+import { CHANNEL_ENV, CHANNEL_FD } from "../launch.js";
+import { findMainFunctions } from "../main-locator.js";
+import { compileScene, CompileError, RUNTIME_GLOBAL } from "./compile.js";
+
+markInternalFile(__filename);
+const file = resolve(process.argv[2] ?? "");
+const fd = Number(process.env[CHANNEL_ENV] ?? CHANNEL_FD);
+let session: Session | undefined;
+let stopRequested = false;
+
+const channel = new Channel<HostToRunner, RunnerToHost>(new Socket({ fd, readable: true, writable: true }), validateHostToRunner, {
+  message: onHostMessage,
+  invalid: (e) => process.stderr.write(`scene-runner: ignored a malformed message from the host: ${e.message}\n`),
+  // The supervisor went away: stop as if asked to.
+  close: () => requestStop(),
+});
+
+function onHostMessage(m: HostToRunner): void {
+  if (isTaskCancel(m)) session?.cancelTask(m.id);
+  else if (isStop(m)) requestStop();
+  else session?.dispatch(m);
+}
+
+function requestStop(): void {
+  if (stopRequested) return;
+  stopRequested = true;
+  if (session) void session.stop();
+  else void finish(EXIT.stopped, { etype: "SESSION_END", ts: Date.now(), status: "stopped" });
+}
+
+// Errors outside any task (a throwing setTimeout callback, a stray rejection) are reported, not fatal.
+process.on("uncaughtException", (e) => process.stderr.write(`Uncaught exception outside any task: ${errorInfo(e).stack ?? e}\n`));
+process.on("unhandledRejection", (e) => process.stderr.write(`Unhandled rejection outside any task: ${errorInfo(e).stack ?? e}\n`));
+process.on("SIGINT", () => requestStop());
+
+let finishing = false;
+async function finish(code: number, end: RunnerToHost): Promise<never> {
+  if (!finishing) {
+    finishing = true;
+    channel.send(end);
+    await channel.end();
+    process.exit(code);
+  }
+  return new Promise<never>(() => {});
+}
+
+async function run(): Promise<never> {
+  channel.send({ etype: "SESSION_START", ts: Date.now(), file, runtime: "node", pid: process.pid });
+  (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = runtime;
+  let compiled;
+  try {
+    compiled = await compileScene(file, Object.keys(runtime));
+  } catch (e) {
+    const message = e instanceof CompileError ? e.message : String((e as Error).message ?? e);
+    process.stderr.write(`${message}\n`);
+    return finish(EXIT.failed, { etype: "SESSION_END", ts: Date.now(), status: "failed", error: { name: "CompileError", message } });
+  }
+  process.on("exit", () => compiled.dispose());
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(pathToFileURL(compiled.entry).href);
+  } catch (e) {
+    process.stderr.write(`${(e as Error)?.stack ?? e}\n`);
+    return finish(EXIT.failed, { etype: "SESSION_END", ts: Date.now(), status: "failed", error: errorInfo(e) });
+  }
+  const main = mod.main ?? (mod.default as Record<string, unknown> | undefined)?.main;
+  if (typeof main !== "function") {
+    const message = `${file} has no main function: add \`export async function main(sess: Session) { ... }\``;
+    process.stderr.write(`scene-runner: ${message}\n`);
+    return finish(EXIT.usage, { etype: "SESSION_END", ts: Date.now(), status: "failed", error: { name: "NoMainError", message } });
+  }
+  session = new Session({ sink: { send: (m) => void channel.send(m) } });
+  // The "main" task points at main's definition in the user's file.
+  const [def] = findMainFunctions(readFileSync(file, "utf8"), "typescript");
+  session.mainLocation = def ? { file, line: def.line + 1, column: def.column + 1 } : { file, line: 1 };
+  if (stopRequested) void session.stop();
+  const result = await session.run(main as (s: Session) => unknown);
+  if (result.status === "failed" && result.error) process.stderr.write(`${result.error.stack ?? `${result.error.name}: ${result.error.message}`}\n`);
+  const code = result.status === "done" ? EXIT.done : result.status === "failed" ? EXIT.failed : EXIT.stopped;
+  return finish(code, { etype: "SESSION_END", ts: Date.now(), ...result });
+}
+
+void run();
