@@ -6,7 +6,7 @@
 import type { ClientEvent } from "./events.js";
 import type { GrabRenderRequest } from "./runner.js";
 import type { SceneMessage, SceneNode } from "./scene.js";
-import { arr, num, oneOf, optStr, record, str } from "./validate.js";
+import { arr, fail, num, oneOf, optStr, record, str } from "./validate.js";
 import { validateClientEvent } from "./events.js";
 
 export type ViewerSessionState = "idle" | "starting" | "running" | "done" | "failed" | "stopped";
@@ -72,11 +72,17 @@ export interface AppliedMsg {
   seq: number;
 }
 
-export type FromViewerMessage = ReadyMsg | EventMsg | WarningMsg | StatsMsg | AppliedMsg;
+/** The user pressed the screenshot button: a PNG of the view for the host to save. */
+export interface ScreenshotMsg {
+  t: "screenshot";
+  png: Uint8Array;
+}
+
+export type FromViewerMessage = ReadyMsg | EventMsg | WarningMsg | StatsMsg | AppliedMsg | ScreenshotMsg;
 
 export function validateFromViewer(x: unknown): FromViewerMessage {
   const m = record(x, "viewer message");
-  const t = oneOf(m.t, ["ready", "event", "warning", "stats", "applied"] as const, "viewer message.t");
+  const t = oneOf(m.t, ["ready", "event", "warning", "stats", "applied", "screenshot"] as const, "viewer message.t");
   switch (t) {
     case "ready":
       return { t };
@@ -90,6 +96,9 @@ export function validateFromViewer(x: unknown): FromViewerMessage {
     }
     case "applied":
       return { t, seq: num(m.seq, "viewer message.seq") };
+    case "screenshot":
+      if (!(m.png instanceof Uint8Array)) return fail("viewer message.png", "PNG bytes (Uint8Array)", m.png);
+      return { t, png: m.png };
     case "stats":
       return {
         t,

@@ -1,0 +1,171 @@
+/**
+ * `scene-runner snapshot <file> --out <file.png> [--at <ms>] [--size <W>x<H>] [--python <exe>]`
+ *
+ * Runs the scene program and the real viewer bundle (the one the VS Code panel
+ * loads) in headless Chromium, feeds it the program's scene messages in
+ * per-frame batches, and writes a PNG of what the viewer shows: at `--at` ms
+ * after the program started, or by default when main finishes (at most 1000 ms).
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { RunnerToHost } from "../protocol/runner.js";
+import { isSceneMessage, type SceneMessage } from "../protocol/scene.js";
+import type { FromViewerMessage } from "../protocol/viewer.js";
+import { EXIT } from "../runner/exit-codes.js";
+import { LaunchError } from "../runner/launch.js";
+import { startSession, type RunningSession } from "../runner/supervisor.js";
+import { ChromeNotFoundError, findChrome, openHeadlessViewer, type HeadlessViewer } from "../viewer/headless.js";
+
+export const SNAPSHOT_USAGE =
+  "usage: scene-runner snapshot <file.ts|file.js|file.py> --out <file.png> [--at <ms>] [--size <W>x<H>] [--python <exe>]";
+
+const DEFAULT_WAIT_MS = 1000;
+const BATCH_MS = 16;
+
+interface SnapshotArgs {
+  file: string;
+  out: string;
+  atMs?: number;
+  width: number;
+  height: number;
+  python?: string;
+}
+
+class UsageError extends Error {}
+
+export function parseSnapshotArgs(argv: string[]): SnapshotArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { out: { type: "string", short: "o" }, at: { type: "string" }, size: { type: "string" }, python: { type: "string" } },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (!file) throw new UsageError("missing the scene file");
+  if (extra.length) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+  const out = parsed.values.out;
+  if (!out) throw new UsageError("missing --out <file.png>");
+  const args: SnapshotArgs = { file, out, width: 960, height: 540, python: parsed.values.python };
+  if (parsed.values.at !== undefined) {
+    const at = Number(parsed.values.at);
+    if (!Number.isFinite(at) || at < 0) throw new UsageError(`--at needs a number of milliseconds >= 0, got ${JSON.stringify(parsed.values.at)}`);
+    args.atMs = at;
+  }
+  if (parsed.values.size !== undefined) {
+    const m = /^(\d{2,5})x(\d{2,5})$/.exec(parsed.values.size);
+    if (!m || +m[1] > 8192 || +m[2] > 8192) throw new UsageError(`--size needs <W>x<H> in pixels (e.g. 1280x720), got ${JSON.stringify(parsed.values.size)}`);
+    args.width = +m[1];
+    args.height = +m[2];
+  }
+  return args;
+}
+
+/** dist/webview.js next to the CLI bundle (dist/cli.js), or in the package's dist/. */
+function bundlePath(): string {
+  const candidates = [join(__dirname, "webview.js"), join(__dirname, "..", "dist", "webview.js"), join(__dirname, "..", "..", "dist", "webview.js")];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`the viewer bundle (dist/webview.js) is missing; run npm run build (looked in ${candidates.join(", ")})`);
+  return found;
+}
+
+export async function snapshotCommand(argv: string[]): Promise<number> {
+  let args: SnapshotArgs;
+  let chrome: string;
+  try {
+    args = parseSnapshotArgs(argv);
+    chrome = findChrome();
+  } catch (e) {
+    if (!(e instanceof UsageError) && !(e instanceof ChromeNotFoundError)) throw e;
+    process.stderr.write(`scene-runner: ${e.message}\n${e instanceof UsageError ? SNAPSHOT_USAGE + "\n" : ""}`);
+    return EXIT.usage;
+  }
+
+  let session: RunningSession | undefined;
+  let viewer: HeadlessViewer | undefined;
+  let pending: SceneMessage[] = [];
+  let seq = 0;
+  let mainId: string | undefined;
+  let failed = false;
+  let signalDone: () => void = () => {};
+  const mainDone = new Promise<void>((r) => (signalDone = r));
+  let posting = Promise.resolve();
+
+  const flush = () => {
+    if (!viewer || !pending.length) return posting;
+    const messages = pending;
+    pending = [];
+    const v = viewer;
+    posting = posting.then(() => v.post({ t: "scene", seq: ++seq, messages }));
+    return posting;
+  };
+
+  const onViewer = (m: FromViewerMessage) => {
+    if (m.t === "event") session?.send(m.event);
+    else if (m.t === "warning") process.stderr.write(`scene-runner: viewer: ${m.message}\n`);
+  };
+
+  try {
+    viewer = await openHeadlessViewer({
+      bundlePath: bundlePath(),
+      chromePath: chrome,
+      width: args.width,
+      height: args.height,
+      onMessage: onViewer,
+      onPageError: (t) => process.stderr.write(`scene-runner: viewer ${t}\n`),
+    });
+    const started = Date.now();
+    const v = viewer;
+    const timer = setInterval(() => void flush(), BATCH_MS);
+    try {
+      session = await startSession({
+        file: args.file,
+        python: args.python,
+        onMessage: (m: RunnerToHost) => {
+          if (isSceneMessage(m)) pending.push(m);
+          else if (m.etype === "GRAB_RENDER") {
+            void flush().then(() => v.post({ t: "rpc", request: m }));
+          } else if (m.etype === "TASK_SPAWN" && m.task.parent === null && mainId === undefined) mainId = m.task.id;
+          else if (m.etype === "TASK_STATE" && m.task.id === mainId && m.task.state !== "running") {
+            if (m.task.state === "failed") failed = true;
+            signalDone();
+          } else if (m.etype === "SESSION_END") {
+            if (m.status === "failed") failed = true;
+            signalDone();
+          }
+        },
+        onStdout: (c) => process.stdout.write(c),
+        onStderr: (c) => process.stderr.write(c),
+        onProtocolError: (e) => process.stderr.write(`scene-runner: ignored a malformed message from the program: ${e.message}\n`),
+      });
+      void session.exited.then(() => signalDone());
+      const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+      if (args.atMs !== undefined) await sleep(started + args.atMs - Date.now());
+      else await Promise.race([mainDone, sleep(started + DEFAULT_WAIT_MS - Date.now())]);
+      await flush();
+      await v.idle();
+      const png = await v.screenshot();
+      const out = resolve(args.out);
+      if (!existsSync(dirname(out))) throw new UsageError(`${dirname(out)}: no such directory`);
+      writeFileSync(out, png);
+      process.stderr.write(`scene-runner: wrote ${args.out} (${args.width}x${args.height}, ${png.length} bytes)\n`);
+    } finally {
+      clearInterval(timer);
+    }
+    return failed ? EXIT.failed : EXIT.done;
+  } catch (e) {
+    if (e instanceof LaunchError || e instanceof UsageError) {
+      process.stderr.write(`scene-runner: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  } finally {
+    await session?.stop().catch(() => undefined);
+    await viewer?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The real viewer bundle in headless Chromium, for `scene-runner snapshot` and
+ * the viewer tests. The page is served from an intercepted origin under a
+ * random secret path (no socket is opened; every other request is refused),
+ * with the same HTML and CSP as the VS Code panel. Messages cross the
+ * Node/page boundary with typed arrays encoded as base64.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
+import { viewerHtml } from "./html.js";
+
+export const CHROME_ARGS = [
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--use-angle=swiftshader",
+  "--enable-unsafe-swiftshader",
+  "--disable-gpu-sandbox",
+];
+
+export class ChromeNotFoundError extends Error {
+  override name = "ChromeNotFoundError";
+}
+
+/** CHROME_PATH, else /usr/bin/chromium (Debian's package), else a clear error. */
+export function findChrome(env: NodeJS.ProcessEnv = process.env): string {
+  const candidates = env.CHROME_PATH ? [env.CHROME_PATH] : ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+  for (const c of candidates) if (existsSync(c)) return c;
+  throw new ChromeNotFoundError(
+    env.CHROME_PATH
+      ? `CHROME_PATH is set to ${env.CHROME_PATH}, but no file is there`
+      : "no Chromium found: install it (Debian/Ubuntu: apt-get install chromium) or set CHROME_PATH to a Chrome/Chromium executable",
+  );
+}
+
+export interface HeadlessViewerOptions {
+  /** Path of dist/webview.js. */
+  bundlePath: string;
+  width?: number;
+  height?: number;
+  chromePath?: string;
+  /** Viewer options set before the bundle runs. */
+  viewerOptions?: { instancing?: boolean };
+  /** Every message the viewer sends (ready, event, warning, stats, applied...). */
+  onMessage?(m: FromViewerMessage): void;
+  /** Page console errors and crashes. */
+  onPageError?(text: string): void;
+}
+
+export interface HeadlessViewer {
+  readonly page: Page;
+  readonly browser: Browser;
+  /** Messages received from the viewer so far. */
+  readonly received: FromViewerMessage[];
+  post(m: ToViewerMessage): Promise<void>;
+  /** Waits until every posted message is drawn and every model/image load finished. */
+  idle(): Promise<void>;
+  waitFor(pred: (m: FromViewerMessage) => boolean, timeoutMs?: number): Promise<FromViewerMessage>;
+  /** The page as shown (HUD and widget panel included). */
+  screenshot(): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+// ---- typed arrays across the boundary ---------------------------------------------------------
+
+const TYPED = ["Float32Array", "Float64Array", "Uint8Array", "Uint8ClampedArray", "Uint16Array", "Uint32Array", "Int8Array", "Int16Array", "Int32Array"];
+
+export function encodeForPage(x: unknown): unknown {
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
+    const name = x.constructor.name;
+    return { __typed: TYPED.includes(name) ? name : "Uint8Array", b64: Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString("base64") };
+  }
+  if (Array.isArray(x)) return x.map(encodeForPage);
+  if (x && typeof x === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = encodeForPage(v);
+    return out;
+  }
+  return x;
+}
+
+export function decodeFromPage(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(decodeFromPage);
+  if (x && typeof x === "object") {
+    const r = x as { __typed?: string; b64?: string };
+    if (typeof r.__typed === "string" && typeof r.b64 === "string") {
+      const bytes = Buffer.from(r.b64, "base64");
+      const copy = new Uint8Array(bytes.byteLength);
+      copy.set(bytes);
+      return r.__typed === "Uint8Array" ? copy : new (globalThis as unknown as Record<string, new (b: ArrayBuffer) => unknown>)[r.__typed](copy.buffer);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = decodeFromPage(v);
+    return out;
+  }
+  return x;
+}
+
+/** Runs in the page before the bundle: the VS Code API stand-in and the codec. */
+function pageBridge(options: unknown): void {
+  const w = globalThis as unknown as Record<string, unknown>;
+  const toB64 = (u8: Uint8Array) => {
+    let s = "";
+    for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode.apply(null, Array.from(u8.subarray(i, i + 0x8000)));
+    return btoa(s);
+  };
+  const enc = (x: unknown): unknown => {
+    if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
+      return { __typed: x.constructor.name, b64: toB64(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)) };
+    }
+    if (Array.isArray(x)) return x.map(enc);
+    if (x && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, enc(v)]));
+    return x;
+  };
+  const dec = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(dec);
+    if (x && typeof x === "object") {
+      const r = x as { __typed?: string; b64?: string };
+      if (typeof r.__typed === "string" && typeof r.b64 === "string") {
+        const bin = atob(r.b64);
+        const u8 = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+        const Ctor = w[r.__typed] as new (b: ArrayBuffer) => unknown;
+        return r.__typed === "Uint8Array" ? u8 : new Ctor(u8.buffer);
+      }
+      return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, dec(v)]));
+    }
+    return x;
+  };
+  w.__srDecode = dec;
+  w.__sceneViewerOptions = options;
+  w.acquireVsCodeApi = () => ({
+    postMessage: (m: unknown) => (w.__sceneRunnerHost as (m: unknown) => void)(enc(m)),
+    getState: () => undefined,
+    setState: () => undefined,
+  });
+}
+
+export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<HeadlessViewer> {
+  const { chromium } = await import("playwright-core");
+  const bundle = readFileSync(o.bundlePath);
+  const browser = await chromium.launch({ executablePath: o.chromePath ?? findChrome(), args: CHROME_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: o.width ?? 960, height: o.height ?? 540 }, deviceScaleFactor: 1 });
+    const origin = "http://scene-runner.localhost";
+    const secret = randomBytes(16).toString("hex");
+    const base = `${origin}/${secret}/`;
+    const nonce = randomBytes(18).toString("base64url");
+    const html = viewerHtml({ scriptUri: `${base}webview.js`, cspSource: origin, nonce, title: "Scene Runner", connectSrc: "" });
+    // Last registered route wins: refuse everything, then serve our two files.
+    await page.route("**/*", (route) => route.abort("blockedbyclient"));
+    await page.route(`${origin}/**`, (route) => {
+      const url = route.request().url();
+      if (url === base) return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html });
+      if (url === `${base}webview.js`) return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", body: bundle });
+      return route.fulfill({ status: 404, body: "not found" });
+    });
+    const received: FromViewerMessage[] = [];
+    const waiters = new Set<{ pred: (m: FromViewerMessage) => boolean; resolve: (m: FromViewerMessage) => void }>();
+    await page.exposeFunction("__sceneRunnerHost", (encoded: unknown) => {
+      const m = decodeFromPage(encoded) as FromViewerMessage;
+      received.push(m);
+      o.onMessage?.(m);
+      for (const w of [...waiters]) if (w.pred(m)) {
+        waiters.delete(w);
+        w.resolve(m);
+      }
+    });
+    await page.addInitScript(pageBridge, o.viewerOptions ?? {});
+    page.on("pageerror", (e) => o.onPageError?.(`page error: ${e.message}`));
+    page.on("console", (msg) => {
+      if (msg.type() === "error") o.onPageError?.(`console: ${msg.text()}`);
+    });
+    const waitFor = (pred: (m: FromViewerMessage) => boolean, timeoutMs = 15_000) => {
+      const seen = received.find(pred);
+      if (seen) return Promise.resolve(seen);
+      return new Promise<FromViewerMessage>((resolve, reject) => {
+        const w = { pred, resolve: (m: FromViewerMessage) => (clearTimeout(timer), resolve(m)) };
+        const timer = setTimeout(() => {
+          waiters.delete(w);
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for a viewer message`));
+        }, timeoutMs);
+        waiters.add(w);
+      });
+    };
+    await page.goto(base);
+    await waitFor((m) => m.t === "ready");
+    return {
+      page,
+      browser,
+      received,
+      waitFor,
+      post: async (m) => {
+        await page.evaluate((enc) => {
+          const w = globalThis as unknown as { __srDecode(x: unknown): unknown; postMessage(m: unknown, origin: string): void };
+          w.postMessage(w.__srDecode(enc), "*");
+        }, encodeForPage(m));
+      },
+      idle: () => page.evaluate(() => (globalThis as unknown as { __sceneViewer: { idle(): Promise<void> } }).__sceneViewer.idle()),
+      screenshot: () => page.screenshot({ type: "png" }),
+      close: () => browser.close(),
+    };
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The viewer page: used by the VS Code panel and by `scene-runner snapshot`.
+ * Pure (no vscode import). Strict CSP: nothing runs but the nonce'd bundle, no eval.
+ */
+import { VIEWER_CSS } from "./styles.js";
+
+export interface ViewerHtmlOptions {
+  /** URL of dist/webview.js as the page can load it (a webview URI in VS Code). */
+  scriptUri: string;
+  /** The origin(s) allowed to serve resources (webview.cspSource in VS Code). */
+  cspSource: string;
+  /** A fresh random value per page load. */
+  nonce: string;
+  title: string;
+  /** Extra origins models and images may be fetched from by URL (default: https:). */
+  connectSrc?: string;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function viewerHtml(o: ViewerHtmlOptions): string {
+  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error("viewerHtml: the nonce must be at least 16 base64/alphanumeric characters");
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${o.nonce}'`,
+    `style-src 'nonce-${o.nonce}' ${o.cspSource}`,
+    `img-src ${o.cspSource} blob: data:`,
+    `connect-src ${o.cspSource} ${o.connectSrc ?? "https:"} blob: data:`,
+    `font-src ${o.cspSource}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(o.title)}</title>
+<style nonce="${o.nonce}">${VIEWER_CSS}</style>
+</head>
+<body>
+<div id="scene-viewer"></div>
+<script nonce="${o.nonce}" src="${escapeHtml(o.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,74 @@
+/** Tag -> factory. Unknown tags get a visible placeholder and one warning. */
+import { BoxGeometry, Mesh, MeshBasicMaterial } from "three";
+import type { InstancePools } from "../instancing.js";
+import type { WidgetPanel } from "../panel.js";
+import type { Props } from "../props.js";
+import { disposeObject } from "../dispose.js";
+import { pointCloud, triMesh } from "./geometry-data.js";
+import { coordsMarker, frustum, grid } from "./helpers.js";
+import { image, imageBackground } from "./images.js";
+import { instancedPrimitive } from "./instanced-primitive.js";
+import { instances } from "./instances.js";
+import { LIGHT_TAGS, light } from "./lights.js";
+import { arrow, line } from "./lines.js";
+import { MODEL_TAGS, model } from "./models.js";
+import { PRIMITIVE_TAGS, primitiveMesh } from "./primitives.js";
+import { text } from "./text.js";
+import type { Content, NodeContext } from "./types.js";
+import { urdf } from "./urdf.js";
+
+/** Nodes that only group and transform their children. */
+export const GROUP_TAGS = new Set(["Scene", "Group", "VuerGroup", "group", "Movable", "Pivot", "Clickable", "Center", "Billboard", "Fragment"]);
+export const WIDGET_TAGS = new Set(["Button", "Slider", "Input", "InputBox"]);
+/** Tags that draw nothing in 3D and are not worth a warning. */
+const SILENT_TAGS = new Set(["OrbitControls", "PerspectiveCamera", "SceneCamera", "SceneCameraControl", "Gamepad", "Hands", "MotionControllers", "GrabRender", "KeyboardMonitor", "Page", "div", "span", "Markdown"]);
+
+export interface Env {
+  pools: InstancePools | null;
+  panel: WidgetPanel;
+}
+
+const empty = (): Content => ({ object: null, dispose() {} });
+
+export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env): Content {
+  if (GROUP_TAGS.has(tag) || SILENT_TAGS.has(tag)) return empty();
+  if (PRIMITIVE_TAGS.has(tag)) {
+    return env.pools && p.raw.instanced !== false ? instancedPrimitive(tag, p, ctx, env.pools) : primitiveMesh(tag, p);
+  }
+  if (LIGHT_TAGS.has(tag)) return light(tag, p);
+  if (tag in MODEL_TAGS) return model(MODEL_TAGS[tag], p, ctx);
+  if (WIDGET_TAGS.has(tag)) {
+    env.panel.add(ctx.key, tag === "InputBox" ? "Input" : tag, p);
+    return {
+      object: null,
+      update(np) {
+        env.panel.update(ctx.key, np);
+        return true;
+      },
+      dispose: () => env.panel.remove(ctx.key),
+    };
+  }
+  switch (tag) {
+    case "Line": return line(p);
+    case "Arrow": return arrow(p);
+    case "Text": return text(p, ctx);
+    case "PointCloud": case "p": return pointCloud(p);
+    case "TriMesh": return triMesh(p);
+    case "Grid": return grid(p);
+    case "CoordsMarker": return coordsMarker(p);
+    case "Frustum": return frustum(p);
+    case "Image": return image(p, ctx);
+    case "ImageBackground": return imageBackground(p, ctx);
+    case "Urdf": return urdf(p, ctx);
+    case "Instances": case "InstancedMesh": return instances(p);
+  }
+  return placeholder(tag, p);
+}
+
+/** What an unknown tag looks like: a small magenta wireframe cube where the node is. */
+export function placeholder(tag: string, p: Props, reason = `unknown tag "${tag}": drawn as a placeholder`): Content {
+  p.warn("tag", reason);
+  const mesh = new Mesh(new BoxGeometry(0.25, 0.25, 0.25), new MeshBasicMaterial({ color: 0xff00ff, wireframe: true }));
+  mesh.userData.placeholder = true;
+  return { object: mesh, dispose: () => disposeObject(mesh) };
+}

@@ -1,0 +1,173 @@
+/**
+ * The default stage: renderer, perspective camera with orbit controls, grid,
+ * ambient + directional light, and a background that follows the VS Code theme
+ * (CSS variables on <body>, re-read when its class changes). Resizes with the panel.
+ */
+import { AmbientLight, Color, DirectionalLight, GridHelper, Group, PerspectiveCamera, Scene, Vector3, WebGLRenderer, type Texture } from "three";
+import { OrbitControls } from "three/addons/controls/OrbitControls.js";
+import type { Props } from "./props.js";
+
+export const HOME = { position: new Vector3(3, 2.5, 4), target: new Vector3(0, 0, 0) };
+
+export class Stage {
+  readonly renderer: WebGLRenderer;
+  readonly scene = new Scene();
+  /** Scene nodes live under this group; the stage's own objects do not. */
+  readonly content = new Group();
+  readonly camera = new PerspectiveCamera(50, 1, 0.01, 2000);
+  readonly controls: OrbitControls;
+  private grid: GridHelper;
+  private gridWanted = true;
+  private readonly ambient = new AmbientLight(0xffffff, 0.7);
+  private readonly sun = new DirectionalLight(0xffffff, 1.6);
+  private themeBackground = new Color(0x1e1e1e);
+  private sceneBackground: Color | null = null;
+  private readonly backgrounds = new Map<string, Texture>();
+  foreground = new Color(0xcccccc);
+  private readonly resizeObserver: ResizeObserver;
+  private readonly themeObserver: MutationObserver;
+  onChange: () => void = () => {};
+  /** The user (or code) moved the camera. */
+  onCamera: () => void = () => {};
+
+  private cameraMoved(): void {
+    this.onCamera();
+    this.onChange();
+  }
+
+  constructor(readonly container: HTMLElement) {
+    this.renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: false, powerPreference: "high-performance" });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+    this.renderer.info.autoReset = true;
+    container.appendChild(this.renderer.domElement);
+    this.renderer.domElement.className = "sr-canvas";
+    this.renderer.domElement.tabIndex = 0;
+    this.scene.matrixWorldAutoUpdate = false; // updated once per frame by the viewer
+    this.content.name = "content";
+    this.scene.add(this.content);
+    this.camera.position.copy(HOME.position);
+    this.controls = new OrbitControls(this.camera, this.renderer.domElement);
+    this.controls.target.copy(HOME.target);
+    this.controls.enableDamping = false;
+    this.controls.update();
+    this.controls.addEventListener("change", () => this.cameraMoved());
+    this.sun.position.set(5, 10, 7);
+    this.scene.add(this.ambient, this.sun);
+    this.grid = this.makeGrid();
+    this.readTheme();
+    this.themeObserver = new MutationObserver(() => {
+      this.readTheme();
+      this.onChange();
+    });
+    this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ["class", "style"] });
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(container);
+    this.resize();
+  }
+
+  private makeGrid(): GridHelper {
+    const g = new GridHelper(20, 20, this.gridColor(0.35), this.gridColor(0.18));
+    g.name = "stage-grid";
+    g.visible = this.gridWanted;
+    if (this.camera.up.z === 1) g.rotation.x = Math.PI / 2;
+    this.scene.add(g);
+    return g;
+  }
+
+  private gridColor(mix: number): Color {
+    return this.themeBackground.clone().lerp(this.foreground, mix);
+  }
+
+  /** Background and text colors from the VS Code theme variables (with dark defaults in a plain page). */
+  readTheme(): void {
+    const css = getComputedStyle(document.body);
+    const bg = css.getPropertyValue("--vscode-editor-background").trim() || css.backgroundColor;
+    const fg = css.getPropertyValue("--vscode-editor-foreground").trim() || css.color;
+    const parse = (s: string, fallback: Color) => {
+      const c = new Color();
+      try {
+        if (s && !/^rgba\(0, 0, 0, 0\)$/.test(s)) return c.setStyle(s);
+      } catch {
+        /* fall through */
+      }
+      return fallback.clone();
+    };
+    this.themeBackground = parse(bg, new Color(0x1e1e1e));
+    this.foreground = parse(fg, new Color(0xcccccc));
+    this.grid.removeFromParent();
+    this.grid.dispose();
+    this.grid = this.makeGrid();
+    this.applyBackground();
+  }
+
+  private applyBackground(): void {
+    const textures = [...this.backgrounds.values()];
+    this.scene.background = textures.length ? textures[textures.length - 1] : (this.sceneBackground ?? this.themeBackground);
+  }
+
+  setBackgroundTexture(owner: string, texture: Texture | null): void {
+    if (texture) this.backgrounds.set(owner, texture);
+    else this.backgrounds.delete(owner);
+    this.applyBackground();
+  }
+
+  /** The Scene root's props: up, background, grid, camPosition... */
+  sceneProps(p: Props): void {
+    const up = p.vec("up", 3);
+    const newUp = up ? new Vector3(up[0], up[1], up[2]).normalize() : new Vector3(0, 1, 0);
+    if (!newUp.equals(this.camera.up)) {
+      this.camera.up.copy(newUp);
+      if (newUp.z === 1) this.camera.position.set(HOME.position.x, -HOME.position.z, HOME.position.y);
+      this.controls.dispose();
+      (this as { controls: OrbitControls }).controls = new OrbitControls(this.camera, this.renderer.domElement);
+      this.controls.target.copy(HOME.target);
+      this.controls.addEventListener("change", () => this.cameraMoved());
+      this.controls.update();
+    }
+    this.sceneBackground = p.color("background") ?? null;
+    this.gridWanted = p.bool("grid", true);
+    this.grid.removeFromParent();
+    this.grid.dispose();
+    this.grid = this.makeGrid();
+    const cam = p.vec("camPosition", 3);
+    if (cam) {
+      this.camera.position.set(cam[0], cam[1], cam[2]);
+      this.controls.update();
+    }
+    this.applyBackground();
+  }
+
+  setDefaultLights(on: boolean): void {
+    this.ambient.visible = on;
+    this.sun.visible = on;
+  }
+
+  resetCamera(): void {
+    const zUp = this.camera.up.z === 1;
+    this.camera.position.copy(zUp ? new Vector3(HOME.position.x, -HOME.position.z, HOME.position.y) : HOME.position);
+    this.controls.target.copy(HOME.target);
+    this.controls.update();
+    this.cameraMoved();
+  }
+
+  resize(): void {
+    const w = Math.max(1, this.container.clientWidth);
+    const h = Math.max(1, this.container.clientHeight);
+    this.renderer.setSize(w, h, true);
+    this.camera.aspect = w / h;
+    this.camera.updateProjectionMatrix();
+    this.onChange();
+  }
+
+  render(): void {
+    this.renderer.render(this.scene, this.camera);
+  }
+
+  dispose(): void {
+    this.resizeObserver.disconnect();
+    this.themeObserver.disconnect();
+    this.controls.dispose();
+    this.grid.dispose();
+    this.renderer.dispose();
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * The viewer: host messages are queued as they arrive and applied together
+ * once per animation frame, then the frame is drawn (only when something
+ * changed) and `applied {seq}` tells the host it may send more.
+ */
+import type { GrabRenderRequest } from "../src/protocol/runner.js";
+import type { SceneMessage } from "../src/protocol/scene.js";
+import type { ToViewerMessage, ViewerSessionInfo } from "../src/protocol/viewer.js";
+import type { HostLink } from "./host-link.js";
+import { Hud } from "./hud.js";
+import { InstancePools } from "./instancing.js";
+import { Interaction } from "./interaction.js";
+import { SceneMirror } from "./mirror.js";
+import { WidgetPanel } from "./panel.js";
+import { Stage } from "./stage.js";
+
+export interface ViewerOptions {
+  /** Draw primitives sharing geometry and material as instances (default true). */
+  instancing?: boolean;
+}
+
+export class Viewer {
+  readonly stage: Stage;
+  readonly mirror: SceneMirror;
+  readonly pools: InstancePools | null;
+  readonly interaction: Interaction;
+  private readonly hud: Hud;
+  private readonly panel: WidgetPanel;
+  private batches: Array<{ seq: number; messages: SceneMessage[] }> = [];
+  private rpcs: GrabRenderRequest[] = [];
+  private frameRequested = false;
+  private dirty = true;
+  private readonly loads = new Set<Promise<unknown>>();
+  private frameTimes: number[] = [];
+  private lastStats = 0;
+  private renders = 0;
+  private idleWaiters: Array<() => void> = [];
+  warnings = 0;
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(
+    container: HTMLElement,
+    private readonly link: HostLink,
+    options: ViewerOptions = {},
+  ) {
+    this.stage = new Stage(container);
+    this.stage.onChange = () => this.requestRender();
+    this.pools = options.instancing === false ? null : new InstancePools(this.stage.content);
+    this.panel = new WidgetPanel(container, (etype, key, value) => this.emit(etype, key, value));
+    this.mirror = new SceneMirror(this.stage.content, { pools: this.pools, panel: this.panel }, {
+      warn: (message, key) => {
+        this.warnings++;
+        this.link.post(key === undefined ? { t: "warning", message } : { t: "warning", message, key });
+      },
+      requestRender: () => this.requestRender(),
+      track: (p) => {
+        this.loads.add(p);
+        void p.finally(() => {
+          this.loads.delete(p);
+          this.requestRender();
+        });
+      },
+      foreground: () => this.stage.foreground,
+      setBackground: (owner, t) => this.stage.setBackgroundTexture(owner, t),
+      sceneProps: (p) => this.stage.sceneProps(p),
+      movable: (key, holder) => this.interaction.movable(key, holder),
+    });
+    this.interaction = new Interaction(this.stage, this.mirror, this.pools, (etype, key, value) => this.emit(etype, key, value), () => this.requestRender());
+    this.hud = new Hud(container, { resetCamera: () => this.stage.resetCamera(), screenshot: () => void this.screenshot() });
+    link.listen((m) => this.receive(m));
+    this.timer = setInterval(() => this.report(performance.now()), 250);
+    this.requestRender();
+  }
+
+  private emit(etype: string, key: string | undefined, value: unknown): void {
+    const event = key === undefined ? { etype, ts: Date.now(), value } : { etype, ts: Date.now(), key, value };
+    this.link.post({ t: "event", event });
+  }
+
+  receive(m: ToViewerMessage): void {
+    switch (m.t) {
+      case "scene":
+        this.batches.push({ seq: typeof m.seq === "number" ? m.seq : -1, messages: Array.isArray(m.messages) ? m.messages : [] });
+        break;
+      case "snapshot": {
+        const scene = m.scene && typeof m.scene === "object" ? m.scene : { tag: "Scene", key: "scene", children: [] };
+        this.batches.push({ seq: -1, messages: [{ etype: "SET", ts: Date.now(), data: scene }] });
+        if (m.session) this.hud.setSession(m.session);
+        break;
+      }
+      case "session":
+        this.hud.setSession(m.session as ViewerSessionInfo);
+        break;
+      case "rpc":
+        this.rpcs.push(m.request);
+        break;
+    }
+    this.requestRender();
+  }
+
+  requestRender(): void {
+    this.dirty = true;
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame((t) => this.frame(t));
+  }
+
+  private frame(_now: number): void {
+    this.frameRequested = false;
+    let seq = -1;
+    if (this.batches.length) {
+      const batches = this.batches;
+      this.batches = [];
+      for (const b of batches) {
+        this.mirror.apply(b.messages);
+        if (b.seq > seq) seq = b.seq;
+      }
+      this.stage.setDefaultLights(this.mirror.lights === 0);
+      this.dirty = true;
+    }
+    if (this.dirty) this.draw();
+    if (seq >= 0) this.link.post({ t: "applied", seq });
+    const rpcs = this.rpcs;
+    this.rpcs = [];
+    for (const r of rpcs) void this.answer(r);
+    if (this.isIdle()) {
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      w.forEach((f) => f());
+    }
+  }
+
+  private draw(): void {
+    this.dirty = false;
+    this.stage.scene.updateMatrixWorld();
+    this.pools?.sync();
+    this.stage.render();
+    this.renders++;
+    this.frameTimes.push(performance.now());
+    if (this.frameTimes.length > 240) this.frameTimes.splice(0, 120);
+  }
+
+  /** Frames drawn in the last second (the viewer draws only when something changed). */
+  private fps(now: number): number {
+    let n = 0;
+    for (let i = this.frameTimes.length - 1; i >= 0 && this.frameTimes[i] > now - 1000; i--) n++;
+    return n;
+  }
+
+  private report(now: number): void {
+    const fps = this.fps(now);
+    const info = this.stage.renderer.info.render;
+    this.hud.show({ fps, nodes: this.mirror.size, drawCalls: info.calls });
+    if (now - this.lastStats > 1000) {
+      this.link.post({ t: "stats", fps, nodes: this.mirror.size, lastTs: this.mirror.lastTs });
+      this.lastStats = now;
+    }
+  }
+
+  private isIdle(): boolean {
+    return this.batches.length === 0 && this.rpcs.length === 0 && this.loads.size === 0 && !this.dirty;
+  }
+
+  /** Resolves when every queued message is drawn and every load finished. */
+  idle(): Promise<void> {
+    if (this.isIdle() && !this.frameRequested) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.requestRender();
+    });
+  }
+
+  /** A PNG of the current view (drawn now, so the drawing buffer is fresh). */
+  async png(downsample = 1): Promise<Uint8Array> {
+    this.draw();
+    const src = this.stage.renderer.domElement;
+    let canvas: HTMLCanvasElement = src;
+    if (downsample > 1) {
+      canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(src.width / downsample));
+      canvas.height = Math.max(1, Math.round(src.height / downsample));
+      canvas.getContext("2d")!.drawImage(src, 0, 0, canvas.width, canvas.height);
+    }
+    const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, "image/png"));
+    if (!blob) throw new Error("the canvas could not be encoded");
+    return new Uint8Array(await blob.arrayBuffer());
+  }
+
+  private async answer(r: GrabRenderRequest): Promise<void> {
+    try {
+      const down = typeof r.data?.downsample === "number" && r.data.downsample >= 1 ? r.data.downsample : 1;
+      const frame = await this.png(down);
+      this.link.post({ t: "event", event: { etype: r.rtype, ts: Date.now(), value: { frame } } });
+    } catch (e) {
+      this.link.post({ t: "event", event: { etype: r.rtype, ts: Date.now(), error: (e as Error).message } });
+    }
+  }
+
+  async screenshot(): Promise<void> {
+    const png = await this.png();
+    if (this.link.inVsCode) return this.link.post({ t: "screenshot", png });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([png as Uint8Array<ArrayBuffer>], { type: "image/png" }));
+    a.download = `scene-${new Date().toISOString().replace(/[:.]/g, "-")}.png`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  /** Renders `n` frames back to back and waits for the GPU: milliseconds per frame. */
+  measureFrames(n: number): number {
+    const gl = this.stage.renderer.getContext();
+    const px = new Uint8Array(4);
+    this.draw();
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      this.stage.camera.rotateY(0.0001); // a real change each frame; nothing else is touched
+      this.stage.camera.updateMatrixWorld();
+      this.stage.render();
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    }
+    return (performance.now() - t0) / n;
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.mirror.apply([{ etype: "SET", ts: Date.now(), data: { tag: "Scene", key: "scene", children: [] } }]);
+    this.interaction.dispose();
+    this.stage.dispose();
+  }
+
+  stats(): Record<string, number> {
+    const info = this.stage.renderer.info;
+    const pools = this.pools?.stats() ?? { pools: 0, instances: 0 };
+    return {
+      nodes: this.mirror.size,
+      fps: this.fps(performance.now()),
+      drawCalls: info.render.calls,
+      triangles: info.render.triangles,
+      points: info.render.points,
+      geometries: info.memory.geometries,
+      textures: info.memory.textures,
+      programs: info.programs?.length ?? 0,
+      pools: pools.pools,
+      instances: pools.instances,
+      renders: this.renders,
+      warnings: this.warnings,
+      pendingLoads: this.loads.size,
+    };
+  }
+}
+
