@@ -84,15 +84,19 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
   let killed = false;
   const channel = new Channel<RunnerToHost, HostToRunner>(child.stdio[CHANNEL_FD] as Duplex, validateRunnerToHost, {
     message: (m) => {
+      // SESSION_END is held until the child's output pipes are drained too: it is always the last message.
       if (m.etype === "SESSION_END") end = m;
-      options.onMessage(m);
+      else options.onMessage(m);
     },
     invalid: (e) => options.onProtocolError?.(e),
   });
   child.stdout!.on("data", (c: Buffer) => options.onStdout?.(c));
   child.stderr!.on("data", (c: Buffer) => options.onStderr?.(c));
   const exited = new Promise<SessionExit>((res) => {
-    child.once("close", (code, signal) => res({ code, signal, end, killed }));
+    child.once("close", (code, signal) => {
+      if (end) options.onMessage(end);
+      res({ code, signal, end, killed });
+    });
   });
   const pid = child.pid!;
   const killGroup = () => {

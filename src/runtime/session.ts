@@ -59,6 +59,7 @@ export class Session implements TaskOwner, TaskFactory {
   /** Where main is defined (set by the runner, which knows the file); the main task reports it. */
   mainLocation: SourceLocation | undefined;
   private ended = new Future<SessionResult>();
+  private readonly beforeEnd: Array<() => void> = [];
 
   constructor(options: SessionOptions) {
     this.sink = options.sink;
@@ -144,7 +145,8 @@ export class Session implements TaskOwner, TaskFactory {
       this.stderr(`Task exception was never retrieved: ${task.name}${where}\n${error.stack ?? `${error.name}: ${error.message}`}\n`);
     };
     const handle = loop.callLater(this.unretrievedAfterMs, report);
-    this.ended.addDoneCallback(() => {
+    // At the latest when the session ends, before anyone can exit the process.
+    this.beforeEnd.push(() => {
       handle.cancel();
       report();
     });
@@ -159,6 +161,7 @@ export class Session implements TaskOwner, TaskFactory {
 
   private finish(): void {
     if (this.ended.done()) return;
+    for (const fn of this.beforeEnd.splice(0)) fn();
     const main = this.mainTask!;
     let result: SessionResult;
     if (this.stopping && (main.cancelled() || main.state !== "failed")) result = { status: "stopped" };
