@@ -23,7 +23,13 @@ from .tracking import Tracker
 from .where import error_info, format_exception
 
 STEP_S = 0.4
-EXIT_CODES = {"done": 0, "failed": 1, "stopped": 130}
+# Same numbers as src/runner/exit-codes.ts.
+EXIT_CODES = {"done": 0, "failed": 1, "stopped": 3}
+EXIT_NO_MAIN = 2
+
+
+class NoMainError(RuntimeError):
+    """The program asked to run an app that has nothing to run (exit status 2)."""
 
 _current = None
 
@@ -132,35 +138,44 @@ class Session:
         self.send({"etype": "SESSION_START", "ts": now_ms(), "file": self.file, "runtime": "python", "pid": os.getpid()})
         sys.argv = [self.file] + list(argv)
         sys.path[0] = os.path.dirname(self.file)  # as `python file.py` would: sibling modules import
-        status, error = "done", None
+        status, error, code = "done", None, None
         try:
             runpy.run_path(self.file, run_name="__main__")
         except SystemExit as e:
             self.program_over = True
-            status, error = self._exit_status(e)
+            status, error, code = self._exit_status(e)
         except BaseException as e:  # noqa: B902 - the program's outcome, whatever it raised
             self.program_over = True
             status, error = self._failure_status(e)
+            if isinstance(e, NoMainError):
+                code = EXIT_NO_MAIN
         self.program_over = True
-        return self.end(status, error)
+        end_code = self.end(status, error)
+        return end_code if code is None else code
 
     def _exit_status(self, e):
         code = e.code
         if code is None or code == 0:
-            return "done", None
+            return "done", None, 0
         if not isinstance(code, int):
             print(code, file=sys.stderr)  # what Python does with sys.exit("message")
-        return "failed", {"name": "SystemExit", "message": str(code)}
+            code = 1
+        return "failed", {"name": "SystemExit", "message": str(e.code)}, code
 
     def _failure_status(self, e):
         if isinstance(e, asyncio.CancelledError) or (self.stopping and isinstance(e, KeyboardInterrupt)):
             return "stopped", None
-        sys.stderr.write(format_exception(e))
-        return "failed", error_info(e)
+        info = error_info(e)
+        if isinstance(e, NoMainError):  # a usage problem: one line, no traceback
+            where = info.get("location") or {"file": self.file, "line": 0}
+            sys.stderr.write("%s:%d: %s\n" % (where["file"], where["line"], e))
+        else:
+            sys.stderr.write(format_exception(e))
+        return "failed", info
 
     def end(self, status, error, hard=False):
         """Reports the end once (from the main thread, or the watchdog when hard)."""
-        if not self._end_lock.acquire(blocking=not hard, timeout=-1 if not hard else STEP_S):
+        if not self._end_lock.acquire(timeout=STEP_S if hard else -1):
             return EXIT_CODES[status]
         try:
             if self._ended.is_set():

@@ -6,18 +6,29 @@ ensure_future, gather, TaskGroup, asyncio.run, vuer's spawn_task) end in
 no event-loop policy or task factory is replaced, so a program that installs its own
 task factory is still tracked.
 
-Per task we send TASK_SPAWN when it is created (name, parent, creation file:line) and
-one TASK_STATE when it ends (done | cancelled | failed, with the error).
+Per task we send TASK_SPAWN at creation (name, parent, creation file:line) and one
+TASK_STATE when it ends (done | cancelled | failed, with the error).
 """
 import asyncio
 import os
+import sys
 import weakref
-from asyncio import base_events
+from asyncio import base_events, tasks
 
 from .where import error_info, format_exception, user_caller
 
 _BASE_EVENTS_FILE = os.path.abspath(base_events.__file__)
 _MISSING = object()
+
+# Python 3.9-3.12 call loop.create_task(coro) and set the program's name afterwards
+# (tasks._set_task_name): for calls from these functions, read `name` from their frame.
+_NAMING_CALLERS = {tasks.create_task.__code__}
+try:
+    from asyncio import taskgroups
+
+    _NAMING_CALLERS.add(taskgroups.TaskGroup.create_task.__code__)
+except ImportError:  # Python < 3.11 has no TaskGroup
+    pass
 
 
 def _coro_code(coro):
@@ -48,7 +59,12 @@ class Tracker:
         def create_task(loop, coro, **kwargs):
             parent = asyncio.current_task(loop)
             task = original(loop, coro, **kwargs)
-            tracker._created(loop, task, coro, kwargs.get("name"), parent)
+            name = kwargs.get("name")
+            if name is None:
+                caller = sys._getframe(1)
+                if caller.f_code in _NAMING_CALLERS:
+                    name = caller.f_locals.get("name")
+            tracker._created(loop, task, coro, name, parent)
             return task
 
         create_task.__wrapped__ = original
@@ -95,11 +111,11 @@ class Tracker:
             return
         self._count += 1
         tid = "t%d" % self._count
+        name = str(name) if name is not None else getattr(coro, "__qualname__", None) or task.get_name()
+        self._ids[task] = (tid, name)
         self.live[tid] = task
         site = self._sites.pop(coro, None)
         file, line = site if site else user_caller(3)
-        name = name or getattr(coro, "__qualname__", None) or task.get_name()
-        self._ids[task] = (tid, name)
         info = {"id": tid, "name": name, "parent": parent_id}
         if file is not None:
             info["file"] = file
@@ -153,7 +169,7 @@ class Tracker:
         return True
 
     def cancel_all(self):
-        """Cancels every task (ours too) on every loop that is still open. Thread-safe.
+        """Cancels every task (ours too) on every running loop. Thread-safe.
         Returns True if at least one running loop was asked."""
         asked = False
         for loop in list(self.loops):

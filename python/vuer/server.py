@@ -13,7 +13,7 @@ import uuid
 from collections import defaultdict, deque
 
 from scene_runner.frames import encode_frame
-from scene_runner.session import current
+from scene_runner.session import NoMainError, current
 
 from .events import Add, ClientEvent, Remove, ServerEvent, Set, Update, Upsert
 
@@ -235,7 +235,7 @@ class Vuer:
             elif any(self.handlers.values()):
                 await session.forever()  # handlers only: serve events until stopped, like vuer
             else:
-                raise RuntimeError("app.run(): nothing to run; decorate `async def main(session)` with @app.spawn")
+                raise NoMainError("app.run(): nothing to run; decorate `async def main(session)` with @app.spawn")
         finally:
             remove_sink()
             await _cancel_the_rest(loop)

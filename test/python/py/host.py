@@ -1,0 +1,101 @@
+"""A minimal supervisor for the Python unit tests: runs `python -m scene_runner <file>`
+with a socket pair as its channel, records every message, and can send host messages
+(TASK_CANCEL, STOP, client events). The real supervisor is src/runner/supervisor.ts."""
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+PYTHON_DIR = os.path.join(ROOT, "python")
+sys.path.insert(0, PYTHON_DIR)
+
+from scene_runner.frames import FrameReader, encode_frame  # noqa: E402
+
+
+class Child:
+    def __init__(self, program, python=None, env=None):
+        self.messages = []
+        self._new = queue.Queue()
+        ours, theirs = socket.socketpair()
+        self.sock = ours
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        full_env["PYTHONPATH"] = PYTHON_DIR + (os.pathsep + full_env["PYTHONPATH"] if full_env.get("PYTHONPATH") else "")
+        full_env["SCENE_RUNNER_CHANNEL_FD"] = str(theirs.fileno())
+        self.proc = subprocess.Popen(
+            [python or sys.executable, "-m", "scene_runner", program],
+            pass_fds=(theirs.fileno(),),
+            env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        theirs.close()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        reader = FrameReader(lambda e: self._new.put(("error", e)))
+        while True:
+            try:
+                chunk = self.sock.recv(65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._new.put(None)
+                return
+            for m in reader.push(chunk):
+                self.messages.append(m)
+                self._new.put(m)
+
+    def send(self, message):
+        message.setdefault("ts", int(time.time() * 1000))
+        for part in encode_frame(message):
+            self.sock.sendall(part)
+
+    def wait_for(self, predicate, timeout=5.0):
+        """Returns the first message (already seen or new) matching predicate."""
+        for m in list(self.messages):
+            if predicate(m):
+                return m
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError("no matching message within %.1fs; got %r" % (timeout, self.messages))
+            try:
+                m = self._new.get(timeout=left)
+            except queue.Empty:
+                continue
+            if m is None:
+                raise AssertionError("channel closed before a matching message; got %r" % (self.messages,))
+            if isinstance(m, dict) and predicate(m):
+                return m
+
+    def task(self, name):
+        """The TASK_SPAWN info of the task with this name (waits for it)."""
+        return self.wait_for(lambda m: m.get("etype") == "TASK_SPAWN" and m["task"]["name"] == name)["task"]
+
+    def end_state(self, tid, timeout=5.0):
+        return self.wait_for(lambda m: m.get("etype") == "TASK_STATE" and m["task"]["id"] == tid, timeout)["task"]
+
+    def finish(self, timeout=10.0):
+        """Waits for exit: (exit code, stdout, stderr)."""
+        out, err = self.proc.communicate(timeout=timeout)
+        return self.proc.returncode, out.decode(), err.decode()
+
+    def close_channel(self):
+        self.sock.shutdown(socket.SHUT_WR)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
+        self.sock.close()
+
+
+def etypes(messages):
+    return [m["etype"] for m in messages]
