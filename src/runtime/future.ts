@@ -50,6 +50,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   addDoneCallback(fn: DoneCallback<T>): void {
+    // Someone (a gather, a task group, an awaiter) is now responsible for the outcome.
+    this._retrieved = true;
     if (this._state !== "pending") loop.callSoon(fn, this);
     else this._callbacks.push(fn);
   }
