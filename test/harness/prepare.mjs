@@ -238,6 +238,18 @@ export async function prepare({ log = (m) => console.error(m) } = {}) {
   });
 }
 
+/** Only Node 24 (for tools that want Node 22+, such as @vscode/vsce); returns its binary. */
+export async function prepareNode({ log = (m) => console.error(m) } = {}) {
+  const p = harnessPaths();
+  const ok = () => existsSync(join(p.dir, "node", ".ok")) && readFileSync(join(p.dir, "node", ".ok"), "utf8") === NODE_VERSION && existsSync(p.node);
+  if (ok()) return p.node;
+  mkdirSync(p.dir, { recursive: true });
+  await withLock(`${p.dir}.lock`, log, async () => {
+    if (!ok()) await stageNode(p, node24Env(p), log);
+  });
+  return p.node;
+}
+
 /** The Chromium executable the harness drives, or a PrepareError telling how to get one. */
 export function chromiumPath() {
   const exe = process.env.CHROME_PATH || "/usr/bin/chromium";

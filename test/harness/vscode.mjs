@@ -262,10 +262,11 @@ function collectFiles(dir, test, out = []) {
 }
 
 /**
- * Starts code-server with a fresh user-data and extensions dir, installs the extension, opens
- * `workspace` in Chromium and waits for the workbench. See docs/harness.md for every option.
+ * Starts code-server alone (no browser): fresh user-data and extensions dirs (or the given ones),
+ * the extension installed, `workspace` as the folder. Resolves when GET /healthz answers, to
+ * { url, port, base, server, serverPid, userDataDir, extensionsDir, workspace, extensionId, close() }.
  */
-export async function launchVSCode(opts = {}) {
+export async function startCodeServer(opts = {}) {
   const {
     workspace,
     extensionPath,
@@ -274,28 +275,27 @@ export async function launchVSCode(opts = {}) {
     trust = false,
     name = "vscode",
     readyTimeoutMs = 120_000,
-    headless = process.env.SCENE_RUNNER_HEADED ? false : true,
-    viewport = { width: 1400, height: 900 },
     log = process.env.SCENE_RUNNER_HARNESS_DEBUG ? (m) => console.error(m) : () => {},
     port = 0,
     host = "127.0.0.1",
+    userDataDir: givenUserData,
+    extensionsDir: givenExtensions,
   } = opts;
   installExitHooks();
   const paths = await prepare({ log: (m) => console.error(m) });
-  const executablePath = chromiumPath();
-  const { chromium } = await import("playwright-core");
 
   const tmp = mkdtempSync(join(tmpdir(), `scene-runner-vscode-${safeName(name)}-`));
-  const userDataDir = join(tmp, "user-data");
-  const extensionsDir = join(tmp, "extensions");
+  const userDataDir = givenUserData ? resolve(givenUserData) : join(tmp, "user-data");
+  const extensionsDir = givenExtensions ? resolve(givenExtensions) : join(tmp, "extensions");
   mkdirSync(join(userDataDir, "User"), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  let folder = workspace ? resolve(workspace) : join(tmp, "workspace");
+  const folder = workspace ? resolve(workspace) : join(tmp, "workspace");
   mkdirSync(folder, { recursive: true });
-  writeFileSync(
-    join(userDataDir, "User", "settings.json"),
-    JSON.stringify({ ...DEFAULT_SETTINGS, "security.workspace.trust.enabled": !!trust, ...settings }, null, 2),
-  );
+  const settingsFile = join(userDataDir, "User", "settings.json");
+  // A user-data dir that was handed in (npm start's) keeps the settings someone changed there.
+  if (!givenUserData || !existsSync(settingsFile)) {
+    writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, "security.workspace.trust.enabled": !!trust, ...settings }, null, 2));
+  }
 
   const env = node24Env(paths);
   for (const k of Object.keys(env)) if (k.startsWith("VSCODE_") || k.startsWith("ELECTRON_RUN_AS_NODE")) delete env[k];
@@ -307,14 +307,17 @@ export async function launchVSCode(opts = {}) {
     const manifest = readManifest(extensionPath);
     installed = extensionId(manifest);
     // A symlink: the extension runs from the freshly built folder (its node_modules included).
-    symlinkSync(resolve(extensionPath), join(extensionsDir, extensionFolderName(manifest)));
+    const link = join(extensionsDir, extensionFolderName(manifest));
+    rmSync(link, { recursive: true, force: true });
+    symlinkSync(resolve(extensionPath), link);
   }
   if (vsixPath) {
     if (!existsSync(vsixPath)) throw new Error(`harness: no VSIX at ${vsixPath}`);
     const out = await runToEnd(paths.node, [paths.entry, ...common, "--install-extension", resolve(vsixPath), "--force"], env, 120_000);
     log(out);
     const m = out.match(/Extension '([^']+)' (v[\d.]+ )?was successfully installed/);
-    installed = m ? m[1] : installed;
+    if (!m) throw new Error(`harness: installing ${vsixPath} did not report success:\n${out}`);
+    installed = m[1];
   }
 
   const args = [
@@ -330,7 +333,6 @@ export async function launchVSCode(opts = {}) {
     folder,
   ];
   const server = startServer({ paths, env, args, log });
-  let browser = null;
   const session = {
     name,
     tmp,
@@ -338,40 +340,62 @@ export async function launchVSCode(opts = {}) {
     extensionsDir,
     workspace: folder,
     extensionId: installed,
+    server,
     serverPid: server.child.pid,
     browserPid: null,
     closed: false,
+    beforeClose: null,
   };
   session.close = async () => {
     if (session.closed) return;
     session.closed = true;
     live.delete(session);
     try {
-      if (browser) await Promise.race([browser.close(), sleep(5000)]);
+      if (session.beforeClose) await Promise.race([session.beforeClose(), sleep(5000)]);
     } catch {}
     if (session.browserPid) await killTree(session.browserPid, 1000);
     await killTree(session.serverPid);
     if (!process.env.SCENE_RUNNER_KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
   };
   live.add(session);
-
   try {
     const m = await server.waitFor(/HTTP server listening on (https?:\/\/[^\s/]+)/, readyTimeoutMs);
-    const base = m[1];
-    const actualPort = Number(new URL(base).port);
-    await waitHealthy(base, 30_000);
+    session.base = m[1];
+    session.port = Number(new URL(session.base).port);
+    await waitHealthy(session.base, 30_000);
     // localhost, not 127.0.0.1: webviews need a secure context.
-    const url = `http://localhost:${actualPort}/?folder=${encodeURIComponent(folder)}`;
-    browser = await chromium.launch({ executablePath, headless, args: CHROMIUM_ARGS });
+    session.url = `http://localhost:${session.port}/?folder=${encodeURIComponent(folder)}`;
+    return session;
+  } catch (e) {
+    await saveArtifacts(session, `${name}-start-failed`).catch(() => {});
+    await session.close();
+    throw e;
+  }
+}
+
+/**
+ * Starts code-server (see startCodeServer for the options), opens its URL in Chromium and waits
+ * for the workbench. Extra options: headless (default true; SCENE_RUNNER_HEADED=1 shows it),
+ * viewport. Resolves to the session with `page`, `browser`, `context` and the helpers below.
+ */
+export async function launchVSCode(opts = {}) {
+  const { name = "vscode", readyTimeoutMs = 120_000, headless = process.env.SCENE_RUNNER_HEADED ? false : true, viewport = { width: 1400, height: 900 } } = opts;
+  const executablePath = chromiumPath();
+  const { chromium } = await import("playwright-core");
+  const session = await startCodeServer(opts);
+  try {
+    const browser = await chromium.launch({ executablePath, headless, args: CHROMIUM_ARGS });
+    session.browser = browser;
     session.browserPid = browser.process?.()?.pid ?? null;
+    session.beforeClose = () => browser.close();
     const context = await browser.newContext({ viewport });
     const page = await context.newPage();
     page.on("dialog", (d) => d.accept().catch(() => {}));
-    await page.goto(url);
+    Object.assign(session, { context, page });
+    await page.goto(session.url);
     await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: readyTimeoutMs });
-    // The workbench is usable once the status bar and the activity bar are drawn.
+    // The workbench is usable once the status bar is drawn.
     await page.locator(".part.statusbar").waitFor({ state: "visible", timeout: readyTimeoutMs });
-    Object.assign(session, { page, browser, context, url, port: actualPort, server });
     Object.assign(session, helpers(session));
     return session;
   } catch (e) {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { REPO } from "../harness/prepare.mjs";
 import { makeBrokenExtension, withVSCode } from "../harness/vscode.mjs";
+import { packageVsix } from "../../scripts/package.mjs";
 
 const FIXTURE = join(REPO, "test", "harness", "fixtures", "hello-ext");
 const HELLO = "Harness Hello: Say Hello";
@@ -56,6 +57,15 @@ describe("harness with the Scene Runner extension", { skip: extensionWritten ? f
     assert.ok(existsSync(join(REPO, manifest.main)), `${manifest.main} missing: run \`npm run build\` first`);
     assert.ok(paletteTitle, "package.json contributes no command");
     await withVSCode({ name: "harness-scene-runner", extensionPath: REPO, workspace: join(REPO, "examples") }, async (vs) => {
+      await vs.runCommand(paletteTitle, { failOn: NOT_LOADED, settleMs: 3000 });
+    });
+  });
+
+  test("its VSIX (npm run package) installs and loads the same way", async () => {
+    const { file, bytes } = await packageVsix({ out: join(scratch, "scene-runner.vsix"), build: false, log: () => {} });
+    assert.ok(bytes < 20 * 1024 * 1024, `VSIX is ${bytes} bytes`);
+    await withVSCode({ name: "harness-scene-runner-vsix", vsixPath: file, workspace: join(REPO, "examples") }, async (vs) => {
+      assert.equal(vs.extensionId, "scene-runner.scene-runner");
       await vs.runCommand(paletteTitle, { failOn: NOT_LOADED, settleMs: 3000 });
     });
   });
