@@ -36,6 +36,9 @@ export class Viewer {
   private renders = 0;
   private idleWaiters: Array<() => void> = [];
   warnings = 0;
+  /** CPU time of the last batch application and of the last draw call submission. */
+  private applyMs = 0;
+  private drawMs = 0;
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(
@@ -109,6 +112,7 @@ export class Viewer {
     this.frameRequested = false;
     let seq = -1;
     if (this.batches.length) {
+      const t0 = performance.now();
       const batches = this.batches;
       this.batches = [];
       for (const b of batches) {
@@ -117,6 +121,7 @@ export class Viewer {
       }
       this.stage.setDefaultLights(this.mirror.lights === 0);
       this.dirty = true;
+      this.applyMs = performance.now() - t0;
     }
     if (this.dirty) this.draw();
     if (seq >= 0) this.link.post({ t: "applied", seq });
@@ -131,10 +136,12 @@ export class Viewer {
   }
 
   private draw(): void {
+    const t0 = performance.now();
     this.dirty = false;
     this.stage.scene.updateMatrixWorld();
     this.pools?.sync();
     this.stage.render();
+    this.drawMs = performance.now() - t0;
     this.renders++;
     this.frameTimes.push(performance.now());
     if (this.frameTimes.length > 240) this.frameTimes.splice(0, 120);
@@ -246,6 +253,8 @@ export class Viewer {
       renders: this.renders,
       warnings: this.warnings,
       pendingLoads: this.loads.size,
+      applyMs: Math.round(this.applyMs * 10) / 10,
+      drawMs: Math.round(this.drawMs * 10) / 10,
     };
   }
 }

@@ -195,10 +195,11 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
       received,
       waitFor,
       post: async (m) => {
-        await page.evaluate((enc) => {
+        // One JSON string crosses CDP much faster than a structured object of 50,000 nodes.
+        await page.evaluate((json) => {
           const w = globalThis as unknown as { __srDecode(x: unknown): unknown; postMessage(m: unknown, origin: string): void };
-          w.postMessage(w.__srDecode(enc), "*");
-        }, encodeForPage(m));
+          w.postMessage(w.__srDecode(JSON.parse(json)), "*");
+        }, JSON.stringify(encodeForPage(m)));
       },
       idle: () => page.evaluate(() => (globalThis as unknown as { __sceneViewer: { idle(): Promise<void> } }).__sceneViewer.idle()),
       screenshot: () => page.screenshot({ type: "png" }),

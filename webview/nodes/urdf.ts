@@ -80,6 +80,8 @@ export function urdf(p: Props, ctx: NodeContext): Content {
   };
 
   const build = async (xmlText: string) => {
+    // Cheap check first: the browser's XML error page carries inline styles a strict CSP reports.
+    if (!/<robot[\s>]/.test(xmlText)) throw new Error("not a URDF document (no <robot>)");
     const doc = new DOMParser().parseFromString(xmlText, "application/xml");
     const robot = doc.querySelector("robot");
     if (!robot || doc.querySelector("parsererror")) throw new Error("not a URDF document (no <robot>)");
