@@ -65,5 +65,5 @@ export function otherPythons() {
     const v = existsSync(exe) && pythonVersion(exe);
     if (v && v[0] === 3) byMinor.set(v[1], { exe, version: v });
   }
-  return [...byMinor.values()];
+  return [...byMinor.values()].sort((a, b) => a.version[1] - b.version[1]);
 }
