@@ -80,13 +80,12 @@ try {
     port: Number(opt("--port", process.env.PORT || 0)),
     userDataDir: join(state, "user-data"),
     extensionsDir: join(state, "extensions"),
-    settings: { "workbench.startupEditor": "readme" },
   });
 } catch (e) {
   fail(e.message);
 }
 console.log(`
-  Scene Runner is running in VS Code ${"(code-server 4.139.1)"}, listening on 127.0.0.1 only.
+  Scene Runner is running in VS Code (code-server 4.139.1), listening on 127.0.0.1 only.
   Open: ${session.url}
 
   (From another machine, forward the port first, e.g. ssh -L ${session.port}:localhost:${session.port} <this host>.)
