@@ -1,0 +1,12 @@
+/** The extension's settings, read when needed (so changes apply to the next run without a reload). */
+import * as vscode from "vscode";
+
+export function settings(scope?: vscode.Uri) {
+  const c = vscode.workspace.getConfiguration("sceneRunner", scope);
+  const python = c.get<string>("pythonPath")?.trim();
+  return {
+    /** Interpreter for Python scenes; empty means discover (python3, then python). */
+    python: python ? python : undefined,
+    runOnSave: c.get<boolean>("runOnSave", false),
+  };
+}

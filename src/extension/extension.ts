@@ -1,0 +1,147 @@
+/**
+ * Scene Runner in VS Code: run a scene file's `main` in a child process, watch
+ * its scene in a viewer panel and its tasks in a tree, cancel and stop them.
+ * activate() only wires the features together; each lives in its own folder.
+ * Everything created here is pushed to context.subscriptions.
+ */
+import { performance } from "node:perf_hooks";
+import * as vscode from "vscode";
+import { languageOf } from "../runner/main-locator.js";
+import { MainCodeLensProvider, SCENE_SELECTOR } from "./codelens/main-lens.js";
+import { registerCommands, type CommandHandlers } from "./commands.js";
+import { settings } from "./config.js";
+import { trackContextKeys } from "./context-keys.js";
+import { createExtensionLog, errorText, log } from "./output/extension-log.js";
+import { ProgramOutputs } from "./output/program-output.js";
+import { SceneDiagnostics } from "./problems/diagnostics.js";
+import type { HostSession } from "./sessions/host-session.js";
+import { SessionManager } from "./sessions/session-manager.js";
+import { SceneStatusBar } from "./status/status-bar.js";
+import { isSessionItem, TaskTreeProvider, type SessionItem } from "./tasks/task-tree.js";
+import { mayRunCode } from "./trust.js";
+import { ScenePanels } from "./viewer/scene-panels.js";
+
+const loadedAt = performance.now();
+let running: { sessions: SessionManager; panels: ScenePanels } | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const push = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+  push(createExtensionLog());
+  const outputs = push(new ProgramOutputs());
+  const sessions = push(new SessionManager(outputs, () => settings()));
+  const diagnostics = push(new SceneDiagnostics());
+  const panels = push(new ScenePanels(context.extensionUri, context.workspaceState, sessions));
+  const tree = push(new TaskTreeProvider(sessions));
+  push(vscode.window.createTreeView("sceneRunner.tasks", { treeDataProvider: tree, showCollapseAll: true }));
+  push(vscode.languages.registerCodeLensProvider(SCENE_SELECTOR, push(new MainCodeLensProvider(sessions))));
+  push(new SceneStatusBar(sessions));
+  push(trackContextKeys(sessions));
+  running = { sessions, panels };
+
+  // A new run forgets the Problems of the previous one; an uncaught error adds one.
+  push(sessions.onDidStartSession((s) => diagnostics.clear(s.file)));
+  push(
+    sessions.onDidEndSession((s) => {
+      if (s.state === "failed" && s.error) diagnostics.report(s.file, s.error);
+    }),
+  );
+
+  const run = async (file: string): Promise<HostSession | undefined> => {
+    if (!mayRunCode()) return undefined;
+    // Run what the editor shows, not an older copy on disk.
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+    if (doc?.isDirty) await doc.save();
+    const session = await sessions.run(file);
+    session.output.channel.show(true);
+    if (session.state === "failed" && session.error?.name === "LaunchError") {
+      void vscode.window.showErrorMessage(`Scene: ${session.error.message}`);
+    }
+    return session;
+  };
+
+  const handlers: CommandHandlers = {
+    "sceneRunner.run": async (uri) => {
+      const file = targetFile(uri, panels);
+      if (file) await run(file);
+    },
+    "sceneRunner.stop": async (target) => {
+      const file = isSessionItem(target) ? target.session.file : targetFile(target, panels);
+      if (!file) return;
+      if (!sessions.liveFor(file)) {
+        void vscode.window.showInformationMessage(`Scene: ${vscode.workspace.asRelativePath(file)} is not running.`);
+        return;
+      }
+      await sessions.stop(file);
+    },
+    "sceneRunner.stopAll": () => sessions.stopAll(),
+    "sceneRunner.showViewer": (target) => {
+      if (isSessionItem(target)) {
+        panels.showFor(target.session, false);
+        return;
+      }
+      const file = targetFile(target, panels);
+      if (file && !panels.show(file)) {
+        void vscode.window.showInformationMessage(`Scene: ${vscode.workspace.asRelativePath(file)} has not run yet. Run it first (Scene: Run Scene).`);
+      }
+    },
+    "sceneRunner.cancelTask": (item) => item.session.cancelTask(item.task.id),
+    "sceneRunner.stopSession": (item: SessionItem) => item.session.stop(),
+    "sceneRunner.clearFinished": () => sessions.clearFinished(),
+    "sceneRunner.openLocation": async (file, line, column) => {
+      const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), Math.max(0, (column ?? 1) - 1));
+      await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(pos, pos), preview: true });
+    },
+  };
+  for (const d of registerCommands(handlers, (id, e) => {
+    log.error(`${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    void vscode.window.showErrorMessage(`Scene: ${errorText(e)}`);
+  })) {
+    push(d);
+  }
+
+  // sceneRunner.runOnSave: saving a running scene restarts it.
+  push(
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      const file = doc.uri.fsPath;
+      if (doc.uri.scheme !== "file" || !sessions.liveFor(file) || !settings(doc.uri).runOnSave) return;
+      log.info(`${vscode.workspace.asRelativePath(file)} saved: restarting its scene (sceneRunner.runOnSave)`);
+      void run(file).catch((e: unknown) => log.error(`restart on save failed: ${errorText(e)}`));
+    }),
+  );
+
+  const now = performance.now();
+  log.info(`activated in ${(now - started).toFixed(1)} ms (module load to ready: ${(now - loadedAt).toFixed(1)} ms)`);
+}
+
+/** Saves the open viewers' scenes for a window reload, then stops every program (kills what will not stop). */
+export async function deactivate(): Promise<void> {
+  if (!running) return;
+  const { sessions, panels } = running;
+  running = undefined;
+  await panels.saveAll().catch(() => undefined);
+  await sessions.shutdown();
+}
+
+/**
+ * The scene file a command is about: the Uri it was given (code lens, editor
+ * title, explorer), else the active editor's file, else the file of the
+ * focused viewer panel. Shows why when there is none.
+ */
+function targetFile(arg: unknown, panels: ScenePanels): string | undefined {
+  let file: string | undefined;
+  if (arg instanceof vscode.Uri) file = arg.fsPath;
+  else {
+    const editor = vscode.window.activeTextEditor;
+    if (editor && editor.document.uri.scheme === "file" && languageOf(editor.document.fileName)) file = editor.document.uri.fsPath;
+    else file = panels.activeFile();
+  }
+  if (!file || !languageOf(file)) {
+    void vscode.window.showErrorMessage("Scene: open a scene file (.ts, .js, .mjs or .py with a main function) to run it.");
+    return undefined;
+  }
+  return file;
+}

@@ -1,0 +1,208 @@
+/**
+ * One run of one scene file: the child process (never the extension host's own
+ * thread), the authoritative scene on its way to the viewer, the task model, and
+ * the run's output. Everything the UI shows about a run is read from here; the
+ * UI learns about changes through `onDidChange`.
+ */
+import { basename } from "node:path";
+import * as vscode from "vscode";
+import { rpcResponseType, type ClientEvent } from "../../protocol/events.js";
+import type { RunnerToHost, RuntimeKind } from "../../protocol/runner.js";
+import type { ErrorInfo } from "../../protocol/tasks.js";
+import type { ViewerSessionState } from "../../protocol/viewer.js";
+import { LaunchError } from "../../runner/launch.js";
+import { startSession, type RunningSession, type SessionExit } from "../../runner/supervisor.js";
+import { log } from "../output/extension-log.js";
+import type { RunOutput } from "../output/program-output.js";
+import { ScenePipeline } from "./scene-pipeline.js";
+import { TaskModel } from "./task-model.js";
+
+export type SessionState = Extract<ViewerSessionState, "starting" | "running" | "done" | "failed" | "stopped">;
+
+export interface HostSessionOptions {
+  id: string;
+  file: string;
+  /** Shown in the tree, the panel title and the viewer's status line. */
+  label: string;
+  output: RunOutput;
+  python?: string;
+  graceMs?: number;
+}
+
+let nextRun = 1;
+
+export class HostSession implements vscode.Disposable {
+  readonly id: string;
+  readonly file: string;
+  readonly uri: vscode.Uri;
+  readonly label: string;
+  readonly run = nextRun++;
+  readonly tasks = new TaskModel();
+  readonly pipeline: ScenePipeline;
+  readonly output: RunOutput;
+  readonly startedAt = Date.now();
+  endedAt?: number;
+  state: SessionState = "starting";
+  runtime?: RuntimeKind;
+  /** Why the run failed: the program's uncaught error, or a launch problem. */
+  error?: ErrorInfo;
+  /** Stop was requested (the tree shows "stopping" until the process is gone). */
+  stopping = false;
+  private child?: RunningSession;
+  private readonly changed = new vscode.EventEmitter<HostSession>();
+  private readonly ended = new vscode.EventEmitter<HostSession>();
+  /** Fires on any change the UI shows: state, tasks. */
+  readonly onDidChange = this.changed.event;
+  /** Fires once, when the process is gone (or never started). */
+  readonly onDidEnd = this.ended.event;
+  private readonly finished: Promise<void>;
+  private markFinished!: () => void;
+
+  constructor(private readonly options: HostSessionOptions) {
+    this.id = options.id;
+    this.file = options.file;
+    this.uri = vscode.Uri.file(options.file);
+    this.label = options.label;
+    this.output = options.output;
+    this.pipeline = new ScenePipeline({ state: "starting", title: options.label });
+    this.finished = new Promise((r) => (this.markFinished = r));
+  }
+
+  get isLive(): boolean {
+    return this.state === "starting" || this.state === "running";
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts the process. Never throws: a launch problem ends the session as failed. */
+  async start(): Promise<void> {
+    this.output.header(`Run ${this.run}: ${basename(this.file)}  ${new Date(this.startedAt).toLocaleTimeString()}`);
+    try {
+      this.child = await startSession({
+        file: this.file,
+        python: this.options.python,
+        graceMs: this.options.graceMs,
+        onMessage: (m) => this.receive(m),
+        onStdout: (c) => this.output.write("stdout", c),
+        onStderr: (c) => this.output.write("stderr", c),
+        onProtocolError: (e) => log.warn(`${this.label}: ignored a malformed message from the program: ${e.message}`),
+      });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.error = { name: e instanceof LaunchError ? "LaunchError" : "Error", message };
+      this.output.note(`could not start: ${message}`);
+      log.error(`${this.label}: could not start: ${message}`);
+      this.finish("failed");
+      return;
+    }
+    log.info(`${this.label}: started (pid ${this.child.pid})`);
+    if (this.stopping) void this.child.stop(); // Stop was pressed while it launched
+    void this.child.exited.then((exit) => this.exited(exit));
+  }
+
+  /** Cancels every task (finally blocks run), kills after the grace period. Resolves once it has ended. */
+  async stop(): Promise<void> {
+    if (!this.isLive) return;
+    if (!this.stopping) {
+      this.stopping = true;
+      this.changed.fire(this);
+      log.info(`${this.label}: stop requested`);
+    }
+    if (this.child) await this.child.stop();
+    await this.finished;
+  }
+
+  /** Ends the process at once (deactivation that cannot wait). */
+  kill(): void {
+    this.child?.kill();
+  }
+
+  /** Cancels one task, exactly as task.cancel() in the program would. */
+  cancelTask(taskId: string): void {
+    if (!this.child || !this.isLive) return;
+    log.info(`${this.label}: cancel task ${taskId}`);
+    this.child.send({ etype: "TASK_CANCEL", ts: Date.now(), id: taskId });
+  }
+
+  /** A viewer event (click, camera, gizmo, widget, RPC answer) for the program. */
+  sendEvent(event: ClientEvent): void {
+    if (this.child && this.isLive) this.child.send(event);
+  }
+
+  /** Resolves when the process has ended. */
+  whenEnded(): Promise<void> {
+    return this.finished;
+  }
+
+  private receive(m: RunnerToHost): void {
+    switch (m.etype) {
+      case "SET":
+      case "ADD":
+      case "UPSERT":
+      case "UPDATE":
+      case "REMOVE":
+        for (const w of this.pipeline.push(m)) log.debug(`${this.label}: scene: ${w}`);
+        return;
+      case "TASK_SPAWN":
+        this.tasks.spawn(m.task, m.ts);
+        break;
+      case "TASK_STATE":
+        if (!this.tasks.setState(m.task.id, m.task.state, m.ts, m.task.error)) return;
+        break;
+      case "LOG":
+        this.output.write(m.stream, Buffer.from(m.text));
+        return;
+      case "GRAB_RENDER":
+        if (!this.pipeline.rpc(m)) {
+          this.sendEvent({ etype: rpcResponseType("GRAB_RENDER", m.uuid), ts: Date.now(), error: "the viewer panel is not open (Scene: Show Viewer opens it)" });
+        }
+        return;
+      case "SESSION_START":
+        this.runtime = m.runtime;
+        this.setState("running");
+        return;
+      case "SESSION_END":
+        if (m.error) this.error = m.error;
+        return; // the state follows the process exit, which comes right after
+      default: {
+        const never: never = m;
+        return never;
+      }
+    }
+    this.changed.fire(this);
+  }
+
+  private exited(exit: SessionExit): void {
+    const status = exit.end?.status ?? (this.stopping ? "stopped" : "failed");
+    const unreported = this.tasks.endAll(Date.now());
+    if (exit.killed) this.output.note(`did not stop within the grace period: killed${unreported ? ` (${unreported} task${unreported > 1 ? "s" : ""} never finished)` : ""}`);
+    else if (!exit.end) this.output.note(`the process ended without reporting (exit ${exit.signal ?? exit.code})`);
+    if (status === "failed" && !this.error) this.error = { name: "Error", message: `the program exited with ${exit.signal ?? `code ${exit.code}`}` };
+    this.output.note(`${status}${this.error && status === "failed" ? `: ${this.error.name}: ${this.error.message}` : ""}`);
+    log.info(`${this.label}: ${status} (exit ${exit.signal ?? exit.code}${exit.killed ? ", killed" : ""})`);
+    this.finish(status);
+  }
+
+  private finish(status: Extract<SessionState, "done" | "failed" | "stopped">): void {
+    this.endedAt = Date.now();
+    this.stopping = false;
+    this.setState(status);
+    this.markFinished();
+    this.ended.fire(this);
+  }
+
+  private setState(state: SessionState): void {
+    this.state = state;
+    this.pipeline.setSession({ state, title: this.label });
+    this.changed.fire(this);
+  }
+
+  dispose(): void {
+    this.child?.kill();
+    this.pipeline.dispose();
+    this.changed.dispose();
+    this.ended.dispose();
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The scene of one session on its way from the runner to a viewer panel.
+ *
+ * The store is the authority: every scene message lands there first, whether
+ * or not a viewer is listening. Only while a viewer is ready do messages also
+ * go through the coalescer, which a timer drains once per frame into one
+ * `scene` batch. At most `maxInFlight` batches may be posted but not yet
+ * acknowledged with `applied`; past that, messages keep coalescing (memory
+ * stays bounded by the coalescer) until the viewer catches up. A viewer that
+ * is hidden or still loading gets nothing queued: when it reports `ready` it
+ * receives one snapshot of the store instead.
+ *
+ * Pure (no vscode): the clock and the sink are injected, so tests drive it.
+ */
+import type { GrabRenderRequest } from "../../protocol/runner.js";
+import type { SceneMessage } from "../../protocol/scene.js";
+import type { ToViewerMessage, ViewerSessionInfo } from "../../protocol/viewer.js";
+import { SceneCoalescer } from "../../scene/coalescer.js";
+import { SceneStore } from "../../scene/scene-store.js";
+
+export interface PipelineTimers {
+  /** Calls `fn` once after `ms`; returns a function that cancels it. */
+  schedule(fn: () => void, ms: number): () => void;
+}
+
+export const realTimers: PipelineTimers = {
+  schedule(fn, ms) {
+    const h = setTimeout(fn, ms);
+    return () => clearTimeout(h);
+  },
+};
+
+export interface PipelineOptions {
+  /** How long messages gather before a batch is posted (one frame at 60 Hz). */
+  frameMs?: number;
+  /** Batches posted and not yet acknowledged before the pipeline waits. */
+  maxInFlight?: number;
+  /** Coalescer queue length that triggers replacing the queue by one SET. */
+  maxPending?: number;
+  timers?: PipelineTimers;
+}
+
+export type ViewerSink = (message: ToViewerMessage) => void;
+
+export class ScenePipeline {
+  readonly store = new SceneStore();
+  private readonly coalescer: SceneCoalescer;
+  private readonly frameMs: number;
+  private readonly maxInFlight: number;
+  private readonly timers: PipelineTimers;
+  private sink: ViewerSink | null = null;
+  private seq = 0;
+  private acked = 0;
+  private cancelTimer: (() => void) | null = null;
+  /** Batches posted since the viewer became ready: for tests and the log. */
+  batchesSent = 0;
+  /** Scene messages received so far: tells a saver whether the store changed since it last looked. */
+  version = 0;
+
+  constructor(
+    private session: ViewerSessionInfo,
+    options: PipelineOptions = {},
+  ) {
+    this.frameMs = options.frameMs ?? 16;
+    this.maxInFlight = options.maxInFlight ?? 2;
+    this.timers = options.timers ?? realTimers;
+    this.coalescer = new SceneCoalescer(() => this.store.snapshot(), options.maxPending);
+  }
+
+  get viewerReady(): boolean {
+    return this.sink !== null;
+  }
+
+  get inFlight(): number {
+    return this.seq - this.acked;
+  }
+
+  /** Messages waiting in the coalescer (0 while no viewer is ready). */
+  get pending(): number {
+    return this.coalescer.pending;
+  }
+
+  get coalescerStats() {
+    return this.coalescer.stats;
+  }
+
+  /** A scene message from the runner. Returns the store's warnings (bad keys and the like). */
+  push(message: SceneMessage): string[] {
+    const { warnings } = this.store.apply(message);
+    this.version++;
+    if (this.sink) {
+      this.coalescer.push(message);
+      this.scheduleFlush();
+    }
+    return warnings;
+  }
+
+  /**
+   * The viewer (re)loaded and wants the scene: send everything as one snapshot
+   * and forget what was queued or in flight for the previous page.
+   */
+  ready(sink: ViewerSink): void {
+    this.sink = sink;
+    this.coalescer.drain();
+    this.acked = this.seq;
+    this.cancelFlush();
+    sink({ t: "snapshot", scene: this.store.snapshot(), session: this.session });
+  }
+
+  /** The viewer went away (hidden, closed, attached to another session): stop queueing. */
+  detach(): void {
+    this.sink = null;
+    this.coalescer.drain();
+    this.acked = this.seq;
+    this.cancelFlush();
+  }
+
+  /** The viewer drew every batch up to `seq`. */
+  applied(seq: number): void {
+    if (seq <= this.acked || seq > this.seq) return; // stale (an older page) or bogus
+    this.acked = seq;
+    if (this.coalescer.pending > 0) this.scheduleFlush();
+  }
+
+  setSession(info: ViewerSessionInfo): void {
+    this.session = info;
+    if (!this.sink) return;
+    // Whatever is queued belongs before the state change (a final upsert, then "done").
+    this.flush();
+    this.sink({ t: "session", session: info });
+  }
+
+  /**
+   * A render request from the program for the viewer to answer. Queued scene
+   * messages go first, so the picture includes them. False when no viewer is ready.
+   */
+  rpc(request: GrabRenderRequest): boolean {
+    if (!this.sink) return false;
+    this.flush();
+    this.sink({ t: "rpc", request });
+    return true;
+  }
+
+  get sessionInfo(): ViewerSessionInfo {
+    return this.session;
+  }
+
+  /** Posts one batch now if the viewer can take it. Normally called by the frame timer. */
+  flush(): void {
+    this.cancelFlush();
+    if (!this.sink || this.coalescer.pending === 0) return;
+    if (this.inFlight >= this.maxInFlight) return; // `applied` reschedules
+    const messages = this.coalescer.drain();
+    this.seq++;
+    this.batchesSent++;
+    this.sink({ t: "scene", seq: this.seq, messages });
+  }
+
+  dispose(): void {
+    this.detach();
+  }
+
+  private scheduleFlush(): void {
+    if (this.cancelTimer || this.inFlight >= this.maxInFlight) return;
+    this.cancelTimer = this.timers.schedule(() => {
+      this.cancelTimer = null;
+      this.flush();
+    }, this.frameMs);
+  }
+
+  private cancelFlush(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+  }
+}

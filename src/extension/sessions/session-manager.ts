@@ -1,0 +1,165 @@
+/**
+ * All runs, live and finished. One live session per scene file: running a file
+ * that is already running restarts it. Several files run at once, each with its
+ * own session (and so its own panel and tree root). Finished sessions stay until
+ * "Clear Finished" (the oldest beyond a cap are dropped so a long day of
+ * run-on-save does not grow without bound).
+ */
+import { basename } from "node:path";
+import * as vscode from "vscode";
+import { log } from "../output/extension-log.js";
+import { RunOutput, type ProgramOutputs } from "../output/program-output.js";
+import { HostSession } from "./host-session.js";
+
+const MAX_FINISHED = 30;
+
+export interface RunSettings {
+  python?: string;
+}
+
+export class SessionManager implements vscode.Disposable {
+  private readonly all: HostSession[] = [];
+  private readonly live = new Map<string, HostSession>();
+  /** Per file, the run being set up: a second Run waits for the first instead of racing it. */
+  private readonly launching = new Map<string, Promise<HostSession>>();
+  private readonly subscriptions = new Map<HostSession, vscode.Disposable[]>();
+  private nextId = 1;
+
+  private readonly listChanged = new vscode.EventEmitter<void>();
+  private readonly sessionChanged = new vscode.EventEmitter<HostSession>();
+  private readonly sessionStarted = new vscode.EventEmitter<HostSession>();
+  private readonly sessionEnded = new vscode.EventEmitter<HostSession>();
+  /** Sessions were added or removed, or one changed state (code lenses, status bar, context keys). */
+  readonly onDidChangeSessions = this.listChanged.event;
+  /** Anything about one session changed (its tasks included): the tree. */
+  readonly onDidChangeSession = this.sessionChanged.event;
+  readonly onDidStartSession = this.sessionStarted.event;
+  readonly onDidEndSession = this.sessionEnded.event;
+
+  constructor(
+    private readonly outputs: ProgramOutputs,
+    private readonly settings: () => RunSettings,
+  ) {}
+
+  /** Sessions in start order. */
+  get sessions(): readonly HostSession[] {
+    return this.all;
+  }
+
+  liveSessions(): HostSession[] {
+    return [...this.live.values()];
+  }
+
+  liveFor(file: string): HostSession | undefined {
+    return this.live.get(file);
+  }
+
+  /** The newest session of a file, live or not. */
+  latestFor(file: string): HostSession | undefined {
+    for (let i = this.all.length - 1; i >= 0; i--) if (this.all[i].file === file) return this.all[i];
+    return undefined;
+  }
+
+  /** Runs `file`, stopping its current run first. Resolves once the new process is started (or failed to). */
+  run(file: string): Promise<HostSession> {
+    const previous = this.launching.get(file);
+    const next = (async () => {
+      await previous?.catch(() => undefined);
+      const current = this.live.get(file);
+      if (current) {
+        log.info(`${current.label}: restarting`);
+        await current.stop();
+      }
+      return this.launch(file);
+    })();
+    this.launching.set(file, next);
+    void next.finally(() => {
+      if (this.launching.get(file) === next) this.launching.delete(file);
+    });
+    return next;
+  }
+
+  private async launch(file: string): Promise<HostSession> {
+    const label = this.labelFor(file);
+    const output = new RunOutput(this.outputs.channel(file, label));
+    const session = new HostSession({ id: `s${this.nextId++}`, file, label, output, python: this.settings().python });
+    this.all.push(session);
+    this.live.set(file, session);
+    this.subscriptions.set(session, [
+      session.onDidChange((s) => {
+        this.sessionChanged.fire(s);
+        if (s.state !== "starting") this.listChanged.fire();
+      }),
+      session.onDidEnd((s) => {
+        if (this.live.get(s.file) === s) this.live.delete(s.file);
+        this.sessionEnded.fire(s);
+        this.listChanged.fire();
+      }),
+    ]);
+    this.trimFinished();
+    this.listChanged.fire();
+    this.sessionStarted.fire(session);
+    await session.start();
+    return session;
+  }
+
+  async stop(file: string): Promise<void> {
+    await this.live.get(file)?.stop();
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.liveSessions().map((s) => s.stop()));
+  }
+
+  /** Drops every finished session from the list (their output channels stay while their file has a session). */
+  clearFinished(): void {
+    const keep = this.all.filter((s) => s.isLive);
+    const dropped = this.all.filter((s) => !s.isLive);
+    this.all.splice(0, this.all.length, ...keep);
+    dropped.forEach((s) => this.forget(s));
+    if (dropped.length) this.listChanged.fire();
+  }
+
+  private trimFinished(): void {
+    const finished = this.all.filter((s) => !s.isLive);
+    for (const s of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) {
+      this.all.splice(this.all.indexOf(s), 1);
+      this.forget(s);
+    }
+  }
+
+  private forget(s: HostSession): void {
+    this.subscriptions.get(s)?.forEach((d) => d.dispose());
+    this.subscriptions.delete(s);
+    s.dispose();
+    if (!this.all.some((o) => o.file === s.file)) this.outputs.release(s.file);
+  }
+
+  /** The file name, or its workspace-relative path when another known file has the same name. */
+  labelFor(file: string): string {
+    const name = basename(file);
+    const clash = this.all.some((s) => s.file !== file && basename(s.file) === name);
+    return clash ? vscode.workspace.asRelativePath(file, false) : name;
+  }
+
+  /** Deactivation: ask every live session to stop, and kill what is left when time runs out. */
+  async shutdown(deadlineMs = 2500): Promise<void> {
+    const live = this.liveSessions();
+    const timer = new Promise<void>((r) => setTimeout(r, deadlineMs));
+    await Promise.race([Promise.all(live.map((s) => s.stop())), timer]);
+    live.forEach((s) => s.kill());
+  }
+
+  dispose(): void {
+    for (const s of this.all) {
+      s.kill();
+      this.forget(s);
+    }
+    this.all.length = 0;
+    this.live.clear();
+    this.listChanged.dispose();
+    this.sessionChanged.dispose();
+    this.sessionStarted.dispose();
+    this.sessionEnded.dispose();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The tasks of one session as the runner reports them: who spawned whom, what
+ * state each is in, when it started and ended, and how it failed. Pure (no
+ * vscode), so the tree, the status bar and the tests all read the same model.
+ */
+import type { ErrorInfo, TaskInfo, TaskState } from "../../protocol/tasks.js";
+
+export interface TaskRecord {
+  readonly id: string;
+  readonly name: string;
+  /** The spawner, or null for a root (main, or a task whose spawner the runner hides). */
+  readonly parent: string | null;
+  /** Where the task was created (1-based line). */
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  state: TaskState;
+  readonly startedAt: number;
+  endedAt?: number;
+  error?: ErrorInfo;
+  /** Child ids in spawn order. */
+  readonly children: string[];
+}
+
+export interface TaskCounts {
+  total: number;
+  running: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+}
+
+export class TaskModel {
+  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly rootIds: string[] = [];
+
+  get size(): number {
+    return this.tasks.size;
+  }
+
+  get(id: string): TaskRecord | undefined {
+    return this.tasks.get(id);
+  }
+
+  roots(): TaskRecord[] {
+    return this.rootIds.map((id) => this.tasks.get(id)!);
+  }
+
+  children(id: string): TaskRecord[] {
+    return (this.tasks.get(id)?.children ?? []).map((c) => this.tasks.get(c)!);
+  }
+
+  /** A TASK_SPAWN. A repeated id (should not happen) keeps the first record. */
+  spawn(info: TaskInfo, ts: number): TaskRecord {
+    const existing = this.tasks.get(info.id);
+    if (existing) return existing;
+    // A parent we never heard of (a runner-internal task) makes this a root rather than an orphan.
+    const parent = info.parent !== null && this.tasks.has(info.parent) ? info.parent : null;
+    const record: TaskRecord = {
+      id: info.id,
+      name: info.name,
+      parent,
+      ...(info.file !== undefined ? { file: info.file } : {}),
+      ...(info.line !== undefined ? { line: info.line } : {}),
+      ...(info.column !== undefined ? { column: info.column } : {}),
+      state: "running",
+      startedAt: ts,
+      children: [],
+    };
+    this.tasks.set(info.id, record);
+    if (parent === null) this.rootIds.push(info.id);
+    else this.tasks.get(parent)!.children.push(info.id);
+    return record;
+  }
+
+  /**
+   * A TASK_STATE. Returns false for an unknown task or a task already finished:
+   * a task ends once, and a late "cancelled" must not overwrite "failed".
+   */
+  setState(id: string, state: TaskState, ts: number, error?: ErrorInfo): boolean {
+    const t = this.tasks.get(id);
+    if (!t || t.state !== "running" || state === "running") return false;
+    t.state = state;
+    t.endedAt = ts;
+    if (error) t.error = error;
+    return true;
+  }
+
+  /**
+   * The process ended without reporting some tasks (killed after the grace period,
+   * crashed): they did not finish on their own, so they count as cancelled.
+   */
+  endAll(ts: number): number {
+    let n = 0;
+    for (const t of this.tasks.values()) if (this.setState(t.id, "cancelled", ts)) n++;
+    return n;
+  }
+
+  counts(): TaskCounts {
+    const c: TaskCounts = { total: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
+    for (const t of this.tasks.values()) {
+      c.total++;
+      c[t.state]++;
+    }
+    return c;
+  }
+
+  /** Milliseconds the task has run: until now while running, until its end afterwards. */
+  elapsedMs(t: TaskRecord, now: number): number {
+    return Math.max(0, (t.endedAt ?? now) - t.startedAt);
+  }
+}
+
+/** "0.4s", "12.3s", "3m 05s", "1h 02m": short enough for a tree description. */
+export function formatElapsed(ms: number): string {
+  if (ms < 60_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}

@@ -1,0 +1,181 @@
+/**
+ * The "Tasks" view: one root per session (live or finished), its tasks nested
+ * under the task that spawned them, and under a failed task the error, which
+ * links to the line that threw. Row ids are stable (session id / task id), so
+ * VS Code keeps expansion and selection across refreshes.
+ */
+import { basename } from "node:path";
+import * as vscode from "vscode";
+import type { ErrorInfo } from "../../protocol/tasks.js";
+import { commandFor } from "../commands.js";
+import type { HostSession } from "../sessions/host-session.js";
+import type { SessionManager } from "../sessions/session-manager.js";
+import { formatElapsed, type TaskRecord } from "../sessions/task-model.js";
+import { sessionIcon, sessionStatus, taskIcon } from "./presentation.js";
+
+export interface SessionItem {
+  readonly kind: "session";
+  readonly session: HostSession;
+}
+export interface TaskItem {
+  readonly kind: "task";
+  readonly session: HostSession;
+  readonly task: TaskRecord;
+}
+interface ErrorItem {
+  readonly kind: "error";
+  readonly session: HostSession;
+  readonly ownerId: string;
+  readonly error: ErrorInfo;
+}
+export type TaskTreeNode = SessionItem | TaskItem | ErrorItem;
+
+export function isSessionItem(x: unknown): x is SessionItem {
+  return typeof x === "object" && x !== null && (x as { kind?: unknown }).kind === "session";
+}
+
+/** How often elapsed times move while something runs; nothing ticks when all is idle. */
+const TICK_MS = 1000;
+/** Task messages can arrive by the hundred: redraw at most this often. */
+const REFRESH_MS = 50;
+
+export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TaskTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly sessions: SessionManager) {
+    this.subscriptions.push(
+      sessions.onDidChangeSession(() => this.refreshSoon()),
+      sessions.onDidChangeSessions(() => {
+        this.refreshSoon();
+        this.updateTicker();
+      }),
+    );
+  }
+
+  private refreshSoon(): void {
+    this.pending ??= setTimeout(() => {
+      this.pending = undefined;
+      this.changed.fire(undefined);
+    }, REFRESH_MS);
+  }
+
+  private updateTicker(): void {
+    const running = this.sessions.liveSessions().length > 0;
+    if (running && !this.ticker) this.ticker = setInterval(() => this.changed.fire(undefined), TICK_MS);
+    if (!running && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  getChildren(node?: TaskTreeNode): TaskTreeNode[] {
+    if (!node) return [...this.sessions.sessions].reverse().map((session) => ({ kind: "session", session }));
+    if (node.kind === "session") {
+      const { session } = node;
+      const tasks: TaskTreeNode[] = session.tasks.roots().map((task) => ({ kind: "task", session, task }));
+      // A failure no task carries (a launch problem, a crash before main): show it on the session.
+      const carried = session.tasks.roots().some((t) => t.error) || [...allTasks(session)].some((t) => t.error);
+      if (session.error && !carried) tasks.unshift({ kind: "error", session, ownerId: session.id, error: session.error });
+      return tasks;
+    }
+    if (node.kind === "task") {
+      const { session, task } = node;
+      const out: TaskTreeNode[] = task.error ? [{ kind: "error", session, ownerId: task.id, error: task.error }] : [];
+      for (const child of session.tasks.children(task.id)) out.push({ kind: "task", session, task: child });
+      return out;
+    }
+    return [];
+  }
+
+  getTreeItem(node: TaskTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case "session":
+        return this.sessionItem(node.session);
+      case "task":
+        return this.taskItem(node.session, node.task);
+      case "error":
+        return errorItem(node);
+    }
+  }
+
+  private sessionItem(s: HostSession): vscode.TreeItem {
+    const hasChildren = s.tasks.size > 0 || s.error !== undefined;
+    const item = new vscode.TreeItem(s.label, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = s.id;
+    item.resourceUri = s.uri;
+    item.iconPath = sessionIcon(s);
+    const c = s.tasks.counts();
+    const elapsed = formatElapsed((s.endedAt ?? Date.now()) - s.startedAt);
+    item.description = [sessionStatus(s), c.running ? `${c.running}/${c.total} tasks` : `${c.total} task${c.total === 1 ? "" : "s"}`, elapsed].join(" · ");
+    item.contextValue = s.isLive ? "session.live" : "session.finished";
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.appendMarkdown(`**${escapeMd(s.label)}** — run ${s.run}, ${sessionStatus(s)}\n\n`);
+    tip.appendMarkdown(`${escapeMd(s.file)}\n\n`);
+    if (s.runtime) tip.appendMarkdown(`${s.runtime}${s.pid ? `, pid ${s.pid}` : ""}\n\n`);
+    tip.appendMarkdown(`${c.running} running, ${c.done} done, ${c.failed} failed, ${c.cancelled} cancelled`);
+    if (s.error) tip.appendMarkdown(`\n\n---\n\n**${escapeMd(s.error.name)}**: ${escapeMd(s.error.message)}`);
+    item.tooltip = tip;
+    item.command = commandFor("sceneRunner.showViewer", "Show Viewer", { kind: "session", session: s });
+    return item;
+  }
+
+  private taskItem(s: HostSession, t: TaskRecord): vscode.TreeItem {
+    const hasChildren = t.children.length > 0 || t.error !== undefined;
+    const item = new vscode.TreeItem(t.name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = `${s.id}/${t.id}`;
+    item.iconPath = taskIcon(t.state);
+    const elapsed = formatElapsed(s.tasks.elapsedMs(t, Date.now()));
+    item.description = t.state === "running" ? elapsed : `${t.state} · ${elapsed}`;
+    item.contextValue = t.state === "running" && s.isLive ? "task.running" : "task.finished";
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.appendMarkdown(`**${escapeMd(t.name)}** — ${t.state}, ${elapsed}\n\n`);
+    if (t.file) tip.appendMarkdown(`Created at ${escapeMd(`${basename(t.file)}:${t.line ?? "?"}`)}\n\n`);
+    if (t.error) {
+      tip.appendMarkdown(`---\n\n**${escapeMd(t.error.name)}**: ${escapeMd(t.error.message)}`);
+      if (t.error.location) tip.appendMarkdown(`\n\nat ${escapeMd(`${basename(t.error.location.file)}:${t.error.location.line}`)}`);
+    }
+    item.tooltip = tip;
+    item.accessibilityInformation = { label: `${t.name}, ${t.state}, ${elapsed}` };
+    if (t.file) item.command = commandFor("sceneRunner.openLocation", "Go to Creation", t.file, t.line, t.column);
+    return item;
+  }
+
+  dispose(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    if (this.pending) clearTimeout(this.pending);
+    this.subscriptions.forEach((d) => d.dispose());
+    this.changed.dispose();
+  }
+}
+
+function* allTasks(s: HostSession): Generator<TaskRecord> {
+  const stack = [...s.tasks.roots()];
+  while (stack.length) {
+    const t = stack.pop()!;
+    yield t;
+    stack.push(...s.tasks.children(t.id));
+  }
+}
+
+function errorItem(node: ErrorItem): vscode.TreeItem {
+  const { error } = node;
+  const item = new vscode.TreeItem(`${error.name}: ${error.message}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `${node.session.id}/${node.ownerId}!error`;
+  item.iconPath = new vscode.ThemeIcon("error", new vscode.ThemeColor("testing.iconFailed"));
+  item.contextValue = "error";
+  const loc = error.location;
+  if (loc) {
+    item.description = `${basename(loc.file)}:${loc.line}`;
+    item.command = commandFor("sceneRunner.openLocation", "Go to Error", loc.file, loc.line, loc.column);
+  }
+  item.tooltip = error.stack ?? `${error.name}: ${error.message}`;
+  return item;
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, "\\$&");
+}

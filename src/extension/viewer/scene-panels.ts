@@ -1,0 +1,143 @@
+/**
+ * One viewer panel per scene file: opened beside the editor on the first run,
+ * reused (and re-attached) on re-runs, reopened on demand, and restored by the
+ * panel serializer after a window reload. While a session runs its scene is
+ * saved every few seconds (when it changed), and again when it ends, so a
+ * reload shows the last scene.
+ */
+import * as vscode from "vscode";
+import { log } from "../output/extension-log.js";
+import type { HostSession } from "../sessions/host-session.js";
+import type { SessionManager } from "../sessions/session-manager.js";
+import { SavedScenes } from "./saved-scenes.js";
+import { ScenePanel, VIEWER_VIEW_TYPE, viewerPanelOptions, viewerTitle } from "./viewer-panel.js";
+
+const SAVE_EVERY_MS = 3000;
+
+export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
+  private readonly panels = new Map<string, ScenePanel>();
+  private readonly saved: SavedScenes;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly savedVersion = new Map<ScenePanel, number>();
+  private readonly saver: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    workspaceState: vscode.Memento,
+    private readonly sessions: SessionManager,
+  ) {
+    this.saved = new SavedScenes(workspaceState);
+    this.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(VIEWER_VIEW_TYPE, this),
+      sessions.onDidStartSession((s) => this.showFor(s)),
+      sessions.onDidEndSession((s) => {
+        const p = this.panels.get(s.file);
+        if (p?.current === s) void this.save(p);
+      }),
+    );
+    this.saver = setInterval(() => this.saveChanged(), SAVE_EVERY_MS);
+  }
+
+  panelFor(file: string): ScenePanel | undefined {
+    return this.panels.get(file);
+  }
+
+  /** The file of the viewer panel that has focus, if one does. */
+  activeFile(): string | undefined {
+    for (const p of this.panels.values()) if (p.panel.active) return p.file;
+    return undefined;
+  }
+
+  /** Shows a session in its file's panel, creating the panel beside the editor if needed. */
+  showFor(session: HostSession, preserveFocus = true): ScenePanel {
+    let p = this.panels.get(session.file);
+    if (!p) {
+      const panel = vscode.window.createWebviewPanel(
+        VIEWER_VIEW_TYPE,
+        viewerTitle(session.label),
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+        viewerPanelOptions(this.extensionUri),
+      );
+      p = this.adopt(panel, session.file);
+    } else if (!p.panel.visible) {
+      p.panel.reveal(undefined, preserveFocus);
+    }
+    p.attach(session);
+    return p;
+  }
+
+  /** Reveals a file's panel, reopening it on the file's newest session. False if the file never ran. */
+  show(file: string): boolean {
+    const p = this.panels.get(file);
+    if (p) {
+      p.panel.reveal(undefined, false);
+      return true;
+    }
+    const session = this.sessions.liveFor(file) ?? this.sessions.latestFor(file);
+    if (!session) return false;
+    this.showFor(session, false);
+    return true;
+  }
+
+  /** VS Code restores a panel after a window reload. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const saved = this.saved.get(panel.title);
+    const file = saved?.file ?? (typeof (state as { file?: unknown } | undefined)?.file === "string" ? (state as { file: string }).file : undefined);
+    if (!file || this.panels.has(file)) {
+      // Nothing to show (or a duplicate): an empty panel would only confuse.
+      log.info(`viewer "${panel.title}": nothing saved to restore; closing it`);
+      panel.dispose();
+      return;
+    }
+    const p = this.adopt(panel, file);
+    const live = this.sessions.liveFor(file);
+    if (live) p.attach(live);
+    else if (saved) p.showStatic({ scene: saved.scene, session: { ...saved.session, title: `${saved.session.title} (restored)` } });
+    log.info(`viewer "${panel.title}": restored${live ? " and attached to the running session" : " from the saved scene"}`);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, file: string): ScenePanel {
+    const p = new ScenePanel(panel, file, this.extensionUri);
+    this.panels.set(file, p);
+    p.onDidDispose(() => {
+      if (this.panels.get(file) === p) this.panels.delete(file);
+      this.savedVersion.delete(p);
+      // Closed by the user: nothing to restore. (On window reload, dispose is not called before the save.)
+      if (!this.shuttingDown) void this.saved.delete(panel.title);
+    });
+    return p;
+  }
+
+  private saveChanged(): void {
+    for (const p of this.panels.values()) {
+      const s = p.current;
+      if (!s?.isLive) continue;
+      if (this.savedVersion.get(p) === s.pipeline.version) continue;
+      void this.save(p);
+    }
+  }
+
+  private async save(p: ScenePanel): Promise<void> {
+    const scene = p.currentScene();
+    if (!scene || p.isDisposed) return;
+    if (p.current) this.savedVersion.set(p, p.current.pipeline.version);
+    await this.saved.save(p.file, p.panel.title, scene);
+  }
+
+  private shuttingDown = false;
+
+  /** Deactivation: save every panel's scene as it is now (the sessions are about to stop). */
+  async saveAll(): Promise<void> {
+    this.shuttingDown = true;
+    await Promise.all([...this.panels.values()].map((p) => this.save(p)));
+  }
+
+  dispose(): void {
+    this.shuttingDown = true;
+    clearInterval(this.saver);
+    this.subscriptions.forEach((d) => d.dispose());
+    // Released, not closed: on a window reload the open panels are what the serializer restores.
+    for (const p of [...this.panels.values()]) p.release();
+    this.panels.clear();
+  }
+}

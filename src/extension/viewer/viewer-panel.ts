@@ -1,0 +1,153 @@
+/**
+ * The scene viewer panel of one scene file. It shows the file's newest session
+ * (re-runs reuse the panel) or, after a window reload, the scene saved when the
+ * window went away. The page asks for the scene with `ready` whenever it loads
+ * (first open, shown again after being hidden, reload) and gets one snapshot;
+ * while it is hidden nothing is queued for it.
+ */
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import * as vscode from "vscode";
+import type { SceneNode } from "../../protocol/scene.js";
+import { validateFromViewer, type FromViewerMessage, type ToViewerMessage, type ViewerSessionInfo } from "../../protocol/viewer.js";
+import { viewerHtml } from "../../viewer/html.js";
+import { errorText, log } from "../output/extension-log.js";
+import type { HostSession } from "../sessions/host-session.js";
+import { WebviewBase } from "./webview-base.js";
+
+export const VIEWER_VIEW_TYPE = "sceneRunner.viewer";
+
+/** A scene with no live session behind it (restored after a window reload). */
+export interface StaticScene {
+  scene: SceneNode | null;
+  session: ViewerSessionInfo;
+}
+
+export function viewerTitle(label: string): string {
+  return `Scene: ${label}`;
+}
+
+export function viewerPanelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    // The page reads only the viewer bundle (and our media); it never needs the workspace.
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist"), vscode.Uri.joinPath(extensionUri, "media")],
+    // No retainContextWhenHidden: the host holds the scene and re-sends it on `ready`.
+  };
+}
+
+export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> {
+  private session: HostSession | undefined;
+  private fixed: StaticScene | undefined;
+  /** The page has said `ready` and has not been hidden since. */
+  private loaded = false;
+  private readonly sink = (m: ToViewerMessage) => this.post(m);
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    readonly file: string,
+    extensionUri: vscode.Uri,
+  ) {
+    super(panel);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "scene.svg");
+    const webview = panel.webview;
+    webview.options = viewerPanelOptions(extensionUri);
+    webview.html = viewerHtml({
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js")).toString(),
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString("base64"),
+      title: panel.title,
+    });
+  }
+
+  /** The session whose scene this panel shows (undefined for a restored static scene). */
+  get current(): HostSession | undefined {
+    return this.session;
+  }
+
+  /** Shows `session` from now on: a re-run of the file, or a reopened panel. */
+  attach(session: HostSession): void {
+    if (this.session === session) return;
+    this.session?.pipeline.detach();
+    this.session = session;
+    this.fixed = undefined;
+    this.panel.title = viewerTitle(session.label);
+    if (this.loaded) session.pipeline.ready(this.sink);
+  }
+
+  /** Shows a saved scene (no session is running for this file). */
+  showStatic(scene: StaticScene): void {
+    this.session?.pipeline.detach();
+    this.session = undefined;
+    this.fixed = scene;
+    if (this.loaded) this.post({ t: "snapshot", scene: scene.scene, session: scene.session });
+  }
+
+  /** The scene as shown now, for saving across a window reload. */
+  currentScene(): StaticScene | undefined {
+    if (this.session) return { scene: this.session.pipeline.store.snapshot(), session: this.session.pipeline.sessionInfo };
+    return this.fixed;
+  }
+
+  protected parse(raw: unknown): FromViewerMessage {
+    return validateFromViewer(raw);
+  }
+
+  protected onMessage(m: FromViewerMessage): void {
+    switch (m.t) {
+      case "ready":
+        this.loaded = true;
+        if (this.session) this.session.pipeline.ready(this.sink);
+        else if (this.fixed) this.post({ t: "snapshot", scene: this.fixed.scene, session: this.fixed.session });
+        return;
+      case "applied":
+        this.session?.pipeline.applied(m.seq);
+        return;
+      case "event":
+        // Clicks, camera moves, gizmo drags, widget values and RPC answers all belong to the program.
+        this.session?.sendEvent(m.event);
+        return;
+      case "warning":
+        log.warn(`${this.panel.title}: viewer: ${m.message}${m.key ? ` (node ${m.key})` : ""}`);
+        return;
+      case "stats":
+        log.trace(`${this.panel.title}: viewer ${m.fps} fps, ${m.nodes} nodes`);
+        return;
+      case "screenshot":
+        void this.saveScreenshot(m.png);
+        return;
+      default: {
+        const never: never = m;
+        return never;
+      }
+    }
+  }
+
+  protected override onVisibilityChanged(visible: boolean): void {
+    if (visible) return; // the page reloads and says `ready`
+    this.loaded = false;
+    this.session?.pipeline.detach();
+  }
+
+  private async saveScreenshot(png: Uint8Array): Promise<void> {
+    const stem = basename(this.file).replace(/\.[^.]+$/, "");
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(join(dirname(this.file), `${stem}.png`)),
+      filters: { "PNG image": ["png"] },
+    });
+    if (!target) return;
+    try {
+      await writeFile(target.fsPath, png);
+      log.info(`screenshot saved to ${target.fsPath}`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Scene: could not save the screenshot: ${errorText(e)}`);
+    }
+  }
+
+  override release(): void {
+    this.session?.pipeline.detach();
+    this.session = undefined;
+    super.release();
+  }
+}
