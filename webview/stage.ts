@@ -7,7 +7,7 @@ import { AmbientLight, Color, DirectionalLight, GridHelper, Group, PerspectiveCa
 import { OrbitControls } from "three/addons/controls/OrbitControls.js";
 import type { Props } from "./props.js";
 
-export const HOME = { position: new Vector3(3, 2.5, 4), target: new Vector3(0, 0, 0) };
+export const HOME = { position: new Vector3(2.4, 2, 3.2), target: new Vector3(0, 0.2, 0) };
 
 export class Stage {
   readonly renderer: WebGLRenderer;

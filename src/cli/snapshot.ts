@@ -95,13 +95,20 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
   let signalDone: () => void = () => {};
   const mainDone = new Promise<void>((r) => (signalDone = r));
   let posting = Promise.resolve();
+  let closing = false;
+  // Time zero of --at: when the program reports it is running (not when its process was spawned,
+  // which can be much earlier on a loaded machine: compiling TypeScript, starting Python).
+  let markStarted: () => void = () => {};
+  const programStarted = new Promise<void>((r) => (markStarted = r));
 
   const flush = () => {
     if (!viewer || !pending.length) return posting;
     const messages = pending;
     pending = [];
     const v = viewer;
-    posting = posting.then(() => v.post({ t: "scene", seq: ++seq, messages }));
+    posting = posting.then(() => v.post({ t: "scene", seq: ++seq, messages })).catch((e: Error) => {
+      if (!closing) process.stderr.write(`scene-runner: could not send scene messages to the viewer: ${e.message}\n`);
+    });
     return posting;
   };
 
@@ -119,14 +126,16 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       onMessage: onViewer,
       onPageError: (t) => process.stderr.write(`scene-runner: viewer ${t}\n`),
     });
-    const started = Date.now();
     const v = viewer;
+    const title = args.file.split(/[\\/]/).pop() ?? args.file;
+    await v.post({ t: "session", session: { state: "running", title } });
     const timer = setInterval(() => void flush(), BATCH_MS);
     try {
       session = await startSession({
         file: args.file,
         python: args.python,
         onMessage: (m: RunnerToHost) => {
+          markStarted();
           if (isSceneMessage(m)) pending.push(m);
           else if (m.etype === "GRAB_RENDER") {
             void flush().then(() => v.post({ t: "rpc", request: m }));
@@ -143,11 +152,17 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         onStderr: (c) => process.stderr.write(c),
         onProtocolError: (e) => process.stderr.write(`scene-runner: ignored a malformed message from the program: ${e.message}\n`),
       });
-      void session.exited.then(() => signalDone());
+      void session.exited.then(() => {
+        markStarted();
+        signalDone();
+      });
+      await programStarted;
+      const started = Date.now();
       const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
       if (args.atMs !== undefined) await sleep(started + args.atMs - Date.now());
       else await Promise.race([mainDone, sleep(started + DEFAULT_WAIT_MS - Date.now())]);
       await flush();
+      if (failed) await v.post({ t: "session", session: { state: "failed", title } });
       await v.idle();
       const png = await v.screenshot();
       const out = resolve(args.out);
@@ -165,7 +180,9 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
+    closing = true;
     await session?.stop().catch(() => undefined);
+    await posting;
     await viewer?.close().catch(() => undefined);
   }
 }
