@@ -1,0 +1,51 @@
+/**
+ * The real host-side modules the benchmarks drive, bundled by bench/lib/build.mjs into
+ * one CommonJS file: the supervisor that starts runners (startSession), the extension's
+ * pure scene pipeline (coalescing + flow control), the coalescer, and the headless viewer.
+ *
+ * It also counts the bytes every runner started from here writes on its pipe (fd 3):
+ * `child_process.spawn` is wrapped before the supervisor calls it.
+ */
+import type { ChildProcess } from "node:child_process";
+import { SceneCoalescer } from "../../src/scene/coalescer.js";
+import { ScenePipeline, type PipelineOptions } from "../../src/extension/sessions/scene-pipeline.js";
+import type { ViewerSessionInfo } from "../../src/protocol/viewer.js";
+
+export { startSession } from "../../src/runner/supervisor.js";
+export { ScenePipeline } from "../../src/extension/sessions/scene-pipeline.js";
+export { SceneCoalescer } from "../../src/scene/coalescer.js";
+export { openHeadlessViewer, findChrome, CHROME_ARGS, encodeForPage } from "../../src/viewer/headless.js";
+export { viewerHtml } from "../../src/viewer/html.js";
+export { encodeFrame } from "../../src/protocol/frames.js";
+
+declare const require: (id: string) => { spawn: (...args: unknown[]) => ChildProcess };
+
+/** Bytes received from runner pipes (fd 3) since the last reset, per child pid. */
+export const pipeBytes = new Map<number, number>();
+
+const cp = require("node:child_process");
+const originalSpawn = cp.spawn;
+cp.spawn = function countingSpawn(...args: unknown[]): ChildProcess {
+  const child = originalSpawn.apply(this, args);
+  const pipe = child.stdio?.[3] as NodeJS.ReadableStream | undefined;
+  if (pipe) {
+    child.once("spawn", () => pipeBytes.set(child.pid!, 0));
+    pipe.on("data", (b: Buffer) => pipeBytes.set(child.pid!, (pipeBytes.get(child.pid!) ?? 0) + b.length));
+  }
+  return child;
+};
+
+/**
+ * The extension's scene pipeline, with coalescing on (as shipped) or off (the baseline:
+ * the same flow control, but every message queued and sent as is). The pipeline has no
+ * option for that, so the baseline swaps its private coalescer for SceneCoalescer(enabled=false).
+ */
+export function makePipeline(session: ViewerSessionInfo, coalesce: boolean, options: PipelineOptions = {}): ScenePipeline {
+  const p = new ScenePipeline(session, options);
+  if (!coalesce) {
+    const slot = p as unknown as { coalescer: SceneCoalescer };
+    if (!(slot.coalescer instanceof SceneCoalescer)) throw new Error("ScenePipeline no longer keeps its coalescer in .coalescer: update bench/host/host.ts");
+    slot.coalescer = new SceneCoalescer(() => p.store.snapshot(), Number.MAX_SAFE_INTEGER, false);
+  }
+  return p;
+}

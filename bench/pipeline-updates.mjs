@@ -1,0 +1,157 @@
+// pipeline.updates: bench/programs/boxes.ts (1,000 boxes moved every frame, as fast as the
+// program can, for 5 s) through the real runner (startSession), the extension's scene
+// pipeline (src/extension/sessions/scene-pipeline.ts) and the real viewer bundle in
+// headless Chromium. The peer is the same path with coalescing switched off.
+//
+// Measured on the host: node updates the viewer acknowledged (`applied {seq}`) per second;
+// the delay from each message's `ts` (set by the program at upsert) to the arrival of the
+// `applied` that covers it; the largest backlog (messages queued in the pipeline, batches in
+// flight, runner pipe lag, runner memory); and whether the viewer ends with exactly the
+// host's nodes (no structural message lost).
+import { join } from "node:path";
+import { root } from "./lib/build.mjs";
+import { isScene, loadHost, nodeCount, rssMb, treeKeys, webviewBundle } from "./lib/host.mjs";
+import { interleave, median, percentile, round } from "./lib/measure.mjs";
+
+export const name = "pipeline.updates";
+const FRAME_MS = 1000 / 60;
+const DRAIN_LIMIT_MS = 30_000;
+
+async function once(ctx, coalesce, { boxes, seconds }) {
+  const host = await loadHost();
+  const errors = [];
+  const viewer = await host.openHeadlessViewer({ bundlePath: webviewBundle, width: 640, height: 480, onPageError: (e) => errors.push(e), onMessage: (m) => onViewer(m) });
+  const pipeline = host.makePipeline({ state: "running", title: "bench" }, coalesce);
+  const batches = new Map(); // seq -> messages posted, until applied
+  const delays = [];
+  let applied = 0; // highest seq acknowledged
+  let appliedNodes = 0;
+  let lastAppliedAt = 0;
+  let firstTs = Infinity;
+  const pipeLag = [];
+  let maxPending = 0;
+  let maxInFlight = 0;
+  let maxRss = 0;
+  let structuralIn = 0;
+  let frames = 0;
+  let chain = Promise.resolve();
+  const post = (m) => (chain = chain.then(() => viewer.post(m)).catch((e) => errors.push(String(e))));
+
+  function onViewer(m) {
+    if (m.t !== "applied" || m.seq <= applied) return;
+    const now = Date.now();
+    for (let s = applied + 1; s <= m.seq; s++) {
+      for (const msg of batches.get(s) ?? []) {
+        delays.push(now - msg.ts);
+        appliedNodes += nodeCount(msg);
+      }
+      batches.delete(s);
+    }
+    applied = m.seq;
+    lastAppliedAt = now;
+    pipeline.applied(m.seq);
+  }
+
+  pipeline.ready((m) => {
+    if (m.t === "scene") batches.set(m.seq, m.messages);
+    post(m);
+  });
+  process.env.BENCH_BOXES = String(boxes);
+  process.env.BENCH_SECONDS = String(seconds);
+  let stdout = "";
+  const session = await host.startSession({
+    file: join(root, "bench", "programs", "boxes.ts"),
+    onMessage: (m) => {
+      if (!isScene(m)) return;
+      firstTs = Math.min(firstTs, m.ts);
+      pipeLag.push(Date.now() - m.ts);
+      if (m.etype !== "UPSERT" && m.etype !== "UPDATE") structuralIn++;
+      pipeline.push(m);
+    },
+    onStdout: (c) => (stdout += c),
+    onStderr: (c) => errors.push(String(c)),
+  });
+  const sample = setInterval(() => {
+    maxPending = Math.max(maxPending, pipeline.pending);
+    maxInFlight = Math.max(maxInFlight, pipeline.inFlight);
+    maxRss = Math.max(maxRss, rssMb(session.pid) || 0);
+  }, 20);
+  const killer = setTimeout(() => session.kill(), (seconds + 30) * 1000);
+  const exit = await session.exited;
+  clearTimeout(killer);
+  try {
+    frames = JSON.parse(stdout.trim().split("\n").pop()).frames;
+  } catch {}
+  // Let the pipeline and the viewer catch up (bounded).
+  const drainStart = Date.now();
+  while ((pipeline.pending > 0 || pipeline.inFlight > 0) && Date.now() - drainStart < DRAIN_LIMIT_MS) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  clearInterval(sample);
+  maxPending = Math.max(maxPending, pipeline.pending);
+  const drained = pipeline.pending === 0 && pipeline.inFlight === 0;
+  await chain;
+  await viewer.idle();
+  const viewerKeys = (await viewer.page.evaluate(() => window.__sceneViewer.keys())).sort();
+  const hostKeys = treeKeys(pipeline.store.snapshot());
+  const missing = hostKeys.filter((k) => !viewerKeys.includes(k));
+  const extra = viewerKeys.filter((k) => !hostKeys.includes(k));
+  await viewer.close();
+  if (exit.code !== 0) throw new Error(`boxes.ts exited with ${exit.code ?? exit.signal}: ${errors.join("\n").slice(-2000)}`);
+  const seconds_ = (lastAppliedAt - firstTs) / 1000;
+  return {
+    updatesPerS: appliedNodes / seconds_,
+    p50: percentile(delays, 50),
+    p95: percentile(delays, 95),
+    backlog: maxPending,
+    maxInFlight,
+    pipeLagP95: percentile(pipeLag, 95),
+    runnerRssMb: maxRss,
+    lost: missing.length + extra.length,
+    structuralIn,
+    programFrames: frames,
+    batches: pipeline.batchesSent,
+    drained,
+    drainMs: Date.now() - drainStart,
+    pageErrors: errors.length,
+  };
+}
+
+export async function run(ctx) {
+  const size = ctx.smoke ? { boxes: 50, seconds: 1 } : { boxes: 1000, seconds: 5 };
+  const s = await interleave({
+    ...ctx.repsLong, log: ctx.log,
+    ours: () => once(ctx, true, size),
+    peer: () => once(ctx, false, size),
+  });
+  const m = (side, k) => median(s[side].map((r) => r[k]));
+  const sum = (side, k) => s[side].reduce((a, r) => a + r[k], 0);
+  const common = {
+    peerName: "same path, coalescing off", runs: s.ours.length, boxes: size.boxes, seconds: size.seconds,
+    lost: { ours: sum("ours", "lost"), peer: sum("peer", "lost") },
+    drained: { ours: s.ours.every((r) => r.drained), peer: s.peer.every((r) => r.drained) },
+  };
+  const entry = (name, key, unit, extra = {}) => {
+    const ours = m("ours", key);
+    const peer = m("peer", key);
+    return { name, ours: round(ours), peer: round(peer), unit, ratio: round(ours / peer), ...common, ...extra };
+  };
+  const p95 = m("ours", "p95");
+  const backlog = Math.max(...s.ours.map((r) => r.backlog));
+  return [
+    entry("pipeline.updates", "updatesPerS", "node updates/s", {
+      higherIsBetter: true,
+      programFramesPerS: { ours: round(m("ours", "programFrames") / size.seconds), peer: round(m("peer", "programFrames") / size.seconds) },
+      batches: { ours: m("ours", "batches"), peer: m("peer", "batches") },
+      goal: "no structural message lost", met: common.lost.ours === 0,
+    }),
+    entry("pipeline.updates.delay_p50", "p50", "ms"),
+    entry("pipeline.updates.delay_p95", "p95", "ms", { goal: `p95 <= 2 frames (${round(2 * FRAME_MS)} ms)`, met: p95 <= 2 * FRAME_MS }),
+    entry("pipeline.updates.backlog", "backlog", "queued messages (max)", {
+      maxInFlight: { ours: m("ours", "maxInFlight"), peer: m("peer", "maxInFlight") },
+      pipeLagP95Ms: { ours: round(m("ours", "pipeLagP95")), peer: round(m("peer", "pipeLagP95")) },
+      runnerRssMb: { ours: round(m("ours", "runnerRssMb")), peer: round(m("peer", "runnerRssMb")) },
+      goal: "bounded (coalescer cap 20,000 entries; all drained)", met: backlog <= 20_000 && common.drained.ours,
+    }),
+  ];
+}
