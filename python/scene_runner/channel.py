@@ -1,17 +1,24 @@
 """The duplex channel to the supervisor: fd 3, a Unix socket (see src/runner/launch.ts).
 
 Writes come from the program's thread (scene messages, task reports) and from the
-stop watchdog, so they are serialised by a lock. Reads happen on a daemon thread that
-hands each message to a callback; end of stream is reported once, as ``None``.
+stop watchdog, so they are serialised by a lock. Frames sent while an event loop runs
+are batched and written once at the end of that loop iteration (see install_batching):
+a system call per message made task reports cost more than the tasks themselves.
+This keeps vuer's own semantics, where messages go out once the coroutine yields.
+Reads happen on a daemon thread that hands each message to a callback; end of stream
+is reported once, as ``None``.
 """
 import os
 import socket
 import threading
 import time
+from asyncio import base_events, events
 
 from .frames import FrameReader, encode_frame
 
 CHANNEL_ENV = "SCENE_RUNNER_CHANNEL_FD"
+FLUSH_BYTES = 1 << 18  # a batch this big is written at once: bounded memory, backpressure
+BIG_PART = 1 << 16  # parts this big (blobs) are written on their own rather than copied into a batch
 
 
 def now_ms():
@@ -22,6 +29,9 @@ class Channel:
     def __init__(self, sock):
         self._sock = sock
         self._lock = threading.Lock()
+        self._pending = []
+        self._pending_bytes = 0
+        self._batching = False
         self.closed = False
 
     @classmethod
@@ -40,22 +50,66 @@ class Channel:
         return cls(sock)
 
     def send(self, message, timeout=None):
-        """Sends one message; returns False if the channel is gone (the host stopped
-        listening) or, with a timeout, if another writer holds the lock that long."""
+        """Queues one message, writing it now unless a loop iteration will. Returns False
+        if the channel is gone or, with a timeout, if another writer holds the lock that long."""
         parts = encode_frame(message)  # encode outside the lock: it may raise on bad input
         if self.closed:
             return False
         if not self._lock.acquire(timeout=-1 if timeout is None else timeout):
             return False
         try:
-            for part in parts:
-                self._sock.sendall(part)
-            return True
-        except OSError:
-            self.closed = True
-            return False
+            self._pending.extend(parts)
+            self._pending_bytes += sum(len(p) for p in parts)
+            if not self._batching or self._pending_bytes >= FLUSH_BYTES or events._get_running_loop() is None:
+                self._write_pending()
+            return not self.closed
         finally:
             self._lock.release()
+
+    def flush(self, timeout=None):
+        if not self._pending or not self._lock.acquire(timeout=-1 if timeout is None else timeout):
+            return
+        try:
+            self._write_pending()
+        finally:
+            self._lock.release()
+
+    def _write_pending(self):
+        pending = self._pending
+        self._pending, self._pending_bytes = [], 0
+        if self.closed or not pending:
+            return
+        try:
+            small = []
+            for part in pending:
+                if len(part) < BIG_PART:
+                    small.append(part)
+                    continue
+                if small:
+                    self._sock.sendall(b"".join(small))
+                    small = []
+                self._sock.sendall(part)  # a big blob is written as it is, not copied
+            if small:
+                self._sock.sendall(b"".join(small))  # usually the whole batch: one system call
+        except OSError:
+            self.closed = True
+
+    def install_batching(self):
+        """Flushes at the end of every event-loop iteration, on every loop."""
+        run_once = getattr(base_events.BaseEventLoop, "_run_once", None)
+        if run_once is None:  # a future asyncio without it: every message is written at once
+            return
+        channel = self
+
+        def _run_once(loop):
+            try:
+                run_once(loop)
+            finally:
+                if channel._pending:
+                    channel.flush()
+
+        base_events.BaseEventLoop._run_once = _run_once
+        self._batching = True
 
     def start_reader(self, on_message, on_error):
         """Starts the reader thread: on_message(msg) per message, on_message(None) at EOF."""
@@ -86,6 +140,12 @@ class NullChannel:
     def send(self, message, timeout=None):
         encode_frame(message)  # still validate, so a bad scene message fails the same way
         return False
+
+    def flush(self, timeout=None):
+        pass
+
+    def install_batching(self):
+        pass
 
     def start_reader(self, on_message, on_error):
         return None

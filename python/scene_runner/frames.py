@@ -71,8 +71,24 @@ def _plain(value):
     raise TypeError("cannot send a %s in a scene message" % type(value).__name__)
 
 
+# Most messages (task reports, small scene updates) hold no blobs: one shared encoder
+# without a default hook encodes them; a TypeError sends the message down the full path.
+_plain_encoder = json.JSONEncoder(allow_nan=False, separators=(",", ":"), ensure_ascii=False)
+
+
 def encode_frame(message):
     """One message -> list of bytes-like parts to write in order (blobs are not copied)."""
+    try:
+        body_json = _plain_encoder.encode(message).encode("utf-8")
+    except TypeError:
+        return _encode_with_blobs(message)
+    except ValueError as e:
+        raise ValueError("scene messages cannot carry NaN or Infinity (%s)" % e) from None
+    pad = _pad8(4 + len(body_json)) - 4 - len(body_json)
+    return [_U32.pack(4 + len(body_json) + pad) + _U32.pack(len(body_json)) + body_json + bytes(pad)]
+
+
+def _encode_with_blobs(message):
     blobs = []
     offset = [0]
 

@@ -134,6 +134,7 @@ class Session:
         """Runs the program file as __main__; returns the process exit code."""
         signal.signal(signal.SIGINT, self._on_sigint)
         self.tracker.install()
+        self.channel.install_batching()
         self.channel.start_reader(self.on_host_message, self.on_frame_error)
         self.send({"etype": "SESSION_START", "ts": now_ms(), "file": self.file, "runtime": "python", "pid": os.getpid()})
         sys.argv = [self.file] + list(argv)
@@ -191,6 +192,7 @@ class Session:
             if error:
                 message["error"] = error
             self.send(message)
+            self.channel.flush(timeout=self._send_timeout)
             self._ended.set()
         finally:
             self._end_lock.release()
