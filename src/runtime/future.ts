@@ -19,7 +19,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   protected _result: T | undefined;
   protected _exception: unknown;
   protected _cancelMessage: string | undefined;
-  private _callbacks: DoneCallback<T>[] = [];
+  private _callbacks: DoneCallback<T>[] | undefined;
+  /** Synchronous settle listeners: how a suspended task is resumed (see suspend.ts). */
+  private _settleListeners: Array<(f: Future<T>) => void> | undefined;
   private _promise: Promise<T> | undefined;
   private _settle: { resolve(v: T): void; reject(e: unknown): void } | undefined;
   /** True once someone looked at the outcome: an unretrieved exception is reported. */
@@ -53,11 +55,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // Someone (a gather, a task group, an awaiter) is now responsible for the outcome.
     this._retrieved = true;
     if (this._state !== "pending") loop.callSoon(fn, this);
-    else this._callbacks.push(fn);
+    else (this._callbacks ??= []).push(fn);
   }
 
   removeDoneCallback(fn: DoneCallback<T>): void {
-    this._callbacks = this._callbacks.filter((f) => f !== fn);
+    this._callbacks = this._callbacks?.filter((f) => f !== fn);
   }
 
   /** Requests cancellation; for a plain future that is immediate. Returns false if already done. */
@@ -123,11 +125,27 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.then().finally(onFinally);
   }
 
+  /** @internal called synchronously when the future settles (or at once if it has). */
+  _onSettle(fn: (f: Future<T>) => void): void {
+    if (this._state !== "pending") fn(this);
+    else (this._settleListeners ??= []).push(fn);
+  }
+
+  /** @internal the outcome without marking it retrieved: [ok, value-or-error]. */
+  _outcome(): [true, T] | [false, unknown] {
+    if (this._state === "cancelled") return [false, this.makeCancelledError()];
+    if (this._exception !== undefined) return [false, this._exception];
+    return [true, this._result as T];
+  }
+
   protected scheduleCallbacks(): void {
     this.settlePromise();
+    const listeners = this._settleListeners;
+    this._settleListeners = undefined;
+    if (listeners) for (const fn of listeners) fn(this);
     const callbacks = this._callbacks;
-    this._callbacks = [];
-    for (const fn of callbacks) loop.callSoon(fn, this);
+    this._callbacks = undefined;
+    if (callbacks) for (const fn of callbacks) loop.callSoon(fn, this);
   }
 
   private settlePromise(): void {

@@ -19,8 +19,12 @@ export function isInternalFile(file: string): boolean {
 
 const mapped = new Map<string, SourceLocation>();
 
+const paths = new Map<string, string>();
 function toPath(file: string): string {
-  return file.startsWith("file://") ? fileURLToPath(file) : file;
+  if (!file.startsWith("file://")) return file;
+  let p = paths.get(file);
+  if (p === undefined) paths.set(file, (p = fileURLToPath(file)));
+  return p;
 }
 
 /** Maps a generated position through the file's source map, when it has one (cached per position). */
@@ -44,11 +48,19 @@ export function mapLocation(file: string, line: number, column: number): SourceL
   return loc;
 }
 
-/** Where the caller of `below` is in the user's code, from a cheap structured stack capture. */
+/**
+ * Where the caller of `below` is in the user's code, from a structured stack
+ * capture. Most tasks are spawned straight from user code, so one frame is
+ * tried first (cheap: this runs for every task); deeper only when needed.
+ */
 export function callerLocation(below: Function): SourceLocation | undefined {
+  return userFrame(below, 1) ?? userFrame(below, 12);
+}
+
+function userFrame(below: Function, depth: number): SourceLocation | undefined {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 15;
+  Error.stackTraceLimit = depth;
   Error.prepareStackTrace = (_e, sites) => sites;
   const holder: { stack?: NodeJS.CallSite[] } = {};
   Error.captureStackTrace(holder, below);

@@ -13,12 +13,22 @@ export interface Handle {
   cancelled(): boolean;
 }
 
-class ReadyHandle implements Handle {
+/** Anything the loop can run: a callback handle, a task's first step, a zero sleep's wake-up. */
+export interface Runnable {
+  _cancelled: boolean;
+  _run(): void;
+}
+
+class ReadyHandle implements Handle, Runnable {
   _cancelled = false;
   constructor(
     readonly fn: Callback,
-    readonly args: unknown[],
+    readonly args: unknown[] | undefined,
   ) {}
+  _run(): void {
+    if (this.args && this.args.length) this.fn(...this.args);
+    else this.fn();
+  }
   cancel(): void {
     this._cancelled = true;
   }
@@ -32,10 +42,16 @@ export class TimerHandle extends ReadyHandle {
     readonly when: number,
     readonly seq: number,
     fn: Callback,
-    args: unknown[],
+    args: unknown[] | undefined,
     private readonly loop: EventLoop,
+    /** Run this instead of fn (a sleep wakes its own future: no closure per sleep). */
+    private readonly target?: Runnable,
   ) {
     super(fn, args);
+  }
+  override _run(): void {
+    if (this.target) this.target._run();
+    else super._run();
   }
   override cancel(): void {
     if (!this._cancelled) {
@@ -48,7 +64,7 @@ export class TimerHandle extends ReadyHandle {
 export type ExceptionHandler = (error: unknown, where: string) => void;
 
 export class EventLoop {
-  private ready: ReadyHandle[] = [];
+  private ready: Runnable[] = [];
   private timers: TimerHandle[] = []; // binary min-heap on (when, seq)
   private cancelledTimers = 0;
   private seq = 0;
@@ -67,14 +83,24 @@ export class EventLoop {
 
   callSoon(fn: Callback, ...args: unknown[]): Handle {
     const h = new ReadyHandle(fn, args);
-    this.ready.push(h);
-    this.scheduleDrain();
+    this.schedule(h);
     return h;
   }
 
   callLater(delayMs: number, fn: Callback, ...args: unknown[]): Handle {
+    return this.scheduleAt(delayMs, fn, args);
+  }
+
+  /** @internal queues an object to run on the next turn (tasks starting, zero sleeps). */
+  schedule(r: Runnable): void {
+    this.ready.push(r);
+    this.scheduleDrain();
+  }
+
+  /** @internal a timer that runs `target._run()`, or `fn(...args)`. */
+  scheduleAt(delayMs: number, fn: Callback, args: unknown[] | undefined, target?: Runnable): Handle {
     const delay = Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
-    const h = new TimerHandle(this.time() + delay, this.seq++, fn, args, this);
+    const h = new TimerHandle(this.time() + delay, this.seq++, fn, args, this, target);
     this.heapPush(h);
     this.arm();
     return h;
@@ -111,7 +137,7 @@ export class EventLoop {
     for (const h of batch) {
       if (h._cancelled) continue;
       try {
-        h.fn(...h.args);
+        h._run();
       } catch (e) {
         this.exceptionHandler(e, "callback");
       }

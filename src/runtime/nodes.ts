@@ -133,5 +133,17 @@ export const Urdf = leaf<UrdfExtra>("Urdf");
 export const Button = leaf<WidgetExtra>("Button");
 export const Slider = leaf<SliderExtra>("Slider");
 export const Input = leaf<InputExtra>("Input");
-/** Many copies of one geometry in one draw call: `instances` is a Float32Array of 16-number matrices, or positions (3 per instance). */
-export const Instances = leaf<{ geometry?: string; args?: unknown[]; matrices?: Float32Array; positions?: Float32Array; colors?: Uint8Array | Float32Array }>("Instances");
+/**
+ * Many copies of one geometry in one draw call (the viewer also instances plain
+ * Box/Sphere nodes automatically). Per instance: xyz in `positions`, optional
+ * xyzw `quaternions`, xyz `scales`, rgb `colors` (0-255 as Uint8Array or 0-1 as Float32Array).
+ */
+export const Instances = leaf<{
+  geometry?: "Box" | "Sphere" | "Cylinder" | "Cone" | "Capsule" | "Icosahedron" | "Octahedron" | "Tetrahedron" | "Dodecahedron" | "Torus";
+  args?: unknown[];
+  positions: Float32Array;
+  quaternions?: Float32Array;
+  /** xyz per instance, or one number per instance for uniform scale. */
+  scales?: Float32Array;
+  colors?: Uint8Array | Float32Array;
+}>("Instances");

@@ -17,7 +17,6 @@ import { currentTask } from "./current.js";
 import { Future } from "./future.js";
 import { callerLocation, errorInfo } from "./locations.js";
 import { loop, type Handle } from "./loop.js";
-import { registerTaskFactory, type TaskFactory } from "./spawn.js";
 import { Task, type TaskOwner } from "./task.js";
 import { taskGroup, type TaskGroup } from "./taskgroup.js";
 
@@ -44,15 +43,15 @@ export interface SessionResult {
 export type EventHandler = (event: ClientEvent, sess: Session) => unknown;
 type Targeted = { to?: string | null };
 
-export class Session implements TaskOwner, TaskFactory {
+export class Session implements TaskOwner {
   private readonly sink: MessageSink;
   private readonly stderr: (text: string) => void;
   private readonly stopGraceMs: number;
   private readonly unretrievedAfterMs: number;
-  private readonly liveTasks = new Set<Task<unknown>>();
+  /** Running tasks by id. Finished tasks are forgotten: a long session must not grow without bound. */
+  private readonly liveTasks = new Map<string, Task<unknown>>();
   private readonly handlers = new Map<string, Set<EventHandler>>();
   private readonly eventWaiters = new Map<string, Set<Future<ClientEvent>>>();
-  private readonly allTasks = new Map<string, Task<unknown>>();
   private taskSeq = 0;
   private mainTask: Task<unknown> | undefined;
   private stopping = false;
@@ -87,9 +86,7 @@ export class Session implements TaskOwner, TaskFactory {
       task.line = loc.line;
       task.column = loc.column;
     }
-    this.liveTasks.add(task as Task<unknown>);
-    this.allTasks.set(task.id, task as Task<unknown>);
-    registerTaskFactory(task as Task<unknown>, this);
+    this.liveTasks.set(task.id, task as Task<unknown>);
     this.sink.send({
       etype: "TASK_SPAWN",
       ts: Date.now(),
@@ -105,17 +102,13 @@ export class Session implements TaskOwner, TaskFactory {
 
   /** Cancels a task by id, as a cancel request from the host does. Returns false if unknown or done. */
   cancelTask(id: string): boolean {
-    const task = this.allTasks.get(id);
+    const task = this.liveTasks.get(id);
     return task ? task.cancel("cancelled from the task tree") : false;
-  }
-
-  get tasks(): ReadonlyMap<string, Task<unknown>> {
-    return this.allTasks;
   }
 
   /** @internal TaskOwner */
   _taskDone(task: Task<unknown>): void {
-    this.liveTasks.delete(task);
+    this.liveTasks.delete(task.id);
     const state = task.state;
     const message: RunnerToHost = { etype: "TASK_STATE", ts: Date.now(), task: { id: task.id, state } };
     if (state === "failed") {
@@ -126,7 +119,7 @@ export class Session implements TaskOwner, TaskFactory {
     this.sink.send(message);
     if (task === this.mainTask && state === "failed" && !this.stopping) {
       // Like asyncio.run: when main fails, the remaining tasks are cancelled.
-      for (const t of this.liveTasks) t.cancel("main failed");
+      for (const t of this.liveTasks.values()) t.cancel("main failed");
     }
     this.checkEnded();
   }
@@ -185,7 +178,7 @@ export class Session implements TaskOwner, TaskFactory {
     if (!this.mainTask) throw new Error("stop() before run()");
     if (!this.stopping) {
       this.stopping = true;
-      for (const t of [...this.liveTasks]) t.cancel("session stopped");
+      for (const t of [...this.liveTasks.values()]) t.cancel("session stopped");
       const deadline = setTimeout(() => this.finish(), this.stopGraceMs);
       deadline.unref?.();
       this.ended.addDoneCallback(() => clearTimeout(deadline));
@@ -201,7 +194,7 @@ export class Session implements TaskOwner, TaskFactory {
 
   /** Tasks still running (for diagnostics and tests). */
   get running(): Task<unknown>[] {
-    return [...this.liveTasks];
+    return [...this.liveTasks.values()];
   }
 
   // ----------------------------------------------------------- loop calls

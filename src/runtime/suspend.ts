@@ -18,18 +18,23 @@ export function suspendOn<T>(fut: Future<T>): Promise<T> {
   if (pending) return Promise.reject(pending);
   if (task.done()) return fut.asPromise();
   task._waiter = fut as Future<unknown>;
-  return fut.asPromise().then(
-    (value) => {
-      if (task._waiter === fut) task._waiter = undefined;
-      const late = task._takeCancelRequest();
-      if (late) throw late;
-      return value;
-    },
-    (error) => {
-      if (task._waiter === fut) task._waiter = undefined;
-      const late = task._takeCancelRequest();
-      if (late && !isCancelledError(error)) throw late;
-      throw error;
-    },
-  );
+  const promise = new Promise<T>(capture);
+  const resolve = captured.resolve as (v: T) => void;
+  const reject = captured.reject;
+  fut._onSettle((f) => {
+    if (task._waiter === f) task._waiter = undefined;
+    const [ok, value] = f._outcome();
+    const late = task._takeCancelRequest();
+    if (late && (ok || !isCancelledError(value))) reject(late);
+    else if (ok) resolve(value as T);
+    else reject(value);
+  });
+  return promise;
+}
+
+// One shared executor instead of a closure per await: it parks the resolvers here for the caller.
+const captured: { resolve: (v: unknown) => void; reject: (e: unknown) => void } = { resolve: () => {}, reject: () => {} };
+function capture(resolve: (v: never) => void, reject: (e: unknown) => void): void {
+  captured.resolve = resolve as (v: unknown) => void;
+  captured.reject = reject;
 }

@@ -17,10 +17,12 @@ import type { TaskState } from "../protocol/tasks.js";
 import { CancelledError, isCancelledError } from "./errors.js";
 import { currentTask, taskStorage } from "./current.js";
 import { Future } from "./future.js";
-import { loop } from "./loop.js";
+import { loop, type Runnable } from "./loop.js";
 
 /** What a task tells whoever owns it (the session) about its life. */
 export interface TaskOwner {
+  /** Tasks created inside this task (gather, task groups) belong to the same owner. */
+  spawnTask<T>(fn: () => T | PromiseLike<T>, options?: { name?: string }): Task<T>;
   _taskDone(task: Task<unknown>): void;
   /** An error thrown by a task's code after the task was already marked cancelled. */
   _lateError(task: Task<unknown>, error: unknown): void;
@@ -35,16 +37,28 @@ export interface TaskOptions {
 
 let nextId = 1;
 
-export class Task<T = unknown> extends Future<T> {
+/** Runs a task's function inside the task's context; one shared function, no closures per task. */
+async function runBody<T>(task: Task<T>): Promise<void> {
+  let value: T;
+  try {
+    value = await task._fn();
+  } catch (e) {
+    task._onFnError(e);
+    return;
+  }
+  task._onFnResult(value);
+}
+
+export class Task<T = unknown> extends Future<T> implements Runnable {
+  /** @internal never set: a task's start is cancelled through its own cancel(), not the loop's handle. */
+  _cancelled = false;
   readonly id: string;
-  name: string;
+  private _name: string | undefined;
   readonly parent: Task<unknown> | null;
   /** Where the task was created, in the user's code (set by the session). */
   file?: string;
   line?: number;
   column?: number;
-  readonly startedAt = Date.now();
-  endedAt: number | undefined;
 
   /** @internal the runtime future this task is suspended on, if any. */
   _waiter: Future<unknown> | undefined;
@@ -53,22 +67,33 @@ export class Task<T = unknown> extends Future<T> {
   private _started = false;
   /** The function has returned or thrown (it may outlive an early "cancelled" mark). */
   private _fnSettled = false;
-  private readonly _abort = new AbortController();
-  private readonly _owner: TaskOwner | undefined;
+  /** Created on first use: most tasks never hand out their signal. */
+  private _abort: AbortController | undefined;
+  readonly _owner: TaskOwner | undefined;
 
   constructor(
-    private readonly fn: () => T | PromiseLike<T>,
+    /** @internal */
+    readonly _fn: () => T | PromiseLike<T>,
     options: TaskOptions = {},
   ) {
     super();
-    if (typeof fn !== "function") {
-      throw new TypeError(`spawnTask expects a function that starts the work (e.g. () => work()), got ${typeof fn}`);
+    if (typeof _fn !== "function") {
+      throw new TypeError(`spawnTask expects a function that starts the work (e.g. () => work()), got ${typeof _fn}`);
     }
     this.id = options.id ?? `t${nextId++}`;
-    this.name = options.name ?? (fn.name || `Task-${this.id.replace(/^t/, "")}`);
+    this._name = options.name;
     this.parent = options.parent === undefined ? (currentTask() ?? null) : options.parent;
     this._owner = options.owner;
-    loop.callSoon(() => this._start());
+    loop.schedule(this);
+  }
+
+  /** The name given at spawn, else the function's name, else Task-<n> (computed on first use). */
+  get name(): string {
+    return (this._name ??= this._fn.name || `Task-${this.id.slice(1)}`);
+  }
+
+  set name(value: string) {
+    this._name = value;
   }
 
   /** "running" from creation until it ends (asyncio has no separate pending state either). */
@@ -80,6 +105,10 @@ export class Task<T = unknown> extends Future<T> {
 
   /** Fires when the task is cancelled: pass it to fetch() and friends. */
   get signal(): AbortSignal {
+    if (!this._abort) {
+      this._abort = new AbortController();
+      if (this._numCancelsRequested > 0 || this._state === "cancelled") this._abort.abort(this.makeCancelledError());
+    }
     return this._abort.signal;
   }
 
@@ -103,7 +132,7 @@ export class Task<T = unknown> extends Future<T> {
   override cancel(message?: string, options: { soft?: boolean } = {}): boolean {
     if (this.done()) return false;
     this._numCancelsRequested++;
-    if (!this._abort.signal.aborted) this._abort.abort(new CancelledError(message));
+    if (this._abort && !this._abort.signal.aborted) this._abort.abort(new CancelledError(message));
     this._cancelMessage = message;
     if (this._waiter && this._waiter.cancel(message)) return true;
     this._mustCancel = true;
@@ -119,7 +148,8 @@ export class Task<T = unknown> extends Future<T> {
     return this.makeCancelledError();
   }
 
-  private _start(): void {
+  /** @internal the loop starts the task. */
+  _run(): void {
     if (this.done()) return;
     this._started = true;
     if (this._mustCancel) {
@@ -129,24 +159,11 @@ export class Task<T = unknown> extends Future<T> {
       this._cancelNow(this._cancelMessage);
       return;
     }
-    let p: T | PromiseLike<T>;
-    try {
-      p = taskStorage.run(this as Task<unknown>, this.fn);
-    } catch (e) {
-      this._onFnError(e);
-      return;
-    }
-    if (p && typeof (p as PromiseLike<T>).then === "function") {
-      (p as PromiseLike<T>).then(
-        (v) => this._onFnResult(v),
-        (e) => this._onFnError(e),
-      );
-    } else {
-      this._onFnResult(p as T);
-    }
+    taskStorage.run(this as Task<unknown>, runBody, this as Task<unknown>);
   }
 
-  private _onFnResult(value: T): void {
+  /** @internal */
+  _onFnResult(value: T): void {
     this._fnSettled = true;
     if (this.done()) return;
     if (this._mustCancel) {
@@ -158,7 +175,8 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
-  private _onFnError(error: unknown): void {
+  /** @internal */
+  _onFnError(error: unknown): void {
     this._fnSettled = true;
     if (this.done()) {
       if (!isCancelledError(error)) this._owner?._lateError(this as Task<unknown>, error);
@@ -174,8 +192,7 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   protected override scheduleCallbacks(): void {
-    this.endedAt = Date.now();
-    if (!this._abort.signal.aborted && this._state === "cancelled") this._abort.abort(this.makeCancelledError());
+    if (this._abort && !this._abort.signal.aborted && this._state === "cancelled") this._abort.abort(this.makeCancelledError());
     this._owner?._taskDone(this as Task<unknown>);
     super.scheduleCallbacks();
   }
