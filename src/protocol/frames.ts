@@ -37,11 +37,15 @@ export function dtypeOf(a: BinaryArray): Dtype {
 
 const pad8 = (n: number) => (n + 7) & ~7;
 
+/** Messages that never carry typed arrays: encoded without the (slower) replacer walk. */
+const BINARY_FREE = new Set(["TASK_SPAWN", "TASK_STATE", "LOG", "SESSION_START", "SESSION_END", "TASK_CANCEL", "STOP", "REMOVE"]);
+
 /** Encodes one message as a frame (a list of buffers to write in order, no concatenation copy). */
 export function encodeFrame(message: unknown): Buffer[] {
   const blobs: BinaryArray[] = [];
   let blobBytes = 0;
-  const json = JSON.stringify(message, (_k, v) => {
+  const etype = isRecord(message) ? message.etype : undefined;
+  const json = typeof etype === "string" && BINARY_FREE.has(etype) ? JSON.stringify(message) : JSON.stringify(message, (_k, v) => {
     if (isBinaryArray(v)) {
       const ref = { $bin: [blobBytes, v.byteLength], dtype: dtypeOf(v) };
       blobs.push(v);

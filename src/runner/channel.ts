@@ -7,6 +7,9 @@
 import type { Duplex } from "node:stream";
 import { encodeFrame, FrameReader } from "../protocol/frames.js";
 
+/** Past this many queued bytes a batch is written at once (a point cloud need not wait for the turn to end). */
+const FLUSH_BYTES = 1 << 20;
+
 export interface ChannelHandlers<In> {
   message(m: In): void;
   /** A frame that failed to decode or validate: reported, skipped, the stream goes on. */
@@ -17,6 +20,9 @@ export interface ChannelHandlers<In> {
 export class Channel<In, Out> {
   private readonly reader: FrameReader;
   private closed = false;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
 
   constructor(
     private readonly stream: Duplex,
@@ -45,22 +51,36 @@ export class Channel<In, Out> {
     return this.closed;
   }
 
+  /**
+   * Queues a message. Frames sent in one turn of the event loop go out as one
+   * write: 100,000 task reports cost a handful of syscalls, not 300,000.
+   */
   send(message: Out): boolean {
     if (this.closed || this.stream.destroyed) return false;
-    const parts = encodeFrame(message);
-    this.stream.cork();
-    for (const p of parts) this.stream.write(p);
-    this.stream.uncork();
+    for (const part of encodeFrame(message)) {
+      this.pending.push(part);
+      this.pendingBytes += part.length;
+    }
+    if (this.pendingBytes > FLUSH_BYTES) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
     return true;
   }
 
-  /** Resolves once everything written so far has been handed to the OS. */
-  flush(): Promise<void> {
-    if (this.closed || this.stream.destroyed || !this.stream.writableLength) return Promise.resolve();
-    return new Promise((resolve) => this.stream.once("drain", resolve));
+  /** Writes everything queued so far. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (!this.pending.length || this.closed || this.stream.destroyed) return;
+    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.stream.write(data);
   }
 
   end(): Promise<void> {
+    this.flush();
     if (this.closed || this.stream.destroyed) return Promise.resolve();
     return new Promise((resolve) => this.stream.end(resolve));
   }
