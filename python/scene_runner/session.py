@@ -112,7 +112,7 @@ class Session:
                 return
             try:
                 signal.pthread_kill(self._main_thread, signal.SIGINT)
-            except (OSError, ValueError):
+            except (OSError, ValueError, AttributeError):  # no pthread_kill (Windows): go straight to the end
                 break
             if self._ended.wait(STEP_S):
                 return
