@@ -3,7 +3,8 @@
  * ambient + directional light, and a background that follows the VS Code theme
  * (CSS variables on <body>, re-read when its class changes). Resizes with the panel.
  */
-import { AmbientLight, Color, DirectionalLight, GridHelper, Group, PerspectiveCamera, Scene, Vector3, WebGLRenderer, type Texture } from "three";
+import { AmbientLight, Color, DirectionalLight, Group, PerspectiveCamera, Scene, Vector3, WebGLRenderer, type LineSegments, type Texture } from "three";
+import { disposeGrid, makeGrid } from "./grid.js";
 import { OrbitControls } from "three/addons/controls/OrbitControls.js";
 import type { Props } from "./props.js";
 
@@ -16,7 +17,7 @@ export class Stage {
   readonly content = new Group();
   readonly camera = new PerspectiveCamera(50, 1, 0.01, 2000);
   readonly controls: OrbitControls;
-  private grid: GridHelper;
+  private grid: LineSegments;
   private gridWanted = true;
   private readonly ambient = new AmbientLight(0xffffff, 0.7);
   private readonly sun = new DirectionalLight(0xffffff, 1.6);
@@ -65,9 +66,8 @@ export class Stage {
     this.resize();
   }
 
-  private makeGrid(): GridHelper {
-    const g = new GridHelper(20, 20, this.gridColor(0.35), this.gridColor(0.18));
-    g.name = "stage-grid";
+  private makeGrid(): LineSegments {
+    const g = makeGrid(20, 20, this.gridColor(0.35), this.gridColor(0.18));
     g.visible = this.gridWanted;
     if (this.camera.up.z === 1) g.rotation.x = Math.PI / 2;
     this.scene.add(g);
@@ -95,7 +95,7 @@ export class Stage {
     this.themeBackground = parse(bg, new Color(0x1e1e1e));
     this.foreground = parse(fg, new Color(0xcccccc));
     this.grid.removeFromParent();
-    this.grid.dispose();
+    disposeGrid(this.grid);
     this.grid = this.makeGrid();
     this.applyBackground();
   }
@@ -127,7 +127,7 @@ export class Stage {
     this.sceneBackground = p.color("background") ?? null;
     this.gridWanted = p.bool("grid", true);
     this.grid.removeFromParent();
-    this.grid.dispose();
+    disposeGrid(this.grid);
     this.grid = this.makeGrid();
     const cam = p.vec("camPosition", 3);
     if (cam) {
@@ -167,7 +167,7 @@ export class Stage {
     this.resizeObserver.disconnect();
     this.themeObserver.disconnect();
     this.controls.dispose();
-    this.grid.dispose();
+    disposeGrid(this.grid);
     this.renderer.dispose();
   }
 }
