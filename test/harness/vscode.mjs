@@ -315,9 +315,11 @@ export async function startCodeServer(opts = {}) {
     if (!existsSync(vsixPath)) throw new Error(`harness: no VSIX at ${vsixPath}`);
     const out = await runToEnd(paths.node, [paths.entry, ...common, "--install-extension", resolve(vsixPath), "--force"], env, 120_000);
     log(out);
-    const m = out.match(/Extension '([^']+)' (v[\d.]+ )?was successfully installed/);
-    if (!m) throw new Error(`harness: installing ${vsixPath} did not report success:\n${out}`);
-    installed = m[1];
+    if (!/was successfully installed/.test(out)) throw new Error(`harness: installing ${vsixPath} did not report success:\n${out}`);
+    // The message names the file; the id comes from the installed folder's manifest.
+    const dirs = readdirSync(extensionsDir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(extensionsDir, e.name, "package.json")));
+    const found = dirs.map((e) => readManifest(join(extensionsDir, e.name)));
+    installed = found.length ? extensionId(found[found.length - 1]) : null;
   }
 
   const args = [
@@ -434,6 +436,12 @@ function helpers(s) {
     }
   }
 
+  /** Waits while the status bar says "Activating Extensions..." (up to `timeout`). */
+  async function waitForActivation(timeout = 30_000) {
+    const busy = page.locator(".part.statusbar").getByText(/Activating Extensions/i);
+    await busy.first().waitFor({ state: "hidden", timeout }).catch(() => {});
+  }
+
   /** Extension-host log lines that tell why an extension failed. */
   function activationErrors() {
     return collectFiles(join(s.userDataDir, "logs"), (p) => /exthost/i.test(p) && p.endsWith(".log"))
@@ -488,6 +496,7 @@ function helpers(s) {
   return {
     errorNotifications,
     dismissDialogs,
+    waitForActivation,
     activationErrors,
 
     /** True when the palette lists a command with this title (the palette is closed again). */
@@ -504,7 +513,7 @@ function helpers(s) {
      * appears within `settleMs` (e.g. "command '...' not found", or a failed activation) unless
      * `allowErrors` is set. `failOn` (a RegExp) narrows which error notifications count.
      */
-    async runCommand(title, { timeout = 30_000, settleMs = 1500, allowErrors = false, failOn = null } = {}) {
+    async runCommand(title, { timeout = 30_000, settleMs = 2000, allowErrors = false, failOn = null } = {}) {
       const before = new Set(await errorNotifications());
       const row = await findInPalette(title, timeout);
       if (!row) {
@@ -515,6 +524,8 @@ function helpers(s) {
       await row.click();
       await quickInput.waitFor({ state: "hidden", timeout: 5000 }).catch(() => {});
       if (allowErrors) return;
+      // A command first activates its extension(s); only then does it run (and fail, if it does).
+      await waitForActivation(timeout);
       const deadline = Date.now() + settleMs;
       do {
         const fresh = (await errorNotifications()).filter((t) => !before.has(t) && (!failOn || failOn.test(t)));
