@@ -5,9 +5,10 @@
 //
 // Measured on the host: node updates the viewer acknowledged (`applied {seq}`) per second;
 // the delay from each message's `ts` (set by the program at upsert) to the arrival of the
-// `applied` that covers it; the largest backlog (messages queued in the pipeline, batches in
-// flight, runner pipe lag, runner memory); and whether the viewer ends with exactly the
-// host's nodes (no structural message lost).
+// `applied` that covers it; the largest backlog (scene messages received by the host and not
+// yet drawn: queued in the pipeline or in batches in flight; beside it the runner pipe's lag
+// and the runner's memory); and whether the viewer ends with exactly the host's nodes (no
+// structural message lost).
 import { join } from "node:path";
 import { root } from "./lib/build.mjs";
 import { isScene, loadHost, nodeCount, rssMb, treeKeys, webviewBundle } from "./lib/host.mjs";
@@ -15,9 +16,9 @@ import { interleave, median, percentile, round } from "./lib/measure.mjs";
 
 export const name = "pipeline.updates";
 const FRAME_MS = 1000 / 60;
-const DRAIN_LIMIT_MS = 30_000;
+const DRAIN_LIMIT_MS = 10_000; // the baseline may never catch up: it is recorded as not drained
 
-async function once(ctx, coalesce, { boxes, seconds }) {
+export async function once(ctx, coalesce, { boxes, seconds }) {
   const host = await loadHost();
   const errors = [];
   const viewer = await host.openHeadlessViewer({ bundlePath: webviewBundle, width: 640, height: 480, onPageError: (e) => errors.push(e), onMessage: (m) => onViewer(m) });
@@ -37,7 +38,9 @@ async function once(ctx, coalesce, { boxes, seconds }) {
   let chain = Promise.resolve();
   const post = (m) => (chain = chain.then(() => viewer.post(m)).catch((e) => errors.push(String(e))));
 
+  const fps = [];
   function onViewer(m) {
+    if (m.t === "stats" && m.fps > 0) fps.push(m.fps);
     if (m.t !== "applied" || m.seq <= applied) return;
     const now = Date.now();
     for (let s = applied + 1; s <= m.seq; s++) {
@@ -72,7 +75,10 @@ async function once(ctx, coalesce, { boxes, seconds }) {
     onStderr: (c) => errors.push(String(c)),
   });
   const sample = setInterval(() => {
-    maxPending = Math.max(maxPending, pipeline.pending);
+    // Messages the viewer has not drawn yet: queued in the pipeline plus those in unacknowledged batches.
+    let unacked = 0;
+    for (const msgs of batches.values()) unacked += msgs.length;
+    maxPending = Math.max(maxPending, pipeline.pending + unacked);
     maxInFlight = Math.max(maxInFlight, pipeline.inFlight);
     maxRss = Math.max(maxRss, rssMb(session.pid) || 0);
   }, 20);
@@ -103,6 +109,8 @@ async function once(ctx, coalesce, { boxes, seconds }) {
     updatesPerS: appliedNodes / seconds_,
     p50: percentile(delays, 50),
     p95: percentile(delays, 95),
+    // The viewer's own frame rate while it was busy (its `stats`, once a second): how long "a frame" was here.
+    viewerFps: median(fps),
     backlog: maxPending,
     maxInFlight,
     pipeLagP95: percentile(pipeLag, 95),
@@ -137,6 +145,7 @@ export async function run(ctx) {
     return { name, ours: round(ours), peer: round(peer), unit, ratio: round(ours / peer), ...common, ...extra };
   };
   const p95 = m("ours", "p95");
+  const frameMs = (side) => 1000 / m(side, "viewerFps");
   const backlog = Math.max(...s.ours.map((r) => r.backlog));
   return [
     entry("pipeline.updates", "updatesPerS", "node updates/s", {
@@ -146,8 +155,13 @@ export async function run(ctx) {
       goal: "no structural message lost", met: common.lost.ours === 0,
     }),
     entry("pipeline.updates.delay_p50", "p50", "ms"),
-    entry("pipeline.updates.delay_p95", "p95", "ms", { goal: `p95 <= 2 frames (${round(2 * FRAME_MS)} ms)`, met: p95 <= 2 * FRAME_MS }),
-    entry("pipeline.updates.backlog", "backlog", "queued messages (max)", {
+    entry("pipeline.updates.delay_p95", "p95", "ms", {
+      goal: `p95 <= 2 frames (${round(2 * FRAME_MS)} ms at 60 Hz)`, met: p95 <= 2 * FRAME_MS,
+      // The same delay counted in the frames the viewer actually drew on this machine.
+      viewerFps: { ours: round(m("ours", "viewerFps")), peer: round(m("peer", "viewerFps")) },
+      p95Frames: { ours: round(p95 / frameMs("ours")), peer: round(m("peer", "p95") / frameMs("peer")) },
+    }),
+    entry("pipeline.updates.backlog", "backlog", "messages not yet drawn (max)", {
       maxInFlight: { ours: m("ours", "maxInFlight"), peer: m("peer", "maxInFlight") },
       pipeLagP95Ms: { ours: round(m("ours", "pipeLagP95")), peer: round(m("peer", "pipeLagP95")) },
       runnerRssMb: { ours: round(m("ours", "runnerRssMb")), peer: round(m("peer", "runnerRssMb")) },

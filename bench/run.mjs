@@ -37,7 +37,7 @@ const ctx = {
 
 function version(cmd, args) {
   try {
-    return execFileSync(cmd, args, { encoding: "utf8", timeout: 20_000 }).trim().split("\n")[0];
+    return execFileSync(cmd, args, { encoding: "utf8", timeout: 20_000, stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n")[0];
   } catch {
     return "unavailable";
   }
