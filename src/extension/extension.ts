@@ -88,8 +88,9 @@ export function activate(context: vscode.ExtensionContext): void {
         void vscode.window.showInformationMessage(`Scene: ${vscode.workspace.asRelativePath(file)} has not run yet. Run it first (Scene: Run Scene).`);
       }
     },
-    "sceneRunner.cancelTask": (item) => item.session.cancelTask(item.task.id),
-    "sceneRunner.stopSession": (item: SessionItem) => item.session.stop(),
+    // A tree action can arrive without its row when the tree was redrawn under the click.
+    "sceneRunner.cancelTask": (item) => (item ? item.session.cancelTask(item.task.id) : staleRow()),
+    "sceneRunner.stopSession": (item: SessionItem) => (item ? item.session.stop() : staleRow()),
     "sceneRunner.clearFinished": () => sessions.clearFinished(),
     "sceneRunner.openLocation": async (file, line, column) => {
       const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), Math.max(0, (column ?? 1) - 1));
@@ -124,6 +125,11 @@ export async function deactivate(): Promise<void> {
   running = undefined;
   await panels.saveAll().catch(() => undefined);
   await sessions.shutdown();
+}
+
+function staleRow(): void {
+  log.warn("a tree action arrived without its row (the tree was redrawn under the click)");
+  void vscode.window.showWarningMessage("Scene: the task list changed under the click; please try again.");
 }
 
 /**

@@ -48,6 +48,7 @@ export class HostSession implements vscode.Disposable {
   error?: ErrorInfo;
   /** Stop was requested (the tree shows "stopping" until the process is gone). */
   stopping = false;
+  private stopRequestedAt?: number;
   private child?: RunningSession;
   private readonly changed = new vscode.EventEmitter<HostSession>();
   private readonly ended = new vscode.EventEmitter<HostSession>();
@@ -107,6 +108,7 @@ export class HostSession implements vscode.Disposable {
     if (!this.isLive) return;
     if (!this.stopping) {
       this.stopping = true;
+      this.stopRequestedAt = Date.now();
       this.changed.fire(this);
       log.info(`${this.label}: stop requested`);
     }
@@ -181,7 +183,8 @@ export class HostSession implements vscode.Disposable {
     else if (!exit.end) this.output.note(`the process ended without reporting (exit ${exit.signal ?? exit.code})`);
     if (status === "failed" && !this.error) this.error = { name: "Error", message: `the program exited with ${exit.signal ?? `code ${exit.code}`}` };
     this.output.note(`${status}${this.error && status === "failed" ? `: ${this.error.name}: ${this.error.message}` : ""}`);
-    log.info(`${this.label}: ${status} (exit ${exit.signal ?? exit.code}${exit.killed ? ", killed" : ""})`);
+    const after = this.stopRequestedAt === undefined ? "" : `, ${Date.now() - this.stopRequestedAt} ms after stop was requested`;
+    log.info(`${this.label}: ${status} (exit ${exit.signal ?? exit.code}${exit.killed ? ", killed" : ""}${after})`);
     this.finish(status);
   }
 

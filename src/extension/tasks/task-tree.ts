@@ -40,16 +40,31 @@ const TICK_MS = 1000;
 const REFRESH_MS = 50;
 
 export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TaskTreeNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<TaskTreeNode | TaskTreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
   private pending: ReturnType<typeof setTimeout> | undefined;
+  /** Sessions whose rows changed since the last redraw; `root` when the list itself changed. */
+  private dirty = new Set<HostSession>();
+  private rootDirty = false;
+  /**
+   * One node object per row id. VS Code resolves an inline action's argument
+   * through the node it last saw; a whole-tree refresh drops those nodes until
+   * every level is fetched again, so a click landing in between would get
+   * nothing. Stable nodes and refreshes of just the changed rows keep that
+   * window small.
+   */
+  private readonly nodes = new Map<string, TaskTreeNode>();
 
   constructor(private readonly sessions: SessionManager) {
     this.subscriptions.push(
-      sessions.onDidChangeSession(() => this.refreshSoon()),
+      sessions.onDidChangeSession((s) => {
+        this.dirty.add(s);
+        this.refreshSoon();
+      }),
       sessions.onDidChangeSessions(() => {
+        this.rootDirty = true;
         this.refreshSoon();
         this.updateTicker();
       }),
@@ -59,33 +74,75 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   private refreshSoon(): void {
     this.pending ??= setTimeout(() => {
       this.pending = undefined;
-      this.changed.fire(undefined);
+      if (this.rootDirty) this.changed.fire(undefined);
+      else if (this.dirty.size) this.changed.fire([...this.dirty].map((s) => this.sessionNode(s)));
+      this.rootDirty = false;
+      this.dirty.clear();
     }, REFRESH_MS);
+  }
+
+  /**
+   * Elapsed times move: redraw running task rows, but only those without
+   * grandchildren. Redrawing a row makes VS Code fetch its subtree again, and
+   * rows two levels down are unknown until that fetch completes; an inline
+   * action clicked there in that moment would lose its row. Rows that cannot be
+   * redrawn safely get new times on every structural change, and their tooltip
+   * (resolved on hover) is always current.
+   */
+  private tick(): void {
+    const rows: TaskTreeNode[] = [];
+    for (const s of this.sessions.liveSessions()) {
+      for (const t of allTasks(s)) {
+        if (t.state !== "running") continue;
+        const grandchildren = s.tasks.children(t.id).some((c) => c.children.length > 0);
+        if (!grandchildren) rows.push(this.taskNode(s, t));
+      }
+    }
+    if (rows.length) this.changed.fire(rows);
   }
 
   private updateTicker(): void {
     const running = this.sessions.liveSessions().length > 0;
-    if (running && !this.ticker) this.ticker = setInterval(() => this.changed.fire(undefined), TICK_MS);
+    if (running && !this.ticker) this.ticker = setInterval(() => this.tick(), TICK_MS);
     if (!running && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = undefined;
     }
   }
 
+  private sessionNode(session: HostSession): SessionItem {
+    return this.node(session.id, () => ({ kind: "session", session })) as SessionItem;
+  }
+
+  private taskNode(session: HostSession, task: TaskRecord): TaskItem {
+    return this.node(`${session.id}/${task.id}`, () => ({ kind: "task", session, task })) as TaskItem;
+  }
+
+  private node(id: string, make: () => TaskTreeNode): TaskTreeNode {
+    let n = this.nodes.get(id);
+    if (!n) this.nodes.set(id, (n = make()));
+    return n;
+  }
+
   getChildren(node?: TaskTreeNode): TaskTreeNode[] {
-    if (!node) return [...this.sessions.sessions].reverse().map((session) => ({ kind: "session", session }));
+    if (!node) {
+      // Forget the nodes of sessions that were cleared.
+      const ids = new Set(this.sessions.sessions.map((s) => s.id));
+      for (const key of this.nodes.keys()) if (!ids.has(key.split("/")[0])) this.nodes.delete(key);
+      return [...this.sessions.sessions].reverse().map((s) => this.sessionNode(s));
+    }
     if (node.kind === "session") {
       const { session } = node;
-      const tasks: TaskTreeNode[] = session.tasks.roots().map((task) => ({ kind: "task", session, task }));
+      const tasks: TaskTreeNode[] = session.tasks.roots().map((t) => this.taskNode(session, t));
       // A failure no task carries (a launch problem, a crash before main): show it on the session.
-      const carried = session.tasks.roots().some((t) => t.error) || [...allTasks(session)].some((t) => t.error);
-      if (session.error && !carried) tasks.unshift({ kind: "error", session, ownerId: session.id, error: session.error });
+      const carried = [...allTasks(session)].some((t) => t.error);
+      if (session.error && !carried) tasks.unshift(this.node(`${session.id}/!error`, () => ({ kind: "error", session, ownerId: session.id, error: session.error! })));
       return tasks;
     }
     if (node.kind === "task") {
       const { session, task } = node;
-      const out: TaskTreeNode[] = task.error ? [{ kind: "error", session, ownerId: task.id, error: task.error }] : [];
-      for (const child of session.tasks.children(task.id)) out.push({ kind: "task", session, task: child });
+      const out: TaskTreeNode[] = task.error ? [this.node(`${session.id}/${task.id}/!error`, () => ({ kind: "error", session, ownerId: task.id, error: task.error! }))] : [];
+      for (const child of session.tasks.children(task.id)) out.push(this.taskNode(session, child));
       return out;
     }
     return [];
@@ -112,13 +169,6 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const elapsed = formatElapsed((s.endedAt ?? Date.now()) - s.startedAt);
     item.description = [sessionStatus(s), c.running ? `${c.running}/${c.total} tasks` : `${c.total} task${c.total === 1 ? "" : "s"}`, elapsed].join(" · ");
     item.contextValue = s.isLive ? "session.live" : "session.finished";
-    const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**${escapeMd(s.label)}** — run ${s.run}, ${sessionStatus(s)}\n\n`);
-    tip.appendMarkdown(`${escapeMd(s.file)}\n\n`);
-    if (s.runtime) tip.appendMarkdown(`${s.runtime}${s.pid ? `, pid ${s.pid}` : ""}\n\n`);
-    tip.appendMarkdown(`${c.running} running, ${c.done} done, ${c.failed} failed, ${c.cancelled} cancelled`);
-    if (s.error) tip.appendMarkdown(`\n\n---\n\n**${escapeMd(s.error.name)}**: ${escapeMd(s.error.message)}`);
-    item.tooltip = tip;
     item.command = commandFor("sceneRunner.showViewer", "Show Viewer", { kind: "session", session: s });
     return item;
   }
@@ -131,16 +181,15 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const elapsed = formatElapsed(s.tasks.elapsedMs(t, Date.now()));
     item.description = t.state === "running" ? elapsed : `${t.state} · ${elapsed}`;
     item.contextValue = t.state === "running" && s.isLive ? "task.running" : "task.finished";
-    const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**${escapeMd(t.name)}** — ${t.state}, ${elapsed}\n\n`);
-    if (t.file) tip.appendMarkdown(`Created at ${escapeMd(`${basename(t.file)}:${t.line ?? "?"}`)}\n\n`);
-    if (t.error) {
-      tip.appendMarkdown(`---\n\n**${escapeMd(t.error.name)}**: ${escapeMd(t.error.message)}`);
-      if (t.error.location) tip.appendMarkdown(`\n\nat ${escapeMd(`${basename(t.error.location.file)}:${t.error.location.line}`)}`);
-    }
-    item.tooltip = tip;
     item.accessibilityInformation = { label: `${t.name}, ${t.state}, ${elapsed}` };
     if (t.file) item.command = commandFor("sceneRunner.openLocation", "Go to Creation", t.file, t.line, t.column);
+    return item;
+  }
+
+  /** Tooltips are built when hovered, so their times are current even for rows the ticker leaves alone. */
+  resolveTreeItem(item: vscode.TreeItem, node: TaskTreeNode): vscode.TreeItem {
+    if (node.kind === "session") item.tooltip = sessionTooltip(node.session);
+    else if (node.kind === "task") item.tooltip = taskTooltip(node.session, node.task);
     return item;
   }
 
@@ -159,6 +208,30 @@ function* allTasks(s: HostSession): Generator<TaskRecord> {
     yield t;
     stack.push(...s.tasks.children(t.id));
   }
+}
+
+function sessionTooltip(s: HostSession): vscode.MarkdownString {
+  const c = s.tasks.counts();
+  const elapsed = formatElapsed((s.endedAt ?? Date.now()) - s.startedAt);
+  const tip = new vscode.MarkdownString(undefined, true);
+  tip.appendMarkdown(`**${escapeMd(s.label)}** — run ${s.run}, ${sessionStatus(s)}, ${elapsed}\n\n`);
+  tip.appendMarkdown(`${escapeMd(s.file)}\n\n`);
+  if (s.runtime) tip.appendMarkdown(`${s.runtime}${s.pid ? `, pid ${s.pid}` : ""}\n\n`);
+  tip.appendMarkdown(`${c.running} running, ${c.done} done, ${c.failed} failed, ${c.cancelled} cancelled`);
+  if (s.error) tip.appendMarkdown(`\n\n---\n\n**${escapeMd(s.error.name)}**: ${escapeMd(s.error.message)}`);
+  return tip;
+}
+
+function taskTooltip(s: HostSession, t: TaskRecord): vscode.MarkdownString {
+  const elapsed = formatElapsed(s.tasks.elapsedMs(t, Date.now()));
+  const tip = new vscode.MarkdownString(undefined, true);
+  tip.appendMarkdown(`**${escapeMd(t.name)}** — ${t.state}, ${elapsed}\n\n`);
+  if (t.file) tip.appendMarkdown(`Created at ${escapeMd(`${basename(t.file)}:${t.line ?? "?"}`)}\n\n`);
+  if (t.error) {
+    tip.appendMarkdown(`---\n\n**${escapeMd(t.error.name)}**: ${escapeMd(t.error.message)}`);
+    if (t.error.location) tip.appendMarkdown(`\n\nat ${escapeMd(`${basename(t.error.location.file)}:${t.error.location.line}`)}`);
+  }
+  return tip;
 }
 
 function errorItem(node: ErrorItem): vscode.TreeItem {

@@ -1,0 +1,320 @@
+// End-to-end tests of the Scene Runner extension in a real VS Code (code-server + Chromium, via
+// test/harness/vscode.mjs): code lenses, the viewer's pixels, the task tree and its cancel action,
+// Stop on a runaway program, and a closed panel coming back with its scene.
+//
+// Set SCENE_RUNNER_UPDATE_SCREENSHOT=1 to refresh media/screenshot-vscode.png.
+import assert from "node:assert/strict";
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { REPO } from "../harness/prepare.mjs";
+import { launchVSCode, processTree, saveArtifacts } from "../harness/vscode.mjs";
+// A tiny PNG reader for the e2e tests: enough to count coloured pixels in a screenshot
+// (8-bit RGB or RGBA, non-interlaced, which is what Chromium writes).
+import { inflateSync } from "node:zlib";
+
+function decodePng(buf) {
+  if (buf.readUInt32BE(0) !== 0x89504e47) throw new Error("not a PNG");
+  let off = 8;
+  let width = 0, height = 0, colorType = 0;
+  const idat = [];
+  while (off < buf.length) {
+    const len = buf.readUInt32BE(off);
+    const type = buf.toString("latin1", off + 4, off + 8);
+    const data = buf.subarray(off + 8, off + 8 + len);
+    if (type === "IHDR") {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      if (data[8] !== 8 || data[12] !== 0) throw new Error(`unsupported PNG (bit depth ${data[8]}, interlace ${data[12]})`);
+      colorType = data[9];
+    } else if (type === "IDAT") idat.push(data);
+    else if (type === "IEND") break;
+    off += 12 + len;
+  }
+  const bpp = colorType === 6 ? 4 : colorType === 2 ? 3 : 0;
+  if (!bpp) throw new Error(`unsupported PNG colour type ${colorType}`);
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * bpp;
+  const px = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? px[y * stride + x - bpp] : 0;
+      const b = y > 0 ? px[(y - 1) * stride + x] : 0;
+      const c = x >= bpp && y > 0 ? px[(y - 1) * stride + x - bpp] : 0;
+      let v = line[x];
+      if (filter === 1) v += a;
+      else if (filter === 2) v += b;
+      else if (filter === 3) v += (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      px[y * stride + x] = v & 0xff;
+    }
+  }
+  return { width, height, bpp, px };
+}
+
+/** Fraction of pixels for which `test(r, g, b)` holds. */
+function fraction(img, test) {
+  let n = 0;
+  for (let i = 0; i < img.px.length; i += img.bpp) if (test(img.px[i], img.px[i + 1], img.px[i + 2])) n++;
+  return n / (img.width * img.height);
+}
+
+const isRed = (r, g, b) => r > 200 && g < 60 && b < 60;
+
+// ---- helpers ------------------------------------------------------------------------------
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitUntil(what, fn, { timeout = 20_000, interval = 100 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await sleep(interval);
+  }
+}
+
+/** Opens a workspace file by clicking it in the Explorer (quick open depends on the search service). */
+async function openFile(vs, name) {
+  await vs.runCommand("View: Show Explorer");
+  await vs.page.locator(".explorer-folders-view .monaco-list-row", { hasText: name }).first().click();
+  await vs.page.locator(".tabs-container .tab.active", { hasText: name }).first().waitFor({ state: "visible", timeout: 15_000 });
+}
+
+/** The page inside the viewer webview whose status line names `file`, once the viewer has drawn `nodes` nodes. */
+async function viewerFrame(vs, file, { nodes = 1, timeout = 30_000 } = {}) {
+  return waitUntil(`the viewer of ${file} with ${nodes} node(s)`, async () => {
+    for (const f of vs.page.frames()) {
+      const ok = await f
+        .evaluate(([file, nodes]) => {
+          const hud = document.querySelector(".sr-hud")?.textContent ?? "";
+          return !!window.__sceneViewer && hud.includes(file) && window.__sceneViewer.stats().nodes >= nodes;
+        }, [file, nodes])
+        .catch(() => false);
+      if (ok) return f;
+    }
+    return null;
+  }, { timeout });
+}
+
+/** Share of red pixels in a screenshot of the viewer's canvas as the screen shows it. */
+async function redShare(frame) {
+  await frame.evaluate(() => window.__sceneViewer.idle());
+  const png = await frame.locator("canvas").first().screenshot();
+  return fraction(decodePng(png), isRed);
+}
+
+/** The Tasks tree's rows (the Scene view container must be open). */
+function taskRows(vs) {
+  return vs.page.locator(".part.sidebar").getByRole("treeitem");
+}
+async function rowFor(vs, name) {
+  const row = taskRows(vs).filter({ has: vs.page.locator(".label-name", { hasText: new RegExp(`^${name}$`) }) }).first();
+  await row.waitFor({ state: "visible", timeout: 20_000 });
+  return row;
+}
+
+/** The text of the Output panel's editor (the channel shown last). */
+async function outputText(vs) {
+  // Monaco draws spaces as no-break spaces.
+  return (await vs.page.locator(".part.panel .monaco-editor .view-lines").first().innerText()).replace(/\u00a0/g, " ");
+}
+
+/** Tree actions that reached the extension without their row (see the tree's stable nodes). */
+function staleClicks(vs) {
+  return (vs.extensionHostLog().match(/a tree action arrived without its row/g) ?? []).length;
+}
+
+/** Processes under code-server whose command line mentions `needle`. */
+function processesRunning(vs, needle) {
+  return processTree(vs.serverPid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(needle);
+    } catch {
+      return false;
+    }
+  });
+}
+
+// ---- the tests ----------------------------------------------------------------------------
+const FIXTURES = join(REPO, "test", "fixtures", "workspace");
+const manifest = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+
+describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
+  let vs;
+  let workspace;
+  let failures = 0;
+  const step = (name, fn) =>
+    test(name, async (t) => {
+      try {
+        await fn(t);
+      } catch (e) {
+        failures++;
+        if (vs) await saveArtifacts(vs, `extension-${name.replace(/\W+/g, "-").slice(0, 60)}-FAILED`).catch(() => {});
+        throw e;
+      }
+    });
+
+  before(async () => {
+    assert.ok(readFileSync(join(REPO, manifest.main)).length > 0, "build first: npm run build");
+    // A scratch copy: typing into busy.ts must not touch the repository.
+    workspace = mkdtempSync(join(tmpdir(), "scene-runner-ext-ws-"));
+    cpSync(FIXTURES, workspace, { recursive: true });
+    // Lets the editor's TypeScript resolve "scene-runner" as the runner does (no red squiggles).
+    const tsconfig = { compilerOptions: { module: "esnext", moduleResolution: "bundler", target: "es2022", strict: true, noEmit: true, paths: { "scene-runner": [join(REPO, "src", "runtime", "index.ts")] } } };
+    writeFileSync(join(workspace, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+    vs = await launchVSCode({ name: "extension", extensionPath: REPO, workspace, viewport: { width: 1500, height: 950 } });
+  });
+  after(async () => {
+    await vs?.close();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  step("a TypeScript main gets a Run lens; running it shows the red box in the viewer", async () => {
+    await openFile(vs, "red_box.ts");
+    const lens = vs.codeLens("▶ Run Scene");
+    await lens.waitFor({ state: "visible", timeout: 60_000 });
+    // The lens sits right above the line that declares main.
+    const mainLine = vs.page.locator(".view-line", { hasText: "export async function main" }).first();
+    // Lenses are redrawn as providers answer: measure once both boxes exist.
+    const [l, m] = await waitUntil("lens and main line boxes", async () => {
+      const boxes = [await lens.boundingBox(), await mainLine.boundingBox()];
+      return boxes.every(Boolean) && boxes;
+    });
+    assert.ok(l.y < m.y && m.y - l.y < 40, `lens at y=${l.y}, main at y=${m.y}`);
+    await lens.click();
+    await vs.page.locator(".tab", { hasText: "Scene: red_box.ts" }).waitFor({ state: "visible", timeout: 20_000 });
+    const frame = await viewerFrame(vs, "red_box.ts");
+    const share = await waitUntil("red pixels", async () => ((await redShare(frame)) > 0.05 ? await redShare(frame) : 0));
+    assert.ok(share > 0.05, `only ${(share * 100).toFixed(1)}% red`);
+    // While it runs, the lens offers Stop; stopping turns it back into Run.
+    await vs.codeLens("■ Stop Scene").click({ timeout: 20_000 });
+    await vs.codeLens("▶ Run Scene").waitFor({ state: "visible", timeout: 20_000 });
+  });
+
+  step("a Python main (decorated) gets a Run lens above its decorator and draws the same box", async () => {
+    await openFile(vs, "red_box.py");
+    const lens = vs.codeLens("▶ Run Scene");
+    await lens.waitFor({ state: "visible", timeout: 60_000 });
+    const decorator = vs.page.locator(".view-line", { hasText: "@app.spawn(start=True)" }).first();
+    const [l, d] = await waitUntil("lens and decorator boxes", async () => {
+      const boxes = [await lens.boundingBox(), await decorator.boundingBox()];
+      return boxes.every(Boolean) && boxes;
+    });
+    assert.ok(l.y < d.y && d.y - l.y < 40, `lens at y=${l.y}, decorator at y=${d.y}`);
+    await lens.click();
+    const frame = await viewerFrame(vs, "red_box.py");
+    const share = await waitUntil("red pixels", async () => ((await redShare(frame)) > 0.05 ? await redShare(frame) : 0));
+    assert.ok(share > 0.05, `only ${(share * 100).toFixed(1)}% red`);
+    await vs.runCommand("Scene: Stop Scene");
+    await vs.codeLens("▶ Run Scene").waitFor({ state: "visible", timeout: 20_000 });
+  });
+
+  step("the tree nests tasks under their spawner; cancelling one runs its finally", async () => {
+    await openFile(vs, "tasks.ts");
+    await vs.runCommand("Scene: Run Scene");
+    await vs.openViewContainer("Scene");
+    const root = await rowFor(vs, "tasks.ts");
+    const main = await rowFor(vs, "main");
+    const worker = await rowFor(vs, "worker");
+    const heartbeat = await rowFor(vs, "heartbeat");
+    const levels = await Promise.all([root, main, worker, heartbeat].map((r) => r.getAttribute("aria-level")));
+    assert.deepEqual(levels, ["1", "2", "3", "4"], "session > main > worker > heartbeat");
+    assert.match(await worker.getAttribute("aria-label"), /^worker, running/);
+    await viewerFrame(vs, "tasks.ts"); // the heartbeat's box is drawn
+
+    if (process.env.SCENE_RUNNER_UPDATE_SCREENSHOT) {
+      await sleep(1500);
+      copyFileSync(await vs.screenshot("extension-overview"), join(REPO, "media", "screenshot-vscode.png"));
+    }
+
+    await vs.clickInlineAction(worker, "Cancel Task");
+    await waitUntil("worker cancelled", async () => {
+      assert.equal(staleClicks(vs), 0, "the cancel click lost its row (the tree was redrawn under it)");
+      return /^worker, cancelled/.test(await (await rowFor(vs, "worker")).getAttribute("aria-label"));
+    });
+    assert.match(await (await rowFor(vs, "main")).getAttribute("aria-label"), /^main, running/, "main caught the cancellation and runs on");
+    await waitUntil("the finally output", async () => /worker finally: cleaned up/.test(await outputText(vs)));
+    assert.match(await outputText(vs), /main saw CancelledError/);
+
+    // The session's inline Stop ends it; its root stays, marked stopped.
+    await vs.clickInlineAction(await rowFor(vs, "tasks.ts"), "Stop Session");
+    await waitUntil("session stopped", async () => /stopped/.test(await (await rowFor(vs, "tasks.ts")).getAttribute("aria-label")));
+  });
+
+  step("Stop ends a busy-looping scene within two seconds while the editor stays responsive", async () => {
+    await openFile(vs, "busy.ts");
+    const loopLine = vs.page.locator(".editor-group-container .monaco-editor .view-line", { hasText: "for (;;) {}" }).first();
+    /** Types one character at the end of the loop's line; resolves to how long the editor took to show it. */
+    const echo = async (ch) => {
+      await loopLine.click();
+      await vs.page.keyboard.press("End");
+      const t0 = Date.now();
+      await vs.page.keyboard.press(ch);
+      await vs.page.locator(".view-line", { hasText: `for (;;) {}${ch}` }).first().waitFor({ state: "visible", timeout: 10_000 });
+      const ms = Date.now() - t0;
+      await vs.page.keyboard.press("Control+Z");
+      return ms;
+    };
+    const idleEcho = await echo("x");
+    await vs.codeLens("▶ Run Scene").click({ timeout: 60_000 });
+    await viewerFrame(vs, "busy.ts"); // main is in its loop once the box is out
+    await waitUntil("the busy child", async () => processesRunning(vs, "busy.ts").length > 0);
+    await sleep(500);
+    // The editor takes keystrokes while the program spins (the loop runs in its own process).
+    const echoMs = await echo("y");
+    assert.ok(echoMs < Math.max(1500, 4 * idleEcho), `a keystroke took ${echoMs} ms to show (idle: ${idleEcho} ms)`);
+    const stopAt = Date.now();
+    await vs.codeLens("■ Stop Scene").click();
+    await waitUntil("the busy child gone", async () => processesRunning(vs, "busy.ts").length === 0, { timeout: 5000, interval: 25 });
+    const uiMs = Date.now() - stopAt;
+    // The extension's own measure: from the stop request to the process's exit.
+    const m = await waitUntil("the stop timing in the log", async () => /busy\.ts: stopped \(.*?(\d+) ms after stop was requested\)/.exec(vs.extensionHostLog()));
+    const stopMs = Number(m[1]);
+    assert.ok(stopMs < 2000, `stop took ${stopMs} ms`);
+    await vs.openViewContainer("Scene");
+    await waitUntil("busy session stopped", async () => /stopped/.test(await (await rowFor(vs, "busy.ts")).getAttribute("aria-label")));
+    console.log(`# busy loop: a keystroke showed in ${echoMs} ms (idle editor: ${idleEcho} ms); stop request to exit ${stopMs} ms (click to process gone, as the test saw it: ${uiMs} ms)`);
+  });
+
+  step("closing the viewer and reopening it shows the scene again", async () => {
+    await openFile(vs, "red_box.ts");
+    await vs.codeLens("▶ Run Scene").click({ timeout: 60_000 });
+    let frame = await viewerFrame(vs, "red_box.ts");
+    await waitUntil("red pixels", async () => (await redShare(frame)) > 0.05);
+    const tab = vs.page.locator(".tab", { hasText: "Scene: red_box.ts" });
+    await vs.runCommand("Scene: Show Viewer"); // focuses the panel...
+    await vs.runCommand("View: Close Editor"); // ...so this closes it
+    await tab.waitFor({ state: "detached", timeout: 10_000 });
+    await openFile(vs, "red_box.ts");
+    await vs.runCommand("Scene: Show Viewer");
+    frame = await viewerFrame(vs, "red_box.ts");
+    const share = await waitUntil("red pixels after reopening", async () => ((await redShare(frame)) > 0.05 ? await redShare(frame) : 0));
+    assert.ok(share > 0.05);
+    assert.deepEqual(await frame.evaluate(() => window.__sceneViewer.keys()), ["red-box"]);
+    await vs.runCommand("Scene: Stop All Scenes");
+  });
+
+  step("an uncaught error goes to the Problems panel at the raising line and under main in the tree", async () => {
+    await openFile(vs, "fails.py");
+    await vs.runCommand("Scene: Run Scene");
+    await vs.openViewContainer("Scene");
+    const error = await rowFor(vs, "ValueError: bad value 42");
+    assert.equal(await error.getAttribute("aria-level"), "3", "the error row sits under main");
+    await vs.runCommand("Problems: Focus on Problems View", { allowErrors: true });
+    const problem = vs.page.locator(".part.panel .markers-panel .monaco-list-row", { hasText: "ValueError: bad value 42" }).first();
+    await problem.waitFor({ state: "visible", timeout: 10_000 });
+    assert.match(await problem.innerText(), /\[Ln 8, Col 1\]|8:1|Ln 8/);
+  });
+});
