@@ -107,7 +107,8 @@ test("stopping 1,000 sleeping tasks cancels them all and runs every finally", as
 
 test("a busy loop that never awaits is killed after the grace period", async () => {
   let interruptedAt;
-  const r = await runCli(["run", fixture("ts", "busy.ts")], {
+  const events = join(tmp, "busy.jsonl");
+  const r = await runCli(["run", fixture("ts", "busy.ts"), "--events", events], {
     onStdout: (out, child) => {
       if (out === "spinning\n" && !interruptedAt) {
         interruptedAt = performance.now();
@@ -119,6 +120,10 @@ test("a busy loop that never awaits is killed after the grace period", async () 
   assert.equal(r.stdout, "spinning\n");
   // Guard against a hang, not a performance threshold (the grace period is 1.5 s).
   assert.ok(performance.now() - interruptedAt < 15_000);
+  // Sent just before the loop: not stuck in a batch that the loop never lets go.
+  const sent = readEvents(events);
+  assert.ok(sent.some((m) => m.etype === "UPSERT" && m.data.nodes[0].key === "before-the-loop"));
+  assert.ok(sent.some((m) => m.etype === "TASK_SPAWN" && m.task.name === "main"));
 });
 
 test("--timeout stops the session gracefully and exits 124", async () => {
