@@ -89,13 +89,20 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
    * redrawn safely get new times on every structural change, and their tooltip
    * (resolved on hover) is always current.
    */
+  /**
+   * Whether a running row's elapsed time is redrawn every second. Rows with
+   * grandchildren are not (redrawing them redraws their subtree under the
+   * mouse), so they show no time at all rather than a stale one.
+   */
+  private ticks(s: HostSession, t: TaskRecord): boolean {
+    return t.state === "running" && !s.tasks.children(t.id).some((c) => c.children.length > 0);
+  }
+
   private tick(): void {
     const rows: TaskTreeNode[] = [];
     for (const s of this.sessions.liveSessions()) {
       for (const t of allTasks(s)) {
-        if (t.state !== "running") continue;
-        const grandchildren = s.tasks.children(t.id).some((c) => c.children.length > 0);
-        if (!grandchildren) rows.push(this.taskNode(s, t));
+        if (this.ticks(s, t)) rows.push(this.taskNode(s, t));
       }
     }
     if (rows.length) this.changed.fire(rows);
@@ -166,8 +173,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     item.resourceUri = s.uri;
     item.iconPath = sessionIcon(s);
     const c = s.tasks.counts();
-    const elapsed = formatElapsed((s.endedAt ?? Date.now()) - s.startedAt);
-    item.description = [sessionStatus(s), c.running ? `${c.running}/${c.total} tasks` : `${c.total} task${c.total === 1 ? "" : "s"}`, elapsed].join(" · ");
+    // A live session's row is not redrawn every second (see ticks()): its time is in the tooltip.
+    const elapsed = s.isLive ? [] : [formatElapsed((s.endedAt ?? Date.now()) - s.startedAt)];
+    item.description = [sessionStatus(s), c.running ? `${c.running}/${c.total} tasks` : `${c.total} task${c.total === 1 ? "" : "s"}`, ...elapsed].join(" · ");
     item.contextValue = s.isLive ? "session.live" : "session.finished";
     item.command = commandFor("sceneRunner.showViewer", "Show Viewer", { kind: "session", session: s });
     return item;
@@ -179,7 +187,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     item.id = `${s.id}/${t.id}`;
     item.iconPath = taskIcon(t.state);
     const elapsed = formatElapsed(s.tasks.elapsedMs(t, Date.now()));
-    item.description = t.state === "running" ? elapsed : `${t.state} · ${elapsed}`;
+    item.description = t.state !== "running" ? `${t.state} · ${elapsed}` : this.ticks(s, t) ? elapsed : "running";
     item.contextValue = t.state === "running" && s.isLive ? "task.running" : "task.finished";
     item.accessibilityInformation = { label: `${t.name}, ${t.state}, ${elapsed}` };
     if (t.file) item.command = commandFor("sceneRunner.openLocation", "Go to Creation", t.file, t.line, t.column);
