@@ -5,7 +5,7 @@
 //
 // Measured on the host: node updates the viewer acknowledged (`applied {seq}`) per second;
 // the delay from each message's `ts` (set by the program at upsert) to the arrival of the
-// `applied` that covers it; the largest backlog (scene messages received by the host and not
+// `applied` that covers it; the largest backlog (node updates received by the host and not
 // yet drawn: queued in the pipeline or in batches in flight; beside it the runner pipe's lag
 // and the runner's memory); and whether the viewer ends with exactly the host's nodes (no
 // structural message lost).
@@ -17,6 +17,19 @@ import { interleave, median, percentile, round } from "./lib/measure.mjs";
 export const name = "pipeline.updates";
 const FRAME_MS = 1000 / 60;
 const DRAIN_LIMIT_MS = 10_000; // the baseline may never catch up: it is recorded as not drained
+
+/**
+ * Node updates waiting in the pipeline's coalescer. Its entries are private: a merged prop
+ * entry is one node update, a message kept whole (structural, or everything when coalescing is
+ * off) counts its nodes. Read here so both sides are counted in the same unit.
+ */
+function queuedNodes(pipeline) {
+  const entries = pipeline.coalescer?.entries;
+  if (!Array.isArray(entries)) return pipeline.pending;
+  let n = 0;
+  for (const e of entries) n += e.etype === "STRUCT" ? nodeCount(e.message) : 1;
+  return n;
+}
 
 export async function once(ctx, coalesce, { boxes, seconds }) {
   const host = await loadHost();
@@ -75,10 +88,10 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
     onStderr: (c) => errors.push(String(c)),
   });
   const sample = setInterval(() => {
-    // Messages the viewer has not drawn yet: queued in the pipeline plus those in unacknowledged batches.
+    // Node updates the viewer has not drawn yet: queued in the pipeline plus those in unacknowledged batches.
     let unacked = 0;
-    for (const msgs of batches.values()) unacked += msgs.length;
-    maxPending = Math.max(maxPending, pipeline.pending + unacked);
+    for (const msgs of batches.values()) for (const msg of msgs) unacked += nodeCount(msg);
+    maxPending = Math.max(maxPending, queuedNodes(pipeline) + unacked);
     maxInFlight = Math.max(maxInFlight, pipeline.inFlight);
     maxRss = Math.max(maxRss, rssMb(session.pid) || 0);
   }, 20);
@@ -94,7 +107,7 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
     await new Promise((r) => setTimeout(r, 20));
   }
   clearInterval(sample);
-  maxPending = Math.max(maxPending, pipeline.pending);
+  maxPending = Math.max(maxPending, queuedNodes(pipeline));
   const drained = pipeline.pending === 0 && pipeline.inFlight === 0;
   await chain;
   await viewer.idle();
@@ -161,7 +174,7 @@ export async function run(ctx) {
       viewerFps: { ours: round(m("ours", "viewerFps")), peer: round(m("peer", "viewerFps")) },
       p95Frames: { ours: round(p95 / frameMs("ours")), peer: round(m("peer", "p95") / frameMs("peer")) },
     }),
-    entry("pipeline.updates.backlog", "backlog", "messages not yet drawn (max)", {
+    entry("pipeline.updates.backlog", "backlog", "node updates not yet drawn (max)", {
       maxInFlight: { ours: m("ours", "maxInFlight"), peer: m("peer", "maxInFlight") },
       pipeLagP95Ms: { ours: round(m("ours", "pipeLagP95")), peer: round(m("peer", "pipeLagP95")) },
       runnerRssMb: { ours: round(m("ours", "runnerRssMb")), peer: round(m("peer", "runnerRssMb")) },
