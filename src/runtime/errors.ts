@@ -4,11 +4,17 @@
  * "cancelled", not "failed").
  */
 export class CancelledError extends Error {
-  override name = "CancelledError";
   constructor(message = "task was cancelled") {
+    // Cancelling 100,000 tasks makes hundreds of thousands of these, and the stack of a
+    // cancellation says nothing the task tree does not: skip capturing it.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.stack = `CancelledError: ${message}`;
   }
 }
+CancelledError.prototype.name = "CancelledError";
 
 export class TimeoutError extends Error {
   override name = "TimeoutError";

@@ -306,6 +306,22 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     await vs.runCommand("Scene: Stop All Scenes");
   });
 
+  step("reloading the window brings the viewer back with its scene", async () => {
+    await openFile(vs, "red_box.ts");
+    await vs.codeLens("▶ Run Scene").click({ timeout: 60_000 });
+    let frame = await viewerFrame(vs, "red_box.ts");
+    await waitUntil("red pixels", async () => (await redShare(frame)) > 0.05);
+    // A running scene is saved every 3 s (and on deactivation, which a page reload may cut short).
+    await sleep(3500);
+    await vs.page.reload();
+    await vs.page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 120_000 });
+    frame = await viewerFrame(vs, "red_box.ts", { timeout: 90_000 });
+    const share = await waitUntil("red pixels after the reload", async () => ((await redShare(frame)) > 0.05 ? await redShare(frame) : 0), { timeout: 30_000 });
+    assert.ok(share > 0.05, `only ${(share * 100).toFixed(1)}% red`);
+    assert.deepEqual(await frame.evaluate(() => window.__sceneViewer.keys()), ["red-box"]);
+    await vs.runCommand("Scene: Stop All Scenes", { allowErrors: true });
+  });
+
   step("an uncaught error goes to the Problems panel at the raising line and under main in the tree", async () => {
     await openFile(vs, "fails.py");
     await vs.runCommand("Scene: Run Scene");
