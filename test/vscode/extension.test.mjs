@@ -319,7 +319,7 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     const share = await waitUntil("red pixels after the reload", async () => ((await redShare(frame)) > 0.05 ? await redShare(frame) : 0), { timeout: 30_000 });
     assert.ok(share > 0.05, `only ${(share * 100).toFixed(1)}% red`);
     assert.deepEqual(await frame.evaluate(() => window.__sceneViewer.keys()), ["red-box"]);
-    await vs.runCommand("Scene: Stop All Scenes", { allowErrors: true });
+    // The reload ended the session (the extension host restarted): the panel shows its last scene.
   });
 
   step("an uncaught error goes to the Problems panel at the raising line and under main in the tree", async () => {
