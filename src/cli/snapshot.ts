@@ -134,6 +134,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       session = await startSession({
         file: args.file,
         python: args.python,
+        coalesce: true, // a picture needs the latest scene, not every step to it
         onMessage: (m: RunnerToHost) => {
           markStarted();
           if (isSceneMessage(m)) pending.push(m);

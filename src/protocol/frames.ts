@@ -85,7 +85,8 @@ export function decodeFrameBody(body: Buffer): unknown {
   } catch (e) {
     throw new ProtocolError(`frame JSON is malformed: ${(e as Error).message}`);
   }
-  return reviveBlobs(parsed, blobArea);
+  // Most frames carry no blobs: do not walk every node looking for references.
+  return blobArea.byteLength ? reviveBlobs(parsed, blobArea) : parsed;
 }
 
 function reviveBlobs(x: unknown, area: ArrayBuffer): unknown {

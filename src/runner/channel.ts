@@ -52,6 +52,17 @@ export class Channel<In, Out> {
     return this.closed;
   }
 
+  /** Bytes sent but not yet taken by the peer (queued here or in the stream). */
+  get backlogBytes(): number {
+    return this.pendingBytes + this.stream.writableLength;
+  }
+
+  /** Calls fn once the stream has written out what it had queued. */
+  onceDrained(fn: () => void): void {
+    if (!this.stream.writableLength) queueMicrotask(fn);
+    else this.stream.once("drain", fn);
+  }
+
   /**
    * Sends a message. The first message is written at once (so a program that
    * then blocks in a busy loop has still reported it); what follows in the same

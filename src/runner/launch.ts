@@ -23,6 +23,12 @@ export interface LaunchSpec {
 export interface RunOptions {
   /** Interpreter for Python programs (`--python`, `sceneRunner.pythonPath`). */
   python?: string;
+  /**
+   * Let the runner coalesce scene updates while its pipe is backed up (a viewer
+   * is attached and only the latest state matters). Off for `run --events`,
+   * which must record every message exactly as the program produced it.
+   */
+  coalesce?: boolean;
 }
 
 /** A problem the user can act on, stated in one line (missing interpreter, unsupported file...). */
@@ -34,3 +40,4 @@ export type Launcher = (file: string, options: RunOptions) => Promise<LaunchSpec
 
 export const CHANNEL_FD = 3;
 export const CHANNEL_ENV = "SCENE_RUNNER_CHANNEL_FD";
+export const COALESCE_ENV = "SCENE_RUNNER_COALESCE";

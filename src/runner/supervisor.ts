@@ -10,7 +10,7 @@ import { extname, resolve } from "node:path";
 import type { Duplex } from "node:stream";
 import { validateRunnerToHost, type HostToRunner, type RunnerToHost, type SessionEndMessage } from "../protocol/runner.js";
 import { Channel } from "./channel.js";
-import { CHANNEL_ENV, CHANNEL_FD, LaunchError, type Launcher, type RunOptions } from "./launch.js";
+import { CHANNEL_ENV, CHANNEL_FD, COALESCE_ENV, LaunchError, type Launcher, type RunOptions } from "./launch.js";
 import { nodeLauncher } from "./node/launcher.js";
 import { pythonLauncher } from "./python/launcher.js";
 
@@ -70,7 +70,7 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
   const spec = await launcherFor(file)(file, options);
   const child: ChildProcess = spawn(spec.command, spec.args, {
     cwd: spec.cwd ?? options.cwd,
-    env: { ...process.env, ...spec.env, [CHANNEL_ENV]: String(CHANNEL_FD) },
+    env: { ...process.env, ...spec.env, [CHANNEL_ENV]: String(CHANNEL_FD), [COALESCE_ENV]: options.coalesce ? "1" : "0" },
     stdio: ["ignore", "pipe", "pipe", "pipe"],
     // Its own process group: Ctrl-C reaches the supervisor only, and a kill takes its children too.
     detached: true,

@@ -85,6 +85,8 @@ export class HostSession implements vscode.Disposable {
         file: this.file,
         python: this.options.python,
         graceMs: this.options.graceMs,
+        // A viewer only needs the latest state: let the runner fold updates while the pipe is full.
+        coalesce: true,
         onMessage: (m) => this.receive(m),
         onStdout: (c) => this.output.write("stdout", c),
         onStderr: (c) => this.output.write("stderr", c),

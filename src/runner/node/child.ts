@@ -14,9 +14,10 @@ import { errorInfo, markInternalFile } from "../../runtime/locations.js";
 import { Session } from "../../runtime/session.js";
 import { Channel } from "../channel.js";
 import { EXIT } from "../exit-codes.js";
-import { CHANNEL_ENV, CHANNEL_FD } from "../launch.js";
+import { CHANNEL_ENV, CHANNEL_FD, COALESCE_ENV } from "../launch.js";
 import { findMainFunctions } from "../main-locator.js";
 import { compileScene, CompileError, RUNTIME_GLOBAL } from "./compile.js";
+import { SceneSink } from "./scene-sink.js";
 
 markInternalFile(__filename);
 const file = resolve(process.argv[2] ?? "");
@@ -30,6 +31,8 @@ const channel = new Channel<HostToRunner, RunnerToHost>(new Socket({ fd, readabl
   // The supervisor went away: stop as if asked to.
   close: () => requestStop(),
 });
+
+const sink = new SceneSink(channel as Channel<unknown, RunnerToHost>, process.env[COALESCE_ENV] === "1");
 
 function onHostMessage(m: HostToRunner): void {
   if (isTaskCancel(m)) session?.cancelTask(m.id);
@@ -53,7 +56,7 @@ let finishing = false;
 async function finish(code: number, end: RunnerToHost): Promise<never> {
   if (!finishing) {
     finishing = true;
-    channel.send(end);
+    sink.send(end);
     await channel.end();
     process.exit(code);
   }
@@ -85,7 +88,7 @@ async function run(): Promise<never> {
     process.stderr.write(`scene-runner: ${message}\n`);
     return finish(EXIT.usage, { etype: "SESSION_END", ts: Date.now(), status: "failed", error: { name: "NoMainError", message } });
   }
-  session = new Session({ sink: { send: (m) => void channel.send(m) } });
+  session = new Session({ sink });
   // The "main" task points at main's definition in the user's file.
   const [def] = findMainFunctions(readFileSync(file, "utf8"), "typescript");
   session.mainLocation = def ? { file, line: def.line + 1, column: def.column + 1 } : { file, line: 1 };

@@ -1,0 +1,61 @@
+/**
+ * Where a Node runner's messages go: straight onto the pipe, except that while
+ * the pipe is backed up (the host reads slower than the program upserts),
+ * scene messages are folded by a SceneCoalescer instead of piling up in the
+ * write buffer. Memory stays bounded whatever the program does; the viewer
+ * still ends with exactly the program's scene. Only for viewer sessions: a
+ * headless `run --events` records every message as produced.
+ */
+import type { RunnerToHost } from "../../protocol/runner.js";
+import { isSceneMessage } from "../../protocol/scene.js";
+import { SceneCoalescer } from "../../scene/coalescer.js";
+import { SceneStore } from "../../scene/scene-store.js";
+import type { Channel } from "../channel.js";
+
+/** Past this many unsent bytes the pipe counts as backed up. */
+const BACKED_UP_BYTES = 1 << 20;
+
+export class SceneSink {
+  private readonly store = new SceneStore();
+  private readonly coalescer = new SceneCoalescer(() => this.store.snapshot());
+  private waitingForDrain = false;
+
+  constructor(
+    private readonly channel: Channel<unknown, RunnerToHost>,
+    private readonly coalesce: boolean,
+  ) {}
+
+  send(m: RunnerToHost): void {
+    if (!this.coalesce || !isSceneMessage(m)) {
+      if (m.etype === "SESSION_END") this.flush();
+      this.channel.send(m);
+      return;
+    }
+    // The runner keeps the scene too: an overflowing coalescer is replaced by one SET of it.
+    this.store.apply(m);
+    if (this.coalescer.pending || this.channel.backlogBytes > BACKED_UP_BYTES) {
+      this.coalescer.push(m);
+      this.waitForDrain();
+    } else {
+      this.channel.send(m);
+    }
+  }
+
+  /** Sends whatever the coalescer holds (before the session's last message). */
+  flush(): void {
+    for (const m of this.coalescer.drain()) this.channel.send(m);
+  }
+
+  private waitForDrain(): void {
+    if (this.waitingForDrain) return;
+    this.waitingForDrain = true;
+    this.channel.onceDrained(() => {
+      this.waitingForDrain = false;
+      this.flush();
+    });
+  }
+
+  get stats() {
+    return this.coalescer.stats;
+  }
+}
