@@ -24,7 +24,7 @@ export function boxLayout(n) {
 
 export async function run(ctx) {
   const n = ctx.smoke ? 300 : 50_000;
-  const frames = ctx.smoke ? 1 : ctx.quick ? 3 : 5;
+  const frames = ctx.smoke || ctx.quick ? 1 : 3;
   const { positions, size } = boxLayout(n);
   const host = await loadHost();
   const errors = [];
