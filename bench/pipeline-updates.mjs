@@ -1,7 +1,8 @@
 // pipeline.updates: bench/programs/boxes.ts (1,000 boxes moved every frame, as fast as the
 // program can, for 5 s) through the real runner (startSession), the extension's scene
 // pipeline (src/extension/sessions/scene-pipeline.ts) and the real viewer bundle in
-// headless Chromium. The peer is the same path with coalescing switched off.
+// headless Chromium. The peer is the same path with coalescing switched off (in the runner
+// and in the host pipeline).
 //
 // Measured on the host: node updates the viewer acknowledged (`applied {seq}`) per second;
 // the delay from each message's `ts` (set by the program at upsert) to the arrival of the
@@ -77,6 +78,8 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
   let stdout = "";
   const session = await host.startSession({
     file: join(root, "bench", "programs", "boxes.ts"),
+    // As the extension starts it (host-session.ts): the runner may fold updates while its pipe is backed up.
+    coalesce,
     onMessage: (m) => {
       if (!isScene(m)) return;
       firstTs = Math.min(firstTs, m.ts);

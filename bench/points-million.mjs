@@ -52,6 +52,7 @@ async function ours(n) {
     process.env.BENCH_POINTS = String(n);
     const session = await host.startSession({
       file: join(root, "bench", "programs", "points.ts"),
+      coalesce: true, // as the extension starts a session
       onMessage: (m) => {
         if (m.etype !== "UPSERT") otherBytes += frameBytes(m);
         if (!isScene(m)) return;
