@@ -23,18 +23,9 @@ export function taskIcon(state: TaskState): vscode.ThemeIcon {
   }
 }
 
+/** A session looks like a task in the same state (a stopped session like a cancelled task). */
 export function sessionIcon(s: HostSession): vscode.ThemeIcon {
-  switch (s.state) {
-    case "starting":
-    case "running":
-      return new vscode.ThemeIcon("loading~spin");
-    case "done":
-      return new vscode.ThemeIcon("pass", passed);
-    case "failed":
-      return new vscode.ThemeIcon("error", failed);
-    case "stopped":
-      return new vscode.ThemeIcon("circle-slash", skipped);
-  }
+  return taskIcon(s.state === "starting" ? "running" : s.state === "stopped" ? "cancelled" : s.state);
 }
 
 export function sessionStatus(s: HostSession): string {
