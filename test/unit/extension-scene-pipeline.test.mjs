@@ -3,7 +3,7 @@
 // is not ready gets nothing queued.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadTs } from "./extension-load-ts.mjs";
+import { loadTs } from "../helpers/load-ts.mjs";
 
 const { ScenePipeline } = await loadTs("src/extension/sessions/scene-pipeline.ts");
 

@@ -1,7 +1,7 @@
 // The extension's task model: nesting by spawner, one end per task, elapsed time, counts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadTs } from "./extension-load-ts.mjs";
+import { loadTs } from "../helpers/load-ts.mjs";
 
 const { TaskModel, formatElapsed } = await loadTs("src/extension/sessions/task-model.ts");
 

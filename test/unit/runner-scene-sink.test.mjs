@@ -1,7 +1,7 @@
 // The Node runner's sink: straight through while the pipe keeps up; folded while it is backed up.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadTs } from "./extension-load-ts.mjs";
+import { loadTs } from "../helpers/load-ts.mjs";
 
 const { SceneSink } = await loadTs("src/runner/node/scene-sink.ts");
 const { SceneStore } = await loadTs("src/scene/scene-store.ts");

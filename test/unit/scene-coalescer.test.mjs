@@ -1,7 +1,7 @@
 // The coalescer's contract: fewer messages, same resulting scene; structure never dropped or reordered.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadTs } from "./extension-load-ts.mjs";
+import { loadTs } from "../helpers/load-ts.mjs";
 
 const { SceneCoalescer } = await loadTs("src/scene/coalescer.ts");
 const { SceneStore } = await loadTs("src/scene/scene-store.ts");
