@@ -38,6 +38,8 @@ class ReadyHandle implements Handle, Runnable {
 }
 
 export class TimerHandle extends ReadyHandle {
+  /** False once the loop took it off the heap (fired, or swept): cancelling it then changes no count. */
+  _inHeap = true;
   constructor(
     readonly when: number,
     readonly seq: number,
@@ -54,14 +56,12 @@ export class TimerHandle extends ReadyHandle {
     else super._run();
   }
   override cancel(): void {
-    if (!this._cancelled) {
-      this._cancelled = true;
-      this.loop._timerCancelled();
-    }
+    if (this._cancelled) return;
+    this._cancelled = true;
+    // A handle cancelled after it fired (timeout()'s finally, say) is not in the heap any more.
+    if (this._inHeap) this.loop._timerCancelled();
   }
 }
-
-export type ExceptionHandler = (error: unknown, where: string) => void;
 
 export class EventLoop {
   private ready: Runnable[] = [];
@@ -71,10 +71,6 @@ export class EventLoop {
   private drainScheduled = false;
   private armedFor = Infinity;
   private nodeTimer: NodeJS.Timeout | undefined;
-  /** Where errors thrown by callbacks go; the session reports them like asyncio's default handler. */
-  exceptionHandler: ExceptionHandler = (e) => queueMicrotask(() => {
-    throw e;
-  });
 
   /** Milliseconds on a monotonic clock. */
   time(): number {
@@ -106,16 +102,16 @@ export class EventLoop {
     return h;
   }
 
-  /** Number of live timers (cancelled ones are dropped lazily). */
-  get pendingTimers(): number {
-    return this.timers.length - this.cancelledTimers;
-  }
-
   _timerCancelled(): void {
     this.cancelledTimers++;
     // Many cancelled timers (100,000 cancelled sleeps) are swept at once rather than one by one.
     if (this.cancelledTimers > 1024 && this.cancelledTimers * 2 > this.timers.length) {
-      this.timers = this.timers.filter((t) => !t._cancelled);
+      const live: TimerHandle[] = [];
+      for (const t of this.timers) {
+        if (t._cancelled) t._inHeap = false;
+        else live.push(t);
+      }
+      this.timers = live;
       this.cancelledTimers = 0;
       this.heapify();
     }
@@ -139,7 +135,10 @@ export class EventLoop {
       try {
         h._run();
       } catch (e) {
-        this.exceptionHandler(e, "callback");
+        // One failing callback must not stop the others; the error still surfaces as uncaught.
+        queueMicrotask(() => {
+          throw e;
+        });
       }
     }
     if (this.ready.length) this.scheduleDrain();
@@ -203,6 +202,7 @@ export class EventLoop {
   private heapPop(): TimerHandle {
     const t = this.timers;
     const top = t[0];
+    top._inHeap = false;
     const last = t.pop()!;
     if (t.length) {
       t[0] = last;

@@ -50,7 +50,8 @@ export class Session implements TaskOwner {
   private readonly unretrievedAfterMs: number;
   /** Running tasks by id. Finished tasks are forgotten: a long session must not grow without bound. */
   private readonly liveTasks = new Map<string, Task<unknown>>();
-  private readonly handlers = new Map<string, Set<EventHandler>>();
+  /** Handlers by event type, each wrapped once so a throwing handler is reported, not fatal. */
+  private readonly handlers = new Map<string, Set<(event: ClientEvent, sess: Session) => void>>();
   private readonly eventWaiters = new Map<string, Set<Future<ClientEvent>>>();
   private taskSeq = 0;
   private mainTask: Task<unknown> | undefined;
@@ -112,7 +113,7 @@ export class Session implements TaskOwner {
     const state = task.state;
     const message: RunnerToHost = { etype: "TASK_STATE", ts: Date.now(), task: { id: task.id, state } };
     if (state === "failed") {
-      const error = errorInfo((task as unknown as { _exception: unknown })._exception);
+      const error = errorInfo(task._outcome()[1]);
       message.task.error = error;
       if (task !== this.mainTask) this.watchUnretrieved(task, error);
     }
@@ -147,8 +148,8 @@ export class Session implements TaskOwner {
 
   private checkEnded(): void {
     if (this.ended.done() || !this.mainTask?.done()) return;
-    if (this.liveTasks.size && !this.stopping) return;
-    if (this.liveTasks.size && this.stopping) return; // stop() resolves after its grace period
+    // While stopping, tasks still running are waited for until the grace period ends (see stop()).
+    if (this.liveTasks.size) return;
     this.finish();
   }
 
@@ -157,11 +158,10 @@ export class Session implements TaskOwner {
     for (const fn of this.beforeEnd.splice(0)) fn();
     const main = this.mainTask!;
     let result: SessionResult;
-    if (this.stopping && (main.cancelled() || main.state !== "failed")) result = { status: "stopped" };
-    else if (main.state === "failed") {
-      result = { status: "failed", error: errorInfo((main as unknown as { _exception: unknown })._exception) };
+    if (main.state === "failed") {
+      result = { status: "failed", error: errorInfo(main._outcome()[1]) };
       main._retrieved = true;
-    } else if (main.cancelled()) result = { status: "stopped" };
+    } else if (this.stopping || main.cancelled()) result = { status: "stopped" };
     else result = { status: "done" };
     this.ended.setResult(result);
   }
@@ -183,13 +183,8 @@ export class Session implements TaskOwner {
       deadline.unref?.();
       this.ended.addDoneCallback(() => clearTimeout(deadline));
       this.checkEnded();
-      if (!this.liveTasks.size) this.finish();
     }
     return this.ended.asPromise();
-  }
-
-  get isStopping(): boolean {
-    return this.stopping;
   }
 
   /** Tasks still running (for diagnostics and tests). */
@@ -274,8 +269,9 @@ export class Session implements TaskOwner {
   on(etype: string, handler: EventHandler): () => void {
     let set = this.handlers.get(etype);
     if (!set) this.handlers.set(etype, (set = new Set()));
-    set.add(handler);
-    return () => void set!.delete(handler);
+    const guarded = this.guard(handler);
+    set.add(guarded);
+    return () => void set!.delete(guarded);
   }
 
   /** Waits for the next event of this type (cancellable; TimeoutError after timeoutMs). */
@@ -317,7 +313,7 @@ export class Session implements TaskOwner {
       for (const w of waiters) if (!w.done()) w.setResult(event);
       waiters.clear();
     }
-    for (const h of this.handlers.get(event.etype) ?? []) this.guard(h)(event, this);
+    for (const h of this.handlers.get(event.etype) ?? []) h(event, this);
   }
 }
 

@@ -65,8 +65,6 @@ export class Task<T = unknown> extends Future<T> implements Runnable {
   private _mustCancel = false;
   private _numCancelsRequested = 0;
   private _started = false;
-  /** The function has returned or thrown (it may outlive an early "cancelled" mark). */
-  private _fnSettled = false;
   /** Created on first use: most tasks never hand out their signal. */
   private _abort: AbortController | undefined;
   readonly _owner: TaskOwner | undefined;
@@ -155,7 +153,6 @@ export class Task<T = unknown> extends Future<T> implements Runnable {
     if (this._mustCancel) {
       // Cancelled before it ever ran: like a coroutine closed before its first step.
       this._mustCancel = false;
-      this._fnSettled = true;
       this._cancelNow(this._cancelMessage);
       return;
     }
@@ -164,7 +161,6 @@ export class Task<T = unknown> extends Future<T> implements Runnable {
 
   /** @internal */
   _onFnResult(value: T): void {
-    this._fnSettled = true;
     if (this.done()) return;
     if (this._mustCancel) {
       // Cancel requested after the last await: asyncio still reports the task as cancelled.
@@ -177,18 +173,12 @@ export class Task<T = unknown> extends Future<T> implements Runnable {
 
   /** @internal */
   _onFnError(error: unknown): void {
-    this._fnSettled = true;
     if (this.done()) {
       if (!isCancelledError(error)) this._owner?._lateError(this as Task<unknown>, error);
       return;
     }
     if (isCancelledError(error)) this._cancelNow((error as Error).message);
     else this.setException(error);
-  }
-
-  /** True while the task's own code may still run (even after an early cancelled mark). */
-  get codeRunning(): boolean {
-    return this._started && !this._fnSettled;
   }
 
   protected override scheduleCallbacks(): void {

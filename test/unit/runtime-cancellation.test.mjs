@@ -195,3 +195,15 @@ test("nodes made without a key get stable, distinct keys", () => {
   assert.notEqual(a.key, b.key);
   assert.equal(rt.node("SomethingNew", { key: "k" }).tag, "SomethingNew");
 });
+
+test("cancelling a timer that already fired (timeout's cleanup) leaves other sleepers on time", async () => {
+  const { lines } = await runScene(async (sess, log) => {
+    const sleeper = sess.spawnTask(async () => { await sleep(200); log("sleeper woke"); });
+    try { await timeout(20, () => sleep(100_000)); } catch (e) { log(e.name); }
+    const fired = sess.callLater(5, () => log("callback ran"));
+    await sleep(20);
+    fired.cancel(); // after it ran: must change nothing
+    await sleeper;
+  });
+  assert.deepEqual(lines, ["TimeoutError", "callback ran", "sleeper woke"]);
+});
