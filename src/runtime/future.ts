@@ -23,7 +23,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** Synchronous settle listeners: how a suspended task is resumed (see suspend.ts). */
   private _settleListeners: Array<(f: Future<T>) => void> | undefined;
   private _promise: Promise<T> | undefined;
-  private _settle: { resolve(v: T): void; reject(e: unknown): void } | undefined;
   /** True once someone looked at the outcome: an unretrieved exception is reported. */
   _retrieved = false;
 
@@ -101,10 +100,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** A native promise that settles with this future (created on first use). */
   asPromise(): Promise<T> {
     if (!this._promise) {
-      this._promise = new Promise<T>((resolve, reject) => (this._settle = { resolve, reject }));
+      this._promise = new Promise<T>((resolve, reject) =>
+        this._onSettle((f) => {
+          const [ok, value] = f._outcome();
+          if (ok) resolve(value as T);
+          else reject(value);
+        }),
+      );
       // Marked handled: rejection is delivered to awaiters; unobserved failures are reported by the session.
       this._promise.catch(() => {});
-      if (this._state !== "pending") this.settlePromise();
     }
     return this._promise;
   }
@@ -139,19 +143,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   protected scheduleCallbacks(): void {
-    this.settlePromise();
     const listeners = this._settleListeners;
     this._settleListeners = undefined;
     if (listeners) for (const fn of listeners) fn(this);
     const callbacks = this._callbacks;
     this._callbacks = undefined;
     if (callbacks) for (const fn of callbacks) loop.callSoon(fn, this);
-  }
-
-  private settlePromise(): void {
-    if (!this._settle) return;
-    if (this._state === "cancelled") this._settle.reject(this.makeCancelledError());
-    else if (this._exception !== undefined) this._settle.reject(this._exception);
-    else this._settle.resolve(this._result as T);
   }
 }
