@@ -6,9 +6,9 @@
  * (before any coalescing), one JSON object per line; with `--events -` they go to
  * standard output instead, and the program's own output appears only as LOG lines.
  */
-import { createWriteStream, existsSync, statSync, type WriteStream } from "node:fs";
+import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
-import { parseArgs } from "node:util";
+import { parseSceneArgs, UsageError } from "./args.js";
 import { toJsonLine } from "../protocol/jsonl.js";
 import { rpcResponseType } from "../protocol/events.js";
 import type { RunnerToHost } from "../protocol/runner.js";
@@ -18,7 +18,6 @@ import { startSession, type RunningSession, type SessionExit } from "../runner/s
 
 export const RUN_USAGE = "usage: scene-runner run <file.ts|file.js|file.py> [--events <path|->] [--timeout <seconds>] [--python <exe>]";
 
-export class UsageError extends Error {}
 
 interface RunArgs {
   file: string;
@@ -28,20 +27,8 @@ interface RunArgs {
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { events: { type: "string" }, timeout: { type: "string" }, python: { type: "string" } },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const [file, ...extra] = parsed.positionals;
-  if (!file) throw new UsageError("missing the scene file to run");
-  if (extra.length) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such file`);
+  const { file, values } = parseSceneArgs(argv, { events: { type: "string" }, timeout: { type: "string" }, python: { type: "string" } }, "to run");
+  const parsed = { values };
   const args: RunArgs = { file, events: parsed.values.events, python: parsed.values.python };
   if (parsed.values.timeout !== undefined) {
     const t = Number(parsed.values.timeout);
@@ -62,11 +49,16 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
 
   const eventsToStdout = args.events === "-";
-  const events: WriteStream | NodeJS.WriteStream | undefined = eventsToStdout
-    ? process.stdout
-    : args.events !== undefined
-      ? createWriteStream(args.events)
-      : undefined;
+  let events: WriteStream | NodeJS.WriteStream | undefined = eventsToStdout ? process.stdout : undefined;
+  if (args.events !== undefined && !eventsToStdout) {
+    // Opened now, so an unwritable path is a usage error before the program runs, not a crash after.
+    try {
+      events = createWriteStream(args.events, { fd: openSync(args.events, "w") });
+    } catch (e) {
+      process.stderr.write(`scene-runner: --events ${args.events}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
   const writeEvent = (m: RunnerToHost) => events?.write(toJsonLine(m) + "\n");
   const decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
   const logChunk = (stream: "stdout" | "stderr", chunk: Buffer) => {

@@ -8,7 +8,7 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseSceneArgs, UsageError } from "./args.js";
 import type { RunnerToHost } from "../protocol/runner.js";
 import { isSceneMessage, type SceneMessage } from "../protocol/scene.js";
 import type { FromViewerMessage } from "../protocol/viewer.js";
@@ -32,25 +32,17 @@ interface SnapshotArgs {
   python?: string;
 }
 
-class UsageError extends Error {}
-
 export function parseSnapshotArgs(argv: string[]): SnapshotArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { out: { type: "string", short: "o" }, at: { type: "string" }, size: { type: "string" }, python: { type: "string" } },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const [file, ...extra] = parsed.positionals;
-  if (!file) throw new UsageError("missing the scene file");
-  if (extra.length) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-  if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+  const { file, values } = parseSceneArgs(
+    argv,
+    { out: { type: "string", short: "o" }, at: { type: "string" }, size: { type: "string" }, python: { type: "string" } },
+    "to picture",
+  );
+  const parsed = { values };
   const out = parsed.values.out;
   if (!out) throw new UsageError("missing --out <file.png>");
+  // Checked before Chromium starts and the program runs, not after.
+  if (!existsSync(dirname(resolve(out)))) throw new UsageError(`${dirname(resolve(out))}: no such directory`);
   const args: SnapshotArgs = { file, out, width: 960, height: 540, python: parsed.values.python };
   if (parsed.values.at !== undefined) {
     const at = Number(parsed.values.at);
@@ -166,9 +158,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       if (failed) await v.post({ t: "session", session: { state: "failed", title } });
       await v.idle();
       const png = await v.screenshot();
-      const out = resolve(args.out);
-      if (!existsSync(dirname(out))) throw new UsageError(`${dirname(out)}: no such directory`);
-      writeFileSync(out, png);
+      writeFileSync(resolve(args.out), png);
       process.stderr.write(`scene-runner: wrote ${args.out} (${args.width}x${args.height}, ${png.length} bytes)\n`);
     } finally {
       clearInterval(timer);

@@ -50,11 +50,20 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
 
+  /** Files that run() itself is saving: their save must not also restart them (runOnSave). */
+  const savingToRun = new Set<string>();
   const run = async (file: string): Promise<HostSession | undefined> => {
     if (!mayRunCode()) return undefined;
     // Run what the editor shows, not an older copy on disk.
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
-    if (doc?.isDirty) await doc.save();
+    if (doc?.isDirty) {
+      savingToRun.add(file);
+      try {
+        await doc.save();
+      } finally {
+        savingToRun.delete(file);
+      }
+    }
     const session = await sessions.run(file);
     session.output.channel.show(true);
     if (session.state === "failed" && session.error?.name === "LaunchError") {
@@ -108,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): void {
   push(
     vscode.workspace.onDidSaveTextDocument((doc) => {
       const file = doc.uri.fsPath;
-      if (doc.uri.scheme !== "file" || !sessions.liveFor(file) || !settings(doc.uri).runOnSave) return;
+      if (doc.uri.scheme !== "file" || savingToRun.has(file) || !sessions.liveFor(file) || !settings(doc.uri).runOnSave) return;
       log.info(`${vscode.workspace.asRelativePath(file)} saved: restarting its scene (sceneRunner.runOnSave)`);
       void run(file).catch((e: unknown) => log.error(`restart on save failed: ${errorText(e)}`));
     }),

@@ -14,7 +14,7 @@ import {
   type TaskSpawnMessage,
   type TaskStateMessage,
 } from "./tasks.js";
-import { num, oneOf, optStr, record, str, isRecord } from "./validate.js";
+import { fail, num, oneOf, optStr, record, str, isRecord } from "./validate.js";
 
 export type RuntimeKind = "node" | "python";
 export type SessionOutcome = "done" | "failed" | "stopped";
@@ -119,7 +119,7 @@ export function validateRunnerToHost(x: unknown): RunnerToHost {
       return end;
     }
     default:
-      return oneOf(etype, ["a runner message etype"] as never[], "message.etype");
+      return fail("message.etype", "a scene, task, log, render or session message", etype);
   }
 }
 

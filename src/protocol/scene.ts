@@ -4,7 +4,7 @@
  * objects; bulk numbers (point clouds, meshes, images) are typed arrays, never
  * JSON number lists.
  */
-import { arr, fail, isRecord, num, oneOf, record, str, type Json } from "./validate.js";
+import { arr, fail, num, oneOf, record, str } from "./validate.js";
 
 export type Vec3 = [number, number, number];
 export type Quat = [number, number, number, number];
@@ -132,11 +132,3 @@ export function isBinaryArray(x: unknown): x is BinaryArray {
   return ArrayBuffer.isView(x) && !(x instanceof DataView);
 }
 
-/** True when a value is JSON-only (no typed arrays): used by tests and the JSON-lines writer. */
-export function isJsonValue(x: unknown): x is Json {
-  if (x === null || typeof x === "string" || typeof x === "boolean") return true;
-  if (typeof x === "number") return Number.isFinite(x);
-  if (Array.isArray(x)) return x.every(isJsonValue);
-  if (isRecord(x)) return Object.values(x).every(isJsonValue);
-  return false;
-}

@@ -2,7 +2,7 @@
  * Task lifecycle and log messages: our addition to vuer's vocabulary. A runner
  * reports every task the program spawns so the host can draw the task tree.
  */
-import { fail, isRecord, num, oneOf, optNum, optStr, record, str } from "./validate.js";
+import { fail, num, oneOf, optNum, optStr, record, str } from "./validate.js";
 
 export const TASK_STATES = ["running", "done", "cancelled", "failed"] as const;
 export type TaskState = (typeof TASK_STATES)[number];
@@ -92,6 +92,3 @@ export function validateTaskState(x: unknown, path: string): TaskStateMessage["t
   return out;
 }
 
-export function isErrorInfo(x: unknown): x is ErrorInfo {
-  return isRecord(x) && typeof x.message === "string";
-}

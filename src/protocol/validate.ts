@@ -62,7 +62,3 @@ export function oneOf<T extends string>(x: unknown, allowed: readonly T[], path:
   return x as T;
 }
 
-/** Compile-time exhaustiveness check for switches over tagged unions. */
-export function assertNever(x: never, what = "value"): never {
-  throw new ProtocolError(`unexpected ${what}: ${describe(x)}`);
-}

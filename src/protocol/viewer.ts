@@ -3,11 +3,10 @@
  * webview, tagged by `t` (the CodeQL interface-types style). The viewer knows
  * nothing of VS Code beyond `acquireVsCodeApi().postMessage`.
  */
-import type { ClientEvent } from "./events.js";
+import { validateClientEvent, type ClientEvent } from "./events.js";
 import type { GrabRenderRequest } from "./runner.js";
 import type { SceneMessage, SceneNode } from "./scene.js";
-import { arr, fail, num, oneOf, optStr, record, str } from "./validate.js";
-import { validateClientEvent } from "./events.js";
+import { fail, num, oneOf, optStr, record, str } from "./validate.js";
 
 export type ViewerSessionState = "idle" | "starting" | "running" | "done" | "failed" | "stopped";
 
@@ -109,14 +108,3 @@ export function validateFromViewer(x: unknown): FromViewerMessage {
   }
 }
 
-export function validateToViewer(x: unknown): ToViewerMessage {
-  const m = record(x, "host message");
-  const t = oneOf(m.t, ["scene", "snapshot", "session", "rpc"] as const, "host message.t");
-  switch (t) {
-    case "scene":
-      arr(m.messages, "host message.messages");
-      return m as unknown as SceneBatchMsg;
-    default:
-      return m as unknown as ToViewerMessage;
-  }
-}

@@ -80,6 +80,10 @@ test("bad invocations and files without main exit 2 with a one-line reason", asy
   assert.match(flag.stderr, /Unknown option '--bogus'/);
   const kind = await runCli(["run", fixture("ts", "lib")]);
   assert.equal(kind.code, 2);
+  const unwritable = await runCli(["run", fixture("ts", "counter.ts"), "--events", join(tmp, "no-such-dir", "x.jsonl")]);
+  assert.equal(unwritable.code, 2);
+  assert.match(unwritable.stderr, /--events .*no-such-dir.*: ENOENT/);
+  assert.equal(unwritable.stdout, "", "the program did not run");
   const unknown = await runCli(["frobnicate"]);
   assert.equal(unknown.code, 2);
 });

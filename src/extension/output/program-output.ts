@@ -44,6 +44,11 @@ export class RunOutput {
     this.atLineStart = true;
   }
 
+  /** Text that is already decoded (a LOG message), kept apart from the byte streams' decoders. */
+  text(text: string): void {
+    if (text) this.append(text);
+  }
+
   write(stream: "stdout" | "stderr", chunk: Buffer): void {
     const text = this.decoders[stream].write(chunk);
     if (text) this.append(text);

@@ -156,7 +156,7 @@ export class HostSession implements vscode.Disposable {
         if (!this.tasks.setState(m.task.id, m.task.state, m.ts, m.task.error)) return;
         break;
       case "LOG":
-        this.output.write(m.stream, Buffer.from(m.text));
+        this.output.text(m.text);
         return;
       case "GRAB_RENDER":
         if (!this.pipeline.rpc(m)) {

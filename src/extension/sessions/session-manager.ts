@@ -85,10 +85,15 @@ export class SessionManager implements vscode.Disposable {
     const session = new HostSession({ id: `s${this.nextId++}`, file, label, output, python: this.settings().python });
     this.all.push(session);
     this.live.set(file, session);
+    // Task messages change a session many times a second; the list changes only with its state.
+    let lastState = session.state;
     this.subscriptions.set(session, [
       session.onDidChange((s) => {
         this.sessionChanged.fire(s);
-        if (s.state !== "starting") this.listChanged.fire();
+        if (s.state !== lastState) {
+          lastState = s.state;
+          this.listChanged.fire();
+        }
       }),
       session.onDidEnd((s) => {
         if (this.live.get(s.file) === s) this.live.delete(s.file);

@@ -33,6 +33,11 @@ export interface TaskCounts {
 export class TaskModel {
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly rootIds: string[] = [];
+  /**
+   * Kept as tasks spawn and end (the only two mutations), not recounted: the tree and the
+   * status bar read counts on every message, and a session may hold 100,000 tasks.
+   */
+  private readonly tally: TaskCounts = { total: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
 
   get size(): number {
     return this.tasks.size;
@@ -40,6 +45,11 @@ export class TaskModel {
 
   get(id: string): TaskRecord | undefined {
     return this.tasks.get(id);
+  }
+
+  /** Every task, in no particular order. */
+  all(): IterableIterator<TaskRecord> {
+    return this.tasks.values();
   }
 
   roots(): TaskRecord[] {
@@ -68,6 +78,8 @@ export class TaskModel {
       children: [],
     };
     this.tasks.set(info.id, record);
+    this.tally.total++;
+    this.tally.running++;
     if (parent === null) this.rootIds.push(info.id);
     else this.tasks.get(parent)!.children.push(info.id);
     return record;
@@ -80,6 +92,8 @@ export class TaskModel {
   setState(id: string, state: TaskState, ts: number, error?: ErrorInfo): boolean {
     const t = this.tasks.get(id);
     if (!t || t.state !== "running" || state === "running") return false;
+    this.tally.running--;
+    this.tally[state]++;
     t.state = state;
     t.endedAt = ts;
     if (error) t.error = error;
@@ -97,12 +111,7 @@ export class TaskModel {
   }
 
   counts(): TaskCounts {
-    const c: TaskCounts = { total: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
-    for (const t of this.tasks.values()) {
-      c.total++;
-      c[t.state]++;
-    }
-    return c;
+    return { ...this.tally };
   }
 
   /** Milliseconds the task has run: until now while running, until its end afterwards. */

@@ -82,17 +82,11 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   }
 
   /**
-   * Elapsed times move: redraw running task rows, but only those without
-   * grandchildren. Redrawing a row makes VS Code fetch its subtree again, and
-   * rows two levels down are unknown until that fetch completes; an inline
-   * action clicked there in that moment would lose its row. Rows that cannot be
-   * redrawn safely get new times on every structural change, and their tooltip
-   * (resolved on hover) is always current.
-   */
-  /**
-   * Whether a running row's elapsed time is redrawn every second. Rows with
-   * grandchildren are not (redrawing them redraws their subtree under the
-   * mouse), so they show no time at all rather than a stale one.
+   * Whether a running row's elapsed time is redrawn every second. Redrawing a
+   * row makes VS Code fetch its subtree again, and an inline action clicked on a
+   * row two levels down in that moment would lose its row; so rows with
+   * grandchildren are not redrawn and show "running" rather than a stale time
+   * (their tooltip, resolved on hover, is always current).
    */
   private ticks(s: HostSession, t: TaskRecord): boolean {
     return t.state === "running" && !s.tasks.children(t.id).some((c) => c.children.length > 0);
@@ -101,7 +95,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   private tick(): void {
     const rows: TaskTreeNode[] = [];
     for (const s of this.sessions.liveSessions()) {
-      for (const t of allTasks(s)) {
+      for (const t of s.tasks.all()) {
         if (this.ticks(s, t)) rows.push(this.taskNode(s, t));
       }
     }
@@ -142,8 +136,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
       const { session } = node;
       const tasks: TaskTreeNode[] = session.tasks.roots().map((t) => this.taskNode(session, t));
       // A failure no task carries (a launch problem, a crash before main): show it on the session.
-      const carried = [...allTasks(session)].some((t) => t.error);
-      if (session.error && !carried) tasks.unshift(this.node(`${session.id}/!error`, () => ({ kind: "error", session, ownerId: session.id, error: session.error! })));
+      if (session.error && !session.tasks.counts().failed) tasks.unshift(this.node(`${session.id}/!error`, () => ({ kind: "error", session, ownerId: session.id, error: session.error! })));
       return tasks;
     }
     if (node.kind === "task") {
@@ -206,15 +199,6 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     if (this.pending) clearTimeout(this.pending);
     this.subscriptions.forEach((d) => d.dispose());
     this.changed.dispose();
-  }
-}
-
-function* allTasks(s: HostSession): Generator<TaskRecord> {
-  const stack = [...s.tasks.roots()];
-  while (stack.length) {
-    const t = stack.pop()!;
-    yield t;
-    stack.push(...s.tasks.children(t.id));
   }
 }
 

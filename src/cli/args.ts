@@ -1,0 +1,24 @@
+/** What `run` and `snapshot` share when reading their arguments. */
+import { existsSync, statSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+/** A mistake in the command line: reported in one line with the usage, exit status 2. */
+export class UsageError extends Error {}
+
+/** Every option of these commands takes a value (`--events path`, `--at 500`...). */
+export type StringOptions = Record<string, { type: "string"; short?: string }>;
+
+/** Parses `<file> [options]`: exactly one positional, an existing regular file. */
+export function parseSceneArgs(argv: string[], options: StringOptions, what: string): { file: string; values: Record<string, string | undefined> } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (!file) throw new UsageError(`missing the scene file ${what}`);
+  if (extra.length) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such file`);
+  return { file, values: parsed.values as Record<string, string | undefined> };
+}
