@@ -23,7 +23,8 @@ export interface MirrorHooks {
   foreground(): Color;
   setBackground(owner: string, texture: Texture | null): void;
   /** The Scene root's own props (up, background, grid...). */
-  sceneProps(p: Props): void;
+  /** `changed`: the props an update touched; undefined when the scene was (re)set. */
+  sceneProps(p: Props, changed?: string[]): void;
   /** A Movable node appeared (holder) or went away (null). */
   movable(key: string, holder: Object3D | null): void;
 }
@@ -124,7 +125,7 @@ export class SceneMirror {
       }
       case "update": {
         const s = this.store.get(c.key)!;
-        if (s === this.store.root) return this.hooks.sceneProps(this.props(s));
+        if (s === this.store.root) return this.hooks.sceneProps(this.props(s), c.props);
         this.update(this.views.get(c.key)!, s, c.props);
         return;
       }
@@ -196,7 +197,6 @@ export class SceneMirror {
     this.views.set(s.key, view);
     if (LIGHT_TAGS.has(s.tag)) this.lights++;
     if (s.tag === "Movable") this.hooks.movable(s.key, holder);
-    if (holder.parent !== this.root) this.env.pools?.allDirty();
   }
 
   private update(v: View, s: StoredNode, changed: string[]): void {

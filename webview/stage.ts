@@ -111,11 +111,16 @@ export class Stage {
     this.applyBackground();
   }
 
-  /** The Scene root's props: up, background, grid, camPosition... */
-  sceneProps(p: Props): void {
+  /**
+   * The Scene root's props: up, background, grid, camPosition... `changed` lists
+   * what an update touched (undefined on a SET): an upsert of the background must
+   * not throw away the user's orbit or rebuild the grid.
+   */
+  sceneProps(p: Props, changed?: string[]): void {
     const up = p.vec("up", 3);
     const newUp = up ? new Vector3(up[0], up[1], up[2]).normalize() : new Vector3(0, 1, 0);
-    if (!newUp.equals(this.camera.up)) {
+    const upChanged = !newUp.equals(this.camera.up);
+    if (upChanged) {
       this.camera.up.copy(newUp);
       if (newUp.z === 1) this.camera.position.set(HOME.position.x, -HOME.position.z, HOME.position.y);
       this.controls.dispose();
@@ -126,10 +131,13 @@ export class Stage {
     }
     this.sceneBackground = p.color("background") ?? null;
     this.gridWanted = p.bool("grid", true);
-    this.grid.removeFromParent();
-    disposeGrid(this.grid);
-    this.grid = this.makeGrid();
-    const cam = p.vec("camPosition", 3);
+    if (upChanged) {
+      // The grid lies in the plane the up axis defines.
+      this.grid.removeFromParent();
+      disposeGrid(this.grid);
+      this.grid = this.makeGrid();
+    } else this.grid.visible = this.gridWanted;
+    const cam = !changed || changed.includes("camPosition") ? p.vec("camPosition", 3) : undefined;
     if (cam) {
       this.camera.position.set(cam[0], cam[1], cam[2]);
       this.controls.update();

@@ -65,7 +65,7 @@ export class Viewer {
       },
       foreground: () => this.stage.foreground,
       setBackground: (owner, t) => this.stage.setBackgroundTexture(owner, t),
-      sceneProps: (p) => this.stage.sceneProps(p),
+      sceneProps: (p, changed) => this.stage.sceneProps(p, changed),
       movable: (key, holder) => this.interaction.movable(key, holder),
     });
     this.interaction = new Interaction(this.stage, this.mirror, this.pools, (etype, key, value) => this.emit(etype, key, value), () => this.requestRender());
@@ -171,9 +171,10 @@ export class Viewer {
   /** Resolves when every queued message is drawn and every load finished. */
   idle(): Promise<void> {
     if (this.isIdle() && !this.frameRequested) return Promise.resolve();
+    // Not idle means a frame is already requested (by a message or a load): no extra draw.
     return new Promise((resolve) => {
       this.idleWaiters.push(resolve);
-      this.requestRender();
+      if (!this.frameRequested) this.requestRender();
     });
   }
 

@@ -10,6 +10,7 @@ is reported once, as ``None``.
 """
 import os
 import socket
+import signal
 import threading
 import time
 from asyncio import base_events, events
@@ -60,7 +61,9 @@ class Channel:
         try:
             self._pending.extend(parts)
             self._pending_bytes += sum(len(p) for p in parts)
-            if not self._batching or self._pending_bytes >= FLUSH_BYTES or events._get_running_loop() is None:
+            loop = events._get_running_loop()
+            # Only BaseEventLoop iterations flush (install_batching): any other loop, or none, writes now.
+            if not self._batching or self._pending_bytes >= FLUSH_BYTES or not isinstance(loop, base_events.BaseEventLoop):
                 self._write_pending()
             return not self.closed
         finally:
@@ -79,6 +82,19 @@ class Channel:
         self._pending, self._pending_bytes = [], 0
         if self.closed or not pending:
             return
+        # Stop escalation interrupts the main thread with SIGINT: arriving inside sendall it
+        # would leave half a frame on the pipe and every later message (SESSION_END too)
+        # unreadable. Held for the length of the write, it arrives right after.
+        masked = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+        if masked:
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self._send_parts(pending)
+        finally:
+            if masked:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+    def _send_parts(self, pending):
         try:
             small = []
             for part in pending:
@@ -125,7 +141,10 @@ class Channel:
                     on_message(None)
                     return
                 for message in reader.push(chunk):
-                    on_message(message)
+                    try:
+                        on_message(message)
+                    except Exception as e:  # one bad message must not end STOP handling
+                        on_error(e)
 
         thread = threading.Thread(target=run, name="scene-runner-channel", daemon=True)
         thread.start()

@@ -225,6 +225,8 @@ class Vuer:
 
     async def _serve(self):
         loop = asyncio.get_running_loop()
+        # Tasks that existed before (the caller awaiting app.start(), a notebook's own) are not ours to cancel.
+        before = asyncio.all_tasks(loop)
         self._session = session = VuerSession(self, loop)
         host = current()
         remove_sink = host.add_event_sink(loop, self._on_event) if host else (lambda: None)
@@ -238,7 +240,7 @@ class Vuer:
                 raise NoMainError("app.run(): nothing to run; decorate `async def main(session)` with @app.spawn")
         finally:
             remove_sink()
-            await _cancel_the_rest(loop)
+            await _cancel_the_rest(loop, before)
 
     # -- events from the viewer (on the loop thread) ------------------------------------
 
@@ -270,10 +272,11 @@ class Vuer:
                 session.loop.create_task(_site(result, fn))
 
 
-async def _cancel_the_rest(loop):
-    """Main is over: cancel what it left running (and let their finally blocks run)."""
+async def _cancel_the_rest(loop, keep):
+    """Main is over: cancel what it left running (and let their finally blocks run), except
+    the tasks in `keep`, which were there before the session started."""
     me = asyncio.current_task()
-    rest = [t for t in asyncio.all_tasks(loop) if t is not me and not t.done()]
+    rest = [t for t in asyncio.all_tasks(loop) if t is not me and t not in keep and not t.done()]
     for t in rest:
         t.cancel()
     if rest:

@@ -1,5 +1,5 @@
 """The scene root. SET replaces the viewer's whole scene with one of these."""
-from .base import BlockElement, to_wire
+from .base import BlockElement
 
 
 class Scene(BlockElement):
@@ -15,12 +15,6 @@ class Scene(BlockElement):
         self.htmlChildren = list(htmlChildren or [])
         self.bgChildren = list(bgChildren or [])
         self.up = list(up) if up is not None else [0, 1, 0]
-
-    def _serialize(self):
-        out = super()._serialize()
-        for name in ("children", "rawChildren", "htmlChildren", "bgChildren"):
-            out[name] = to_wire(getattr(self, name))
-        return out
 
 
 class DefaultScene(Scene):

@@ -135,10 +135,6 @@ export class HostSession implements vscode.Disposable {
     if (this.child && this.isLive) this.child.send(event);
   }
 
-  /** Resolves when the process has ended. */
-  whenEnded(): Promise<void> {
-    return this.finished;
-  }
 
   private receive(m: RunnerToHost): void {
     switch (m.etype) {

@@ -67,9 +67,6 @@ export class ScenePipeline {
     this.coalescer = new SceneCoalescer(() => this.store.snapshot(), options.maxPending);
   }
 
-  get viewerReady(): boolean {
-    return this.sink !== null;
-  }
 
   get inFlight(): number {
     return this.seq - this.acked;
@@ -80,9 +77,6 @@ export class ScenePipeline {
     return this.coalescer.pending;
   }
 
-  get coalescerStats() {
-    return this.coalescer.stats;
-  }
 
   /** A scene message from the runner. Returns the store's warnings (bad keys and the like). */
   push(message: SceneMessage): string[] {

@@ -5,6 +5,8 @@
  * Big scenes are saved without their contents: a reload must not stall on megabytes.
  */
 import type * as vscode from "vscode";
+import { fromJsonLine, toJsonLine } from "../../protocol/jsonl.js";
+import type { SceneNode } from "../../protocol/scene.js";
 import type { StaticScene } from "./viewer-panel.js";
 
 const KEY = "sceneRunner.viewerPanels";
@@ -16,20 +18,38 @@ export interface SavedPanel extends StaticScene {
   savedAt: number;
 }
 
+/**
+ * As stored: the scene as one JSON line, so point clouds and meshes (typed arrays)
+ * come back as typed arrays; plain JSON would turn them into {"0":..,"1":..} objects.
+ */
+interface StoredPanel extends Omit<SavedPanel, "scene"> {
+  sceneLine: string | null;
+}
+
 export class SavedScenes {
   constructor(private readonly state: vscode.Memento) {}
 
-  private all(): Record<string, SavedPanel> {
-    return this.state.get<Record<string, SavedPanel>>(KEY) ?? {};
+  private all(): Record<string, StoredPanel> {
+    return this.state.get<Record<string, StoredPanel>>(KEY) ?? {};
   }
 
   get(title: string): SavedPanel | undefined {
-    return this.all()[title];
+    const stored = this.all()[title];
+    if (!stored) return undefined;
+    const { sceneLine, ...rest } = stored;
+    let scene: SceneNode | null = null;
+    try {
+      scene = typeof sceneLine === "string" ? (fromJsonLine(sceneLine) as SceneNode) : null;
+    } catch {
+      // Saved by an older version in another shape: restore the panel without its scene.
+    }
+    return { ...rest, scene };
   }
 
   async save(file: string, title: string, scene: StaticScene): Promise<void> {
-    const fits = scene.scene !== null && JSON.stringify(scene.scene).length <= MAX_SCENE_CHARS;
-    const entry: SavedPanel = { file, title, scene: fits ? scene.scene : null, session: scene.session, savedAt: Date.now() };
+    // One encoding gives both the size check and what is stored.
+    const line = scene.scene !== null ? toJsonLine(scene.scene) : null;
+    const entry: StoredPanel = { file, title, sceneLine: line !== null && line.length <= MAX_SCENE_CHARS ? line : null, session: scene.session, savedAt: Date.now() };
     await this.state.update(KEY, { ...this.all(), [title]: entry });
   }
 

@@ -38,9 +38,6 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     this.saver = setInterval(() => this.saveChanged(), SAVE_EVERY_MS);
   }
 
-  panelFor(file: string): ScenePanel | undefined {
-    return this.panels.get(file);
-  }
 
   /** The file of the viewer panel that has focus, if one does. */
   activeFile(): string | undefined {
