@@ -14,10 +14,15 @@ import { rpcResponseType } from "../protocol/events.js";
 import type { RunnerToHost } from "../protocol/runner.js";
 import { EXIT } from "../runner/exit-codes.js";
 import { LaunchError } from "../runner/launch.js";
-import { startSession, type RunningSession, type SessionExit } from "../runner/supervisor.js";
+import { exitStatus } from "../runner/outcome.js";
+import { startSession, type RunningSession } from "../runner/supervisor.js";
+import { setLongTimeout } from "../runner/timers.js";
 
 export const RUN_USAGE = "usage: scene-runner run <file.ts|file.js|file.py> [--events <path|->] [--timeout <seconds>] [--python <exe>]";
 
+
+/** The longest --timeout: a year. Longer is a typo, not a plan. */
+export const MAX_TIMEOUT_S = 365 * 24 * 3600;
 
 interface RunArgs {
   file: string;
@@ -33,6 +38,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   if (parsed.values.timeout !== undefined) {
     const t = Number(parsed.values.timeout);
     if (!Number.isFinite(t) || t <= 0) throw new UsageError(`--timeout needs a positive number of seconds, got ${JSON.stringify(parsed.values.timeout)}`);
+    if (t > MAX_TIMEOUT_S) throw new UsageError(`--timeout ${parsed.values.timeout} is more than a year (${MAX_TIMEOUT_S} s); leave it out to run without a limit`);
     args.timeoutSec = t;
   }
   return args;
@@ -105,9 +111,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
+  // Chained: a timeout of weeks is more than one setTimeout can hold.
   const timer =
     args.timeoutSec !== undefined
-      ? setTimeout(() => {
+      ? setLongTimeout(() => {
           reason ??= "timeout";
           process.stderr.write(`scene-runner: --timeout ${args.timeoutSec}s elapsed; stopping\n`);
           void running.stop();
@@ -115,17 +122,11 @@ export async function runCommand(argv: string[]): Promise<number> {
       : undefined;
 
   const exit = await running.exited;
-  clearTimeout(timer);
+  timer?.cancel();
   process.off("SIGINT", onSigint);
   process.off("SIGTERM", onSigint);
   if (events && events !== process.stdout) await new Promise<void>((r) => (events as WriteStream).end(r));
-  return exitStatus(exit, reason);
-}
-
-export function exitStatus(exit: SessionExit, reason: "interrupted" | "timeout" | undefined): number {
-  if (reason === "interrupted") return EXIT.interrupted;
-  if (reason === "timeout") return EXIT.timeout;
-  if (exit.code === EXIT.done || exit.code === EXIT.failed || exit.code === EXIT.usage) return exit.code;
-  if (exit.code === EXIT.stopped) return EXIT.interrupted;
-  return EXIT.failed; // killed by a signal, or crashed
+  const outcome = exitStatus(exit, reason);
+  if (outcome.line) process.stderr.write(`scene-runner: ${outcome.line}\n`);
+  return outcome.status;
 }

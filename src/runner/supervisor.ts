@@ -6,12 +6,14 @@
  * exited after the grace period (a busy loop, a blocking call).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { extname, resolve } from "node:path";
 import type { Duplex } from "node:stream";
 import { validateRunnerToHost, type HostToRunner, type RunnerToHost, type SessionEndMessage } from "../protocol/runner.js";
 import { Channel } from "./channel.js";
 import { CHANNEL_ENV, CHANNEL_FD, COALESCE_ENV, LaunchError, type Launcher, type RunOptions } from "./launch.js";
 import { nodeLauncher } from "./node/launcher.js";
+import { SESSION_MARKER_ENV, SessionProcesses } from "./process-tree.js";
 import { pythonLauncher } from "./python/launcher.js";
 
 export const SCENE_EXTENSIONS: Record<string, Launcher> = {
@@ -44,6 +46,14 @@ export interface SessionExit {
   end?: SessionEndMessage;
   /** True when the supervisor had to kill the child. */
   killed: boolean;
+  /** True when the host asked for the stop (stop() or kill()). */
+  stopRequested: boolean;
+  /** The program closed the runner's channel (fd 3) while it ran: the supervisor stopped it. */
+  channelClosed: boolean;
+  /** Processes the program left running after the runner ended, killed by the supervisor. */
+  leftovers: number;
+  /** Output pipes were still held open (by a process that could not be killed) past the drain bound. */
+  outputCut: boolean;
 }
 
 export interface RunningSession {
@@ -52,9 +62,28 @@ export interface RunningSession {
   send(message: HostToRunner): boolean;
   /** Asks the program to stop; kills it after the grace period. Resolves when it has exited. */
   stop(): Promise<SessionExit>;
-  /** Ends the process at once. */
+  /** Ends the process, its group and every process it started, at once. */
   kill(): void;
   readonly exited: Promise<SessionExit>;
+}
+
+/** After the runner exits, how long its output pipes may take to reach end of file. */
+export const DRAIN_MS = 2000;
+/** A channel that closes this long before the runner exits was closed by the program itself. */
+const CHANNEL_CLOSE_SETTLE_MS = 250;
+
+// Sessions still running: if this process exits first, they are killed with it (synchronously).
+const live = new Set<SessionProcesses>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const procs of live) {
+      procs.track();
+      procs.killAll();
+    }
+  });
 }
 
 export function launcherFor(file: string): Launcher {
@@ -68,11 +97,19 @@ export function launcherFor(file: string): Launcher {
 export async function startSession(options: SessionOptions): Promise<RunningSession> {
   const file = resolve(options.file);
   const spec = await launcherFor(file)(file, options);
+  const marker = randomBytes(12).toString("hex");
   const child: ChildProcess = spawn(spec.command, spec.args, {
     cwd: spec.cwd ?? options.cwd,
-    env: { ...process.env, ...spec.env, [CHANNEL_ENV]: String(CHANNEL_FD), [COALESCE_ENV]: options.coalesce ? "1" : "0" },
+    env: {
+      ...process.env,
+      ...spec.env,
+      [CHANNEL_ENV]: String(CHANNEL_FD),
+      [COALESCE_ENV]: options.coalesce ? "1" : "0",
+      // Inherited by everything the program starts: how its processes are found at the end.
+      [SESSION_MARKER_ENV]: marker,
+    },
     stdio: ["ignore", "pipe", "pipe", "pipe"],
-    // Its own process group: Ctrl-C reaches the supervisor only, and a kill takes its children too.
+    // Its own session and process group: Ctrl-C reaches the supervisor only, and a kill takes its children too.
     detached: true,
   });
   const spawned = new Promise<void>((res, rej) => {
@@ -80,8 +117,15 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
     child.once("error", (e) => rej(new LaunchError(`cannot start ${spec.command}: ${e.message}`)));
   });
   await spawned;
+  const pid = child.pid!;
+  const procs = new SessionProcesses(pid, marker);
+  installExitHook();
+  live.add(procs);
   let end: SessionEndMessage | undefined;
   let killed = false;
+  let stopRequested = false;
+  let channelClosed = false;
+  let runnerExited = false;
   const channel = new Channel<RunnerToHost, HostToRunner>(child.stdio[CHANNEL_FD] as Duplex, validateRunnerToHost, {
     message: (m) => {
       // SESSION_END is held until the child's output pipes are drained too: it is always the last message.
@@ -89,39 +133,87 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
       else options.onMessage(m);
     },
     invalid: (e) => options.onProtocolError?.(e),
+    close: () => {
+      if (end || runnerExited) return;
+      // The runner's end of the channel closed while the runner lives on (give an exiting
+      // runner a moment to be reported as exited first): the program closed fd 3.
+      setTimeout(() => {
+        if (end || runnerExited || stopRequested) return;
+        channelClosed = true;
+        // It can no longer be told to stop: SIGINT asks the runner to (cancel, finally), then the ladder goes on.
+        try {
+          process.kill(pid, "SIGINT");
+        } catch {
+          // already gone
+        }
+        graceKill();
+      }, CHANNEL_CLOSE_SETTLE_MS).unref();
+    },
   });
   child.stdout!.on("data", (c: Buffer) => options.onStdout?.(c));
   child.stderr!.on("data", (c: Buffer) => options.onStderr?.(c));
+
+  const killTree = () => {
+    // Walk parentage while the runner is alive: descendants that left its group are found too.
+    procs.track();
+    if (!runnerExited) killed = true;
+    procs.killAll();
+  };
+  let graceTimer: NodeJS.Timeout | undefined;
+  const graceKill = () => {
+    graceTimer ??= setTimeout(killTree, options.graceMs ?? 1500);
+  };
+
   const exited = new Promise<SessionExit>((res) => {
-    child.once("close", (code, signal) => {
-      if (end) options.onMessage(end);
-      res({ code, signal, end, killed });
+    child.once("exit", (code, signal) => {
+      runnerExited = true;
+      clearTimeout(graceTimer);
+      // The session is over: whatever the program started and left running goes with it.
+      procs.track();
+      const leftovers = procs.alive().length;
+      if (leftovers) procs.killAll();
+      live.delete(procs);
+      // Every byte the runner wrote is still read to the end of its pipes; a process that
+      // could not be killed and still holds them open does not hold the session open.
+      let outputCut = false;
+      let finished = false;
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(bound);
+        if (end) options.onMessage(end);
+        res({ code, signal, end, killed, stopRequested, channelClosed, leftovers, outputCut });
+      };
+      const bound = setTimeout(() => {
+        outputCut = true;
+        for (const s of [child.stdout, child.stderr, child.stdio[CHANNEL_FD]]) (s as Duplex | null)?.destroy();
+        finish();
+      }, DRAIN_MS);
+      child.once("close", finish);
     });
   });
-  const pid = child.pid!;
-  const killGroup = () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    killed = true;
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      child.kill("SIGKILL");
-    }
-  };
   let stopping: Promise<SessionExit> | undefined;
   return {
     pid,
     file,
     exited,
     send: (m) => channel.send(m),
-    kill: killGroup,
+    kill: () => {
+      stopRequested = true;
+      if (!runnerExited) killTree();
+    },
     stop() {
+      stopRequested = true;
       stopping ??= (async () => {
-        channel.send({ etype: "STOP", ts: Date.now() });
-        const timer = setTimeout(killGroup, options.graceMs ?? 1500);
-        const result = await exited;
-        clearTimeout(timer);
-        return result;
+        if (!channel.send({ etype: "STOP", ts: Date.now() })) {
+          try {
+            process.kill(pid, "SIGINT");
+          } catch {
+            // already gone
+          }
+        }
+        graceKill();
+        return exited;
       })();
       return stopping;
     },

@@ -7,7 +7,6 @@
 import { readFileSync } from "node:fs";
 import { Socket } from "node:net";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { isStop, isTaskCancel, validateHostToRunner, type HostToRunner, type RunnerToHost } from "../../protocol/runner.js";
 import * as runtime from "../../runtime/index.js";
 import { errorInfo, markInternalFile } from "../../runtime/locations.js";
@@ -16,10 +15,20 @@ import { Channel } from "../channel.js";
 import { EXIT } from "../exit-codes.js";
 import { CHANNEL_ENV, CHANNEL_FD, COALESCE_ENV } from "../launch.js";
 import { findMainFunctions } from "../main-locator.js";
-import { compileScene, CompileError, RUNTIME_GLOBAL } from "./compile.js";
+import { CompileError, importScene, installSceneLoader } from "./compile.js";
+import { startParentWatchdog } from "./watchdog.js";
 import { SceneSink } from "./scene-sink.js";
 
 markInternalFile(__filename);
+// Writes to stdout/stderr complete before the call returns (they are pipes: Node would
+// queue what the pipe cannot take at once), so whatever the program printed before it
+// ended, even with process.exit(), reaches the host whole.
+for (const stream of [process.stdout, process.stderr]) {
+  (stream as unknown as { _handle?: { setBlocking?(on: boolean): void } })._handle?.setBlocking?.(true);
+}
+// Ends this process (and its group) within a second of the supervisor's death, even while
+// the program's code keeps the main thread busy.
+startParentWatchdog();
 const file = resolve(process.argv[2] ?? "");
 const fd = Number(process.env[CHANNEL_ENV] ?? CHANNEL_FD);
 let session: Session | undefined;
@@ -65,20 +74,15 @@ async function finish(code: number, end: RunnerToHost): Promise<never> {
 
 async function run(): Promise<never> {
   channel.send({ etype: "SESSION_START", ts: Date.now(), file, runtime: "node", pid: process.pid });
-  (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = runtime;
-  let compiled;
-  try {
-    compiled = await compileScene(file, Object.keys(runtime));
-  } catch (e) {
-    const message = e instanceof CompileError ? e.message : String((e as Error).message ?? e);
-    process.stderr.write(`${message}\n`);
-    return finish(EXIT.failed, { etype: "SESSION_END", ts: Date.now(), status: "failed", error: { name: "CompileError", message } });
-  }
-  process.on("exit", () => compiled.dispose());
   let mod: Record<string, unknown>;
   try {
-    mod = await import(pathToFileURL(compiled.entry).href);
+    installSceneLoader(runtime as unknown as Record<string, unknown>);
+    mod = await importScene(file);
   } catch (e) {
+    if (e instanceof CompileError) {
+      process.stderr.write(`${e.message}\n`);
+      return finish(EXIT.failed, { etype: "SESSION_END", ts: Date.now(), status: "failed", error: { name: "CompileError", message: e.message } });
+    }
     process.stderr.write(`${(e as Error)?.stack ?? e}\n`);
     return finish(EXIT.failed, { etype: "SESSION_END", ts: Date.now(), status: "failed", error: errorInfo(e) });
   }

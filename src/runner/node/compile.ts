@@ -1,64 +1,48 @@
 /**
- * Turns a user's TypeScript/JavaScript scene file into one ES module the runner
- * can import: imports between the user's own files are bundled, and
- * `import ... from "scene-runner"` resolves to the runtime that runs it (the
- * file may live in a folder with no node_modules at all). Source maps keep
- * errors pointing at the user's lines.
+ * How the runner loads a user's TypeScript/JavaScript scene file: no bundle and no
+ * temp folder. Node's module loader gets hooks (loader-hooks.ts) that transpile the
+ * user's TypeScript files as they are imported; node_modules load natively; and
+ * `"scene-runner"` resolves to the runtime that runs the program, from `import` (the
+ * hooks) and from `require` (a CommonJS package of the user's) alike.
  */
-import * as esbuild from "esbuild";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import Module, { register } from "node:module";
+import { pathToFileURL } from "node:url";
+import { COMPILE_ERROR_CODE, hooksModuleSource, type HooksData } from "./loader-hooks.js";
 
 export const RUNTIME_GLOBAL = "__sceneRunnerRuntime";
-
-export interface Compiled {
-  entry: string;
-  dispose(): void;
-}
 
 export class CompileError extends Error {
   override name = "CompileError";
 }
 
-export async function compileScene(file: string, runtimeExports: string[]): Promise<Compiled> {
-  const dir = mkdtempSync(join(tmpdir(), "scene-runner-"));
-  const entry = join(dir, "scene.mjs");
-  const shim = `const rt = globalThis[${JSON.stringify(RUNTIME_GLOBAL)}];\nexport const { ${runtimeExports.join(", ")} } = rt;\nexport default rt;\n`;
+let installed = false;
+
+/** Installs the hooks once; later imports of TypeScript files go through them. */
+export function installSceneLoader(runtime: Record<string, unknown>): void {
+  if (installed) return;
+  installed = true;
+  (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = runtime;
+  const data: HooksData = {
+    esbuild: pathToFileURL(require.resolve("esbuild")).href,
+    runtimeExports: Object.keys(runtime),
+    runtimeGlobal: RUNTIME_GLOBAL,
+  };
+  register(`data:text/javascript,${encodeURIComponent(hooksModuleSource())}`, { data });
+  // require("scene-runner") from CommonJS code gets the same runtime object.
+  const mod = Module as unknown as { _load(request: string, parent: unknown, isMain: boolean): unknown };
+  const load = mod._load;
+  mod._load = function (request: string, parent: unknown, isMain: boolean) {
+    if (request === "scene-runner") return runtime;
+    return load.call(this, request, parent, isMain);
+  };
+}
+
+/** Imports the user's scene module; a file that does not compile throws CompileError (one line). */
+export async function importScene(file: string): Promise<Record<string, unknown>> {
   try {
-    await esbuild.build({
-      entryPoints: [file],
-      outfile: entry,
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      sourcemap: "linked",
-      sourcesContent: false,
-      logLevel: "silent",
-      // Packages with native parts cannot be bundled; they still load from the user's node_modules.
-      external: ["*.node"],
-      banner: { js: 'import { createRequire as __srCreateRequire } from "node:module"; const require = __srCreateRequire(import.meta.url);' },
-      plugins: [
-        {
-          name: "scene-runner-runtime",
-          setup(build) {
-            build.onResolve({ filter: /^scene-runner$/ }, () => ({ path: "scene-runner", namespace: "scene-runner-runtime" }));
-            build.onLoad({ filter: /.*/, namespace: "scene-runner-runtime" }, () => ({ contents: shim, loader: "js" }));
-          },
-        },
-      ],
-    });
+    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    const errors = (e as esbuild.BuildFailure).errors;
-    if (errors?.length) {
-      const first = errors[0];
-      const where = first.location ? `${resolve(first.location.file)}:${first.location.line}:${first.location.column + 1}: ` : "";
-      const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? "s" : ""})` : "";
-      throw new CompileError(`${where}${first.text}${more}`);
-    }
+    if ((e as { code?: unknown })?.code === COMPILE_ERROR_CODE) throw new CompileError((e as Error).message);
     throw e;
   }
-  return { entry, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
