@@ -25,6 +25,9 @@ DTYPES = {
 
 # Same bound as the TypeScript reader: a corrupt length must not make us allocate gigabytes.
 MAX_FRAME_BYTES = 1 << 30
+# Same bound as the TypeScript reader (frames.ts MAX_DEPTH): deeper messages are refused,
+# never a RecursionError in the reader thread.
+MAX_DEPTH = 512
 
 _U32 = struct.Struct("<I")
 
@@ -132,23 +135,52 @@ def decode_body(body):
     area = body[_pad8(4 + json_length):]
     try:
         parsed = json.loads(bytes(body[4:4 + json_length]).decode("utf-8"))
-    except ValueError as e:
+    except RecursionError:
+        raise FrameError("frame JSON is nested deeper than %d levels" % MAX_DEPTH) from None
+    except ValueError as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise FrameError("frame JSON is malformed: %s" % e) from None
     return _revive(parsed, area)
 
 
-def _revive(x, area):
-    if isinstance(x, list):
-        return [_revive(v, area) for v in x]
-    if not isinstance(x, dict):
-        return x
+def _whole(n):
+    return isinstance(n, int) and not isinstance(n, bool) and n >= 0
+
+
+def _blob(x, area):
     ref = x.get("$bin")
-    if isinstance(ref, list) and isinstance(x.get("dtype"), str):
-        dtype = x["dtype"]
-        if dtype not in DTYPES or len(ref) != 2 or ref[0] + ref[1] > len(area) or ref[1] % DTYPES[dtype][1]:
-            raise FrameError("bad binary reference %s" % json.dumps(x))
-        return Blob(dtype, bytes(area[ref[0]:ref[0] + ref[1]]))
-    return {k: _revive(v, area) for k, v in x.items()}
+    if not isinstance(ref, list) or not isinstance(x.get("dtype"), str):
+        return None
+    dtype = x["dtype"]
+    if (dtype not in DTYPES or len(ref) != 2 or not _whole(ref[0]) or not _whole(ref[1])
+            or ref[0] + ref[1] > len(area) or ref[1] % DTYPES[dtype][1] or ref[0] % DTYPES[dtype][1]):
+        raise FrameError("bad binary reference %s" % json.dumps(x)[:200])
+    return Blob(dtype, bytes(area[ref[0]:ref[0] + ref[1]]))
+
+
+def _revive(root, area):
+    """Puts Blobs in place of binary references; iterative, refusing nesting past MAX_DEPTH."""
+    if isinstance(root, dict):
+        blob = _blob(root, area)
+        if blob is not None:
+            return blob
+    elif not isinstance(root, list):
+        return root
+    stack = [(root, 1)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FrameError("frame JSON is nested deeper than %d levels" % MAX_DEPTH)
+        items = container.items() if isinstance(container, dict) else enumerate(container)
+        for k, v in list(items):
+            if isinstance(v, dict):
+                blob = _blob(v, area)
+                if blob is not None:
+                    container[k] = blob
+                    continue
+                stack.append((v, depth + 1))
+            elif isinstance(v, list):
+                stack.append((v, depth + 1))
+    return root
 
 
 class FrameReader:
@@ -176,4 +208,7 @@ class FrameReader:
                 out.append(decode_body(body))
             except FrameError as e:
                 self._on_error(e)
+            except (RecursionError, TypeError, ValueError, OverflowError, MemoryError) as e:
+                # Never let a frame end the reader thread: whatever it was, it is one bad frame.
+                self._on_error(FrameError("frame cannot be decoded: %s: %s" % (type(e).__name__, e)))
         return out

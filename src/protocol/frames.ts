@@ -30,6 +30,38 @@ export type Dtype = keyof typeof DTYPES;
 /** Frames larger than this are refused: a corrupt length must not make us allocate gigabytes. */
 export const MAX_FRAME_BYTES = 1 << 30;
 
+/**
+ * Messages nested deeper than this (arrays and objects, counted together) are refused
+ * before they are parsed: every consumer downstream (validators, the scene store, the
+ * viewer, JSON lines) walks messages recursively, and one forged message 200,000 levels
+ * deep must be one dropped message, not a stack overflow that takes its batch down.
+ * A scene tree costs two levels per node (the node and its children list).
+ */
+export const MAX_DEPTH = 512;
+
+/**
+ * The deepest nesting of a JSON text, counting only brackets outside strings; stops early
+ * once past `limit`. A byte scan (the structural characters are ASCII in UTF-8).
+ */
+export function jsonDepth(bytes: Uint8Array, start = 0, end = bytes.length, limit = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c === 0x22) {
+      // a string: skip to its closing quote, past escapes
+      for (i++; i < end; i++) {
+        const d = bytes[i];
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
 export function dtypeOf(a: BinaryArray): Dtype {
   for (const [name, ctor] of Object.entries(DTYPES)) if (a instanceof ctor) return name as Dtype;
   throw new ProtocolError(`unsupported typed array ${a.constructor.name}`);
@@ -76,6 +108,10 @@ export function decodeFrameBody(body: Buffer): unknown {
   if (body.length < 4) throw new ProtocolError("frame shorter than its header");
   const jsonLength = body.readUInt32LE(0);
   if (4 + jsonLength > body.length) throw new ProtocolError("frame JSON length exceeds the frame");
+  // Only a text longer than the limit can nest deeper than it.
+  if (jsonLength > MAX_DEPTH * 2 && jsonDepth(body, 4, 4 + jsonLength, MAX_DEPTH) > MAX_DEPTH) {
+    throw new ProtocolError(`frame JSON is nested deeper than ${MAX_DEPTH} levels`);
+  }
   const blobStart = pad8(4 + jsonLength);
   // Copy the blob area once into an 8-aligned ArrayBuffer so typed views are always legal.
   const blobArea = body.length > blobStart ? new Uint8Array(body.subarray(blobStart)).buffer : new ArrayBuffer(0);
@@ -96,10 +132,21 @@ function reviveBlobs(x: unknown, area: ArrayBuffer): unknown {
   }
   if (!isRecord(x)) return x;
   if (Array.isArray(x.$bin) && typeof x.dtype === "string") {
-    const ctor = DTYPES[x.dtype as Dtype];
-    const [offset, length] = x.$bin as [number, number];
-    if (!ctor || offset + length > area.byteLength || length % ctor.BYTES_PER_ELEMENT) {
-      throw new ProtocolError(`bad binary reference ${JSON.stringify(x)}`);
+    // Own names only: "toString" or "__proto__" must not find Object.prototype's members.
+    const ctor = Object.prototype.hasOwnProperty.call(DTYPES, x.dtype) ? DTYPES[x.dtype as Dtype] : undefined;
+    const ref = x.$bin as unknown[];
+    const [offset, length] = ref as [number, number];
+    const whole = (n: unknown) => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
+    if (
+      !ctor ||
+      ref.length !== 2 ||
+      !whole(offset) ||
+      !whole(length) ||
+      offset + length > area.byteLength ||
+      offset % ctor.BYTES_PER_ELEMENT ||
+      length % ctor.BYTES_PER_ELEMENT
+    ) {
+      throw new ProtocolError(`bad binary reference ${JSON.stringify(x).slice(0, 200)}`);
     }
     return new ctor(area, offset, length / ctor.BYTES_PER_ELEMENT);
   }

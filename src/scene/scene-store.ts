@@ -66,36 +66,51 @@ export class SceneStore {
 
   /** Nodes in creation order of a depth-first walk from the root (parents before children). */
   *walk(from: string = this.rootKey): Generator<StoredNode> {
-    const n = this.nodes.get(from);
-    if (!n) return;
-    yield n;
-    for (const list of Object.values(n.lists)) for (const k of list) yield* this.walk(k);
+    // Iterative: a chain of nodes built up over many messages can be deeper than the stack.
+    const stack = [from];
+    while (stack.length) {
+      const n = this.nodes.get(stack.pop()!);
+      if (!n) continue;
+      yield n;
+      const kids: string[] = [];
+      for (const list of Object.values(n.lists)) for (const k of list) kids.push(k);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
   }
 
   apply(message: SceneMessage): ApplyResult {
     const out: ApplyResult = { changes: [], warnings: [] };
     switch (message.etype) {
-      case "SET":
-        this.resetRoot(message.data, out);
+      case "SET": {
+        const clash = nestedKeyClash(message.data);
+        if (clash) out.warnings.push(`SET: ${clash}; message ignored`);
+        else this.resetRoot(message.data, out);
         break;
+      }
       case "UPSERT":
         for (const node of message.data.nodes) {
-          if (this.nodes.has(node.key) && node.key !== this.rootKey) this.merge(node, out);
-          else if (node.key === this.rootKey) this.merge(node, out);
+          const clash = nestedKeyClash(node);
+          if (clash) out.warnings.push(`UPSERT: ${clash}; node ignored`);
+          else if (this.nodes.has(node.key)) this.merge(node, out);
           else this.insert(node, message.data.to, out);
         }
         break;
       case "ADD":
         for (const node of message.data.nodes) {
-          if (this.nodes.has(node.key)) {
-            this.removeSubtree(node.key, out);
+          const clash = nestedKeyClash(node);
+          if (clash) out.warnings.push(`ADD: ${clash}; node ignored`);
+          else if (node.key === this.rootKey) out.warnings.push(`ADD: "${node.key}" is the scene root's key (use SET or UPSERT)`);
+          else {
+            if (this.nodes.has(node.key)) this.removeSubtree(node.key, out);
+            this.insert(node, message.data.to, out);
           }
-          this.insert(node, message.data.to, out);
         }
         break;
       case "UPDATE":
         for (const node of message.data.nodes) {
-          if (this.nodes.has(node.key)) this.merge(node, out);
+          const clash = nestedKeyClash(node as SceneNode);
+          if (clash) out.warnings.push(`UPDATE: ${clash}; node ignored`);
+          else if (this.nodes.has(node.key)) this.merge(node, out);
           else out.warnings.push(`UPDATE: no node with key "${node.key}"`);
         }
         break;
@@ -116,12 +131,24 @@ export class SceneStore {
   }
 
   toNode(key: string): SceneNode {
-    const n = this.nodes.get(key)!;
-    const out: SceneNode = { tag: n.tag, key: n.key, ...n.props };
-    for (const [list, keys] of Object.entries(n.lists)) {
-      if (keys.length || list === "children") out[list] = keys.map((k) => this.toNode(k));
+    // Iterative, for the same reason as walk().
+    const build = (n: StoredNode): SceneNode => ({ tag: n.tag, key: n.key, ...n.props });
+    const first = this.nodes.get(key)!;
+    const top = build(first);
+    const stack: Array<[StoredNode, SceneNode]> = [[first, top]];
+    while (stack.length) {
+      const [n, out] = stack.pop()!;
+      for (const [list, keys] of Object.entries(n.lists)) {
+        if (!keys.length && list !== "children") continue;
+        out[list] = keys.map((k) => {
+          const child = this.nodes.get(k)!;
+          const built = build(child);
+          stack.push([child, built]);
+          return built;
+        });
+      }
     }
-    return out;
+    return top;
   }
 
   private resetRoot(root: SceneNode, out?: ApplyResult): void {
@@ -146,12 +173,24 @@ export class SceneStore {
   }
 
   private insert(node: SceneNode, to: string | null | undefined, out?: ApplyResult): void {
-    const target = this.resolveTarget(to);
+    if (node.key === this.rootKey) {
+      out?.warnings.push(`${node.tag} "${node.key}": a node cannot take the scene root's key; skipped`);
+      return;
+    }
+    let target = this.resolveTarget(to);
     if (!target) {
       out?.warnings.push(`${node.tag} "${node.key}": parent "${to}" does not exist; added to the scene root instead`);
-      return this.insert(node, null, out);
+      target = this.resolveTarget(null)!;
     }
-    if (this.nodes.has(node.key)) this.removeSubtree(node.key, out);
+    if (this.nodes.has(node.key)) {
+      this.removeSubtree(node.key, out);
+      // The parent may have been inside the subtree just replaced (a node moved under its own
+      // descendant): then it is gone, and the node goes to the root rather than nowhere.
+      if (!this.nodes.has(target.parent)) {
+        out?.warnings.push(`${node.tag} "${node.key}": its parent "${target.parent}" was inside the node it replaced; added to the scene root instead`);
+        target = this.resolveTarget(null)!;
+      }
+    }
     const { props, lists } = splitNode(node);
     const stored: StoredNode = { key: node.key, tag: node.tag, props, parent: target.parent, list: target.list, lists: { children: [] } };
     this.nodes.set(node.key, stored);
@@ -167,7 +206,9 @@ export class SceneStore {
     const stored = this.nodes.get(node.key)!;
     const { props, lists } = splitNode(node);
     const changed = Object.keys(props);
-    if (node.tag !== undefined && node.tag !== stored.tag) {
+    if (node.tag !== undefined && node.tag !== stored.tag && node.key === this.rootKey) {
+      out.warnings.push(`"${node.key}": the scene root's tag cannot change (use SET); props merged`);
+    } else if (node.tag !== undefined && node.tag !== stored.tag) {
       // A different tag under the same key is a different object: rebuild it in place.
       const parentKey = stored.parent;
       const merged = { ...this.toNode(node.key), ...node } as SceneNode;
@@ -182,7 +223,7 @@ export class SceneStore {
       }
       return;
     }
-    Object.assign(stored.props, props);
+    for (const k of changed) setProp(stored.props, k, props[k]);
     if (changed.length) out.changes.push({ op: "update", key: node.key, props: changed });
     for (const [list, kids] of Object.entries(lists)) {
       // A child list in an upsert replaces the old list, as vuer's shallow merge does.
@@ -195,15 +236,32 @@ export class SceneStore {
   private removeSubtree(key: string, out?: ApplyResult): void {
     const n = this.nodes.get(key);
     if (!n) return;
-    for (const list of Object.values(n.lists)) for (const k of [...list]) this.removeSubtree(k, out);
     if (n.parent !== null) {
       const siblings = this.nodes.get(n.parent)?.lists[n.list];
       const i = siblings ? siblings.indexOf(key) : -1;
       if (i >= 0) siblings!.splice(i, 1);
     }
-    this.nodes.delete(key);
-    out?.changes.push({ op: "remove", key });
+    // Children before their parent (post-order), iteratively.
+    const order: string[] = [];
+    const stack = [key];
+    while (stack.length) {
+      const k = stack.pop()!;
+      const s = this.nodes.get(k);
+      if (!s) continue;
+      order.push(k);
+      for (const list of Object.values(s.lists)) for (const c of list) stack.push(c);
+    }
+    for (let i = order.length - 1; i >= 0; i--) {
+      if (!this.nodes.delete(order[i])) continue;
+      out?.changes.push({ op: "remove", key: order[i] });
+    }
   }
+}
+
+/** Sets a prop as an own data property: a prop named "__proto__" must not change the object's prototype. */
+function setProp(props: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === "__proto__") Object.defineProperty(props, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else props[k] = v;
 }
 
 function splitNode(node: Partial<SceneNode>): { props: Record<string, unknown>; lists: Record<string, SceneNode[]> } {
@@ -212,9 +270,37 @@ function splitNode(node: Partial<SceneNode>): { props: Record<string, unknown>; 
   for (const [k, v] of Object.entries(node)) {
     if (k === "tag" || k === "key") continue;
     if (CHILD_LIST_PROPS.has(k) && Array.isArray(v)) lists[k] = (v as unknown[]).filter(isNodeLike) as SceneNode[];
-    else props[k] = v;
+    else setProp(props, k, v);
   }
   return { props, lists };
+}
+
+/**
+ * Why a node tree cannot be stored as one piece, or undefined: two nodes in it share a key
+ * (`Group p > Group p > Box p`). Keys name nodes; a tree that names two of its nodes alike
+ * has no meaning (and would have the second replace its own ancestor mid-insert).
+ */
+export function nestedKeyClash(root: Partial<SceneNode>): string | undefined {
+  const lists = (n: Partial<SceneNode>) => {
+    const out: SceneNode[] = [];
+    for (const l of ROOT_LISTS) {
+      const v = (n as Record<string, unknown>)[l];
+      if (Array.isArray(v)) for (const c of v) if (isNodeLike(c)) out.push(c as SceneNode);
+    }
+    return out;
+  };
+  const first = lists(root);
+  if (!first.length) return undefined; // the common case: a leaf
+  const seen = new Map<string, string>([[String(root.key), String(root.key)]]);
+  const stack: Array<[SceneNode, string]> = first.map((c) => [c, String(root.key)]);
+  while (stack.length) {
+    const [n, parent] = stack.pop()!;
+    const prior = seen.get(n.key);
+    if (prior !== undefined) return `nodes nested in "${root.key}" share the key "${n.key}" (under "${prior}" and under "${parent}")`;
+    seen.set(n.key, parent);
+    for (const c of lists(n)) stack.push([c, n.key]);
+  }
+  return undefined;
 }
 
 function isNodeLike(x: unknown): boolean {

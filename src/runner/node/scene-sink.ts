@@ -7,13 +7,24 @@
  * headless `run --events` records every message as produced.
  */
 import type { RunnerToHost } from "../../protocol/runner.js";
-import { isSceneMessage } from "../../protocol/scene.js";
+import { isSceneMessage, type SceneMessage, type SceneNode } from "../../protocol/scene.js";
 import { SceneCoalescer } from "../../scene/coalescer.js";
-import { SceneStore } from "../../scene/scene-store.js";
+import { nestedKeyClash, SceneStore } from "../../scene/scene-store.js";
 import type { Channel } from "../channel.js";
 
 /** Past this many unsent bytes the pipe counts as backed up. */
 const BACKED_UP_BYTES = 1 << 20;
+
+/** Why a scene message cannot be applied as one piece (nested nodes sharing a key), or undefined. */
+export function sceneMessageClash(m: SceneMessage): string | undefined {
+  if (m.etype === "SET") return nestedKeyClash(m.data);
+  if (m.etype === "REMOVE") return undefined;
+  for (const node of m.data.nodes) {
+    const clash = nestedKeyClash(node as SceneNode);
+    if (clash) return clash;
+  }
+  return undefined;
+}
 
 export class SceneSink {
   private readonly store = new SceneStore();
@@ -26,13 +37,27 @@ export class SceneSink {
   ) {}
 
   send(m: RunnerToHost): void {
+    if (isSceneMessage(m)) {
+      // A tree that names two of its nodes alike is refused here, where the program can be
+      // told which call it was; the session goes on.
+      const clash = sceneMessageClash(m);
+      if (clash) {
+        process.stderr.write(`scene-runner: ${m.etype} dropped: ${clash}\n`);
+        return;
+      }
+    }
     if (!this.coalesce || !isSceneMessage(m)) {
       if (m.etype === "SESSION_END") this.flush();
       this.channel.send(m);
       return;
     }
     // The runner keeps the scene too: an overflowing coalescer is replaced by one SET of it.
-    this.store.apply(m);
+    try {
+      this.store.apply(m);
+    } catch (e) {
+      process.stderr.write(`scene-runner: ${m.etype} dropped: ${(e as Error)?.message ?? e}\n`);
+      return;
+    }
     if (this.coalescer.pending || this.channel.backlogBytes > BACKED_UP_BYTES) {
       this.coalescer.push(m);
       this.waitForDrain();
