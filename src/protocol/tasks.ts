@@ -4,7 +4,11 @@
  */
 import { fail, num, oneOf, optNum, optStr, record, str } from "./validate.js";
 
-export const TASK_STATES = ["running", "done", "cancelled", "failed"] as const;
+/**
+ * "cancelling": a cancel was requested (delivered, or waiting for the task's next
+ * await) and the task's code has not exited yet; it then ends in one of the last three.
+ */
+export const TASK_STATES = ["running", "cancelling", "done", "cancelled", "failed"] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
 /** Where something happened in the user's program (1-based line and column). */

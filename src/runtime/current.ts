@@ -13,3 +13,11 @@ export const taskStorage = new AsyncLocalStorage<Task<unknown>>();
 export function currentTask(): Task<unknown> | undefined {
   return taskStorage.getStore();
 }
+
+/**
+ * Runs fn as no task. Not AsyncLocalStorage.exit(): in Node 20 that disables and
+ * re-enables the storage (promise hooks included) on every call.
+ */
+export function outsideTasks(fn: () => void): void {
+  taskStorage.run(undefined as unknown as Task<unknown>, fn);
+}

@@ -24,6 +24,12 @@ export class InvalidStateError extends Error {
   override name = "InvalidStateError";
 }
 
+/** Never throws, whatever was thrown (a revoked Proxy makes even instanceof throw). */
 export function isCancelledError(e: unknown): e is CancelledError {
-  return e instanceof CancelledError || (e instanceof Error && e.name === "CancelledError");
+  if (typeof e !== "object" || e === null) return false;
+  try {
+    return e instanceof CancelledError || (e instanceof Error && e.name === "CancelledError");
+  } catch {
+    return false;
+  }
 }

@@ -6,9 +6,14 @@
  * A Future is awaitable. Awaiting it from inside a task goes through
  * `suspendOn`, which records it as the task's waiter so that cancelling the
  * task cancels what it waits on (sleep timer, inner task, gather...).
+ *
+ * Done callbacks and the wake-ups of the tasks awaiting it are one list, run on
+ * the loop in the order they were registered, as asyncio's (an awaiting task's
+ * wake-up is just one more done callback there): a callback registered before
+ * a task awaited the future runs before that task's next step.
  */
 import { CancelledError, InvalidStateError, isCancelledError } from "./errors.js";
-import { loop } from "./loop.js";
+import { loop, type Runnable } from "./loop.js";
 import { suspendOn } from "./suspend.js";
 
 type State = "pending" | "cancelled" | "finished";
@@ -19,8 +24,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   protected _result: T | undefined;
   protected _exception: unknown;
   protected _cancelMessage: string | undefined;
-  private _callbacks: DoneCallback<T>[] | undefined;
-  /** Synchronous settle listeners: how a suspended task is resumed (see suspend.ts). */
+  /** Done callbacks and task wake-ups (Runnables, see suspend.ts), in registration order. */
+  private _callbacks: Array<DoneCallback<T> | Runnable> | undefined;
+  /** Synchronous settle listeners: how a native promise (asPromise) follows the future. */
   private _settleListeners: Array<(f: Future<T>) => void> | undefined;
   private _promise: Promise<T> | undefined;
   /** True once someone looked at the outcome: an unretrieved exception is reported. */
@@ -61,6 +67,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
     this._callbacks = this._callbacks?.filter((f) => f !== fn);
   }
 
+  /** @internal queues a task's wake-up behind the done callbacks registered so far. */
+  _addWaker(waker: Runnable): void {
+    if (this._state !== "pending") loop.schedule(waker);
+    else (this._callbacks ??= []).push(waker);
+  }
+
   /** Requests cancellation; for a plain future that is immediate. Returns false if already done. */
   cancel(message?: string): boolean {
     return this._cancelNow(message);
@@ -88,7 +100,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
       this._cancelNow((error as Error).message);
       return;
     }
-    this._exception = error ?? new Error("undefined was thrown");
+    // `throw undefined` must still count as a failure (an undefined exception reads as success).
+    this._exception = error === undefined ? new Error("undefined was thrown") : error;
     this._state = "finished";
     this.scheduleCallbacks();
   }
@@ -148,6 +161,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (listeners) for (const fn of listeners) fn(this);
     const callbacks = this._callbacks;
     this._callbacks = undefined;
-    if (callbacks) for (const fn of callbacks) loop.callSoon(fn, this);
+    if (callbacks) {
+      for (const fn of callbacks) {
+        if (typeof fn === "function") loop.callSoon(fn, this);
+        else loop.schedule(fn);
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@
 import { findSourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { ErrorInfo, SourceLocation } from "../protocol/tasks.js";
+import { describeValue, safeGet, safeInstanceOf } from "./describe.js";
 
 const internalFiles = new Set<string>([__filename]);
 
@@ -90,19 +91,39 @@ export function locationInStack(stack: string | undefined): SourceLocation | und
   return undefined;
 }
 
+/** What the host is told about a failure; total: any thrown value gets a readable description. */
 export function errorInfo(error: unknown): ErrorInfo {
-  if (error instanceof Error) {
-    const info: ErrorInfo = { name: error.name, message: error.message, stack: error.stack };
-    if (error instanceof AggregateError) {
-      info.message = `${error.message}: ${error.errors.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join("; ")}`;
-      const inner = error.errors.find((e) => e instanceof Error) as Error | undefined;
-      const loc = locationInStack(inner?.stack) ?? locationInStack(error.stack);
-      if (loc) info.location = loc;
-      return info;
-    }
-    const loc = locationInStack(error.stack);
+  try {
+    if (safeInstanceOf(error, Error)) return errorObjectInfo(error as Error);
+  } catch {
+    // An Error whose own properties misbehave: described as a value below.
+  }
+  return { name: "Error", message: `a non-Error value was thrown: ${describeValue(error)}` };
+}
+
+function text(value: unknown, fallback: string): string {
+  if (typeof value === "string") return value;
+  return value === undefined ? fallback : describeValue(value);
+}
+
+function errorObjectInfo(error: Error): ErrorInfo {
+  const name = text(safeGet(error, "name"), "Error");
+  const message = text(safeGet(error, "message"), "");
+  const stack = safeGet(error, "stack");
+  const info: ErrorInfo = { name, message };
+  if (typeof stack === "string") info.stack = stack;
+  if (safeInstanceOf(error, AggregateError)) {
+    const errors = safeGet(error, "errors");
+    const list: unknown[] = Array.isArray(errors) ? errors : [];
+    const one = (e: unknown) => (safeInstanceOf(e, Error) ? `${text(safeGet(e, "name"), "Error")}: ${text(safeGet(e, "message"), "")}` : describeValue(e));
+    info.message = `${message}: ${list.map(one).join("; ")}`;
+    const inner = list.find((e) => safeInstanceOf(e, Error));
+    const innerStack = safeGet(inner, "stack");
+    const loc = locationInStack(typeof innerStack === "string" ? innerStack : undefined) ?? locationInStack(info.stack);
     if (loc) info.location = loc;
     return info;
   }
-  return { name: "Error", message: `non-Error value thrown: ${String(error)}` };
+  const loc = locationInStack(info.stack);
+  if (loc) info.location = loc;
+  return info;
 }

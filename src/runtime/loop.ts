@@ -5,7 +5,11 @@
  * the order they were scheduled; timers that fall due are moved to the ready
  * queue in deadline order (ties in scheduling order). One Node timer is armed at
  * a time, for the earliest deadline, so 100,000 sleeping tasks cost one timer.
+ * Callbacks run as no task (asyncio: current_task() is None in a callback).
  */
+import { realClock, type Clock } from "./clock.js";
+import { outsideTasks, taskStorage } from "./current.js";
+
 export type Callback = (...args: any[]) => unknown;
 
 export interface Handle {
@@ -63,7 +67,18 @@ export class TimerHandle extends ReadyHandle {
   }
 }
 
+export interface EventLoopOptions {
+  /** Where time comes from (default: performance.now()). A VirtualClock makes every test run the same. */
+  clock?: Clock;
+}
+
+/** Anything whose step the loop waits for before it runs the next ready callback (a task). */
+export type Stepper = object;
+
+const NO_BATCH: Runnable[] = [];
+
 export class EventLoop {
+  readonly clock: Clock;
   private ready: Runnable[] = [];
   private timers: TimerHandle[] = []; // binary min-heap on (when, seq)
   private cancelledTimers = 0;
@@ -71,10 +86,28 @@ export class EventLoop {
   private drainScheduled = false;
   private armedFor = Infinity;
   private nodeTimer: NodeJS.Timeout | undefined;
+  /** The turn being run, and how far it got. */
+  private batch: Runnable[] = NO_BATCH;
+  private index = 0;
+  /** True while runBatch is on the stack: a step that ends synchronously just lets it go on. */
+  private inBatch = false;
+  /**
+   * The task whose step the current turn waits for. A task's step (from its
+   * wake-up to its next suspension) goes on in microtasks after the callback that
+   * woke it has returned; the turn resumes when the step ends (see _stepDone), so
+   * steps and callbacks run one after another in queue order, as in asyncio.
+   * A step stuck in a foreign promise never ends that way: the turn goes on once
+   * no microtask is left (the next drain finds it still set).
+   */
+  _stepping: Stepper | undefined;
 
-  /** Milliseconds on a monotonic clock. */
+  constructor(options: EventLoopOptions = {}) {
+    this.clock = options.clock ?? realClock;
+  }
+
+  /** Milliseconds on the loop's clock. */
   time(): number {
-    return performance.now();
+    return this.clock.now();
   }
 
   callSoon(fn: Callback, ...args: unknown[]): Handle {
@@ -87,7 +120,7 @@ export class EventLoop {
     return this.scheduleAt(delayMs, fn, args);
   }
 
-  /** @internal queues an object to run on the next turn (tasks starting, zero sleeps). */
+  /** @internal queues an object to run on the next turn (tasks starting, wake-ups, zero sleeps). */
   schedule(r: Runnable): void {
     this.ready.push(r);
     this.scheduleDrain();
@@ -100,6 +133,14 @@ export class EventLoop {
     this.heapPush(h);
     this.arm();
     return h;
+  }
+
+  /** @internal the step of `who` has ended (it suspended on a runtime future, or its body exited). */
+  _stepDone(who: Stepper): void {
+    if (this._stepping !== who) return;
+    this._stepping = undefined;
+    // Called from inside the task's code: the rest of the turn must not run as that task.
+    if (!this.inBatch) outsideTasks(this.runBatch);
   }
 
   _timerCancelled(): void {
@@ -121,16 +162,43 @@ export class EventLoop {
   private scheduleDrain(): void {
     if (!this.drainScheduled) {
       this.drainScheduled = true;
-      setImmediate(this.drain);
+      // Node's immediates carry the async context of whoever scheduled them: the drain (and
+      // every callback in it) must run as no task at all, whichever task asked for the turn.
+      if (taskStorage.getStore() === undefined) setImmediate(this.drain);
+      else outsideTasks(this.setImmediateDrain);
     }
   }
 
+  private setImmediateDrain = (): void => {
+    setImmediate(this.drain);
+  };
+
   private drain = (): void => {
     this.drainScheduled = false;
+    if (this._stepping !== undefined) {
+      // No microtask is left and the step has not ended: it waits on a foreign promise.
+      this._stepping = undefined;
+      this.runBatch();
+      return;
+    }
+    if (this.index < this.batch.length) return; // a turn is still going on (its step ends in a microtask)
+    if (this.clock.advanceTo && !this.ready.length) {
+      const next = this.nextTimer();
+      if (next) this.clock.advanceTo(next.when);
+    }
     this.collectDueTimers();
-    const batch = this.ready;
+    this.batch = this.ready;
     this.ready = [];
-    for (const h of batch) {
+    this.index = 0;
+    this.runBatch();
+  };
+
+  /** Runs the current turn's callbacks in order, pausing at each task step until it ends. */
+  private runBatch = (): void => {
+    const batch = this.batch;
+    this.inBatch = true;
+    while (this.index < batch.length) {
+      const h = batch[this.index++];
       if (h._cancelled) continue;
       try {
         h._run();
@@ -140,10 +208,27 @@ export class EventLoop {
           throw e;
         });
       }
+      if (this._stepping !== undefined) {
+        // The step goes on in microtasks; _stepDone resumes the turn. The drain is the fallback.
+        this.inBatch = false;
+        this.scheduleDrain();
+        return;
+      }
     }
+    this.inBatch = false;
+    this.batch = NO_BATCH;
+    this.index = 0;
     if (this.ready.length) this.scheduleDrain();
     this.arm();
   };
+
+  private nextTimer(): TimerHandle | undefined {
+    while (this.timers.length && this.timers[0]._cancelled) {
+      this.heapPop();
+      this.cancelledTimers--;
+    }
+    return this.timers[0];
+  }
 
   private collectDueTimers(): void {
     const now = this.time();
@@ -161,21 +246,27 @@ export class EventLoop {
   }
 
   private arm(): void {
-    while (this.timers.length && this.timers[0]._cancelled) {
-      this.heapPop();
-      this.cancelledTimers--;
-    }
-    if (!this.timers.length) return this.disarm();
-    const when = this.timers[0].when;
+    const next = this.nextTimer();
+    if (!next) return this.disarm();
+    // A virtual clock is never waited on: the next idle drain jumps to the deadline.
+    if (this.clock.advanceTo) return this.scheduleDrain();
+    const when = next.when;
     if (when === this.armedFor && this.nodeTimer) return;
     this.disarm();
     this.armedFor = when;
-    this.nodeTimer = setTimeout(() => {
-      this.nodeTimer = undefined;
-      this.armedFor = Infinity;
-      this.scheduleDrain();
-    }, Math.max(0, when - this.time()));
+    if (taskStorage.getStore() === undefined) this.setNodeTimer();
+    else outsideTasks(this.setNodeTimer);
   }
+
+  private setNodeTimer = (): void => {
+    this.nodeTimer = setTimeout(this.onNodeTimer, Math.max(0, this.armedFor - this.time()));
+  };
+
+  private onNodeTimer = (): void => {
+    this.nodeTimer = undefined;
+    this.armedFor = Infinity;
+    this.scheduleDrain();
+  };
 
   private disarm(): void {
     if (this.nodeTimer) clearTimeout(this.nodeTimer);
@@ -230,5 +321,15 @@ export class EventLoop {
   }
 }
 
-/** The process's loop: scene programs in one process share it, as asyncio programs share theirs. */
-export const loop = new EventLoop();
+/**
+ * The process's loop: scene programs in one process share it, as asyncio programs share
+ * theirs. Tests swap in a loop with a virtual clock (setEventLoop) while nothing is pending.
+ */
+export let loop = new EventLoop();
+
+/** Makes `next` the loop every future, task and sleep uses from now on; returns the previous one. */
+export function setEventLoop(next: EventLoop): EventLoop {
+  const previous = loop;
+  loop = next;
+  return previous;
+}

@@ -3,9 +3,11 @@
  * (reported to the host as they start and end), sends scene operations with
  * vuer's names and semantics, and delivers the viewer's events.
  *
- * A session ends when main has returned and no task is left, or when it is
- * stopped: stopping cancels every task (their finally blocks run) and waits a
- * short grace period for them to finish.
+ * The session rule, as asyncio.run's and vuer's: when main returns (or raises,
+ * or is cancelled), every task still running is cancelled, their finally
+ * blocks run, and the session ends once every task's body has exited.
+ * `await sess.forever()` keeps a scene alive. Stopping cancels every task the
+ * same way but waits only a short grace period for them to finish.
  */
 import { randomUUID } from "node:crypto";
 import { rpcResponseType, type ClientEvent } from "../protocol/events.js";
@@ -48,7 +50,11 @@ export class Session implements TaskOwner {
   private readonly stderr: (text: string) => void;
   private readonly stopGraceMs: number;
   private readonly unretrievedAfterMs: number;
-  /** Running tasks by id. Finished tasks are forgotten: a long session must not grow without bound. */
+  /**
+   * Tasks whose body has not exited, by id (a task marked cancelled while stuck in a foreign
+   * promise stays here until its code is done). Finished tasks are forgotten: a long session
+   * must not grow without bound.
+   */
   private readonly liveTasks = new Map<string, Task<unknown>>();
   /** Handlers by event type, each wrapped once so a throwing handler is reported, not fatal. */
   private readonly handlers = new Map<string, Set<(event: ClientEvent, sess: Session) => void>>();
@@ -56,6 +62,8 @@ export class Session implements TaskOwner {
   private taskSeq = 0;
   private mainTask: Task<unknown> | undefined;
   private stopping = false;
+  /** main has ended: the remaining tasks have been cancelled (the session rule). */
+  private mainEnded = false;
   /** Where main is defined (set by the runner, which knows the file); the main task reports it. */
   mainLocation: SourceLocation | undefined;
   private ended = new Future<SessionResult>();
@@ -109,7 +117,7 @@ export class Session implements TaskOwner {
 
   /** @internal TaskOwner */
   _taskDone(task: Task<unknown>): void {
-    this.liveTasks.delete(task.id);
+    if (!this.liveTasks.delete(task.id)) return;
     const state = task.state;
     const message: RunnerToHost = { etype: "TASK_STATE", ts: Date.now(), task: { id: task.id, state } };
     if (state === "failed") {
@@ -118,17 +126,41 @@ export class Session implements TaskOwner {
       if (task !== this.mainTask) this.watchUnretrieved(task, error);
     }
     this.sink.send(message);
-    if (task === this.mainTask && state === "failed" && !this.stopping) {
-      // Like asyncio.run: when main fails, the remaining tasks are cancelled.
-      for (const t of this.liveTasks.values()) t.cancel("main failed");
+    if (task === this.mainTask && !this.stopping) {
+      // The session rule (asyncio.run, vuer): main is over, so is every task it left behind.
+      this.mainEnded = true;
+      this.cancelAll(state === "failed" ? "main failed" : "main ended");
     }
     this.checkEnded();
+  }
+
+  /** @internal TaskOwner: the tree shows the task as cancelling until its body exits. */
+  _taskCancelling(task: Task<unknown>): void {
+    // While the whole session winds down its state says so; only tasks that outlive the request are shown.
+    if (this.stopping || this.mainEnded || !this.liveTasks.has(task.id)) return;
+    this.sendState(task, "cancelling");
+  }
+
+  private sendState(task: Task<unknown>, state: "cancelling"): void {
+    this.sink.send({ etype: "TASK_STATE", ts: Date.now(), task: { id: task.id, state } });
+  }
+
+  /**
+   * Cancels every live task, newest first: a task's helpers get their CancelledError
+   * (and run their finally blocks) before the task that spawned them. Those stuck in a
+   * foreign promise are reported as cancelling.
+   */
+  private cancelAll(reason: string): void {
+    for (const t of [...this.liveTasks.values()].reverse()) {
+      t.cancel(reason);
+      if (t.done() && this.liveTasks.has(t.id)) this.sendState(t, "cancelling");
+    }
   }
 
   /** @internal TaskOwner */
   _lateError(task: Task<unknown>, error: unknown): void {
     const info = errorInfo(error);
-    this.stderr(`Task ${task.name} (${task.id}) raised after it was cancelled: ${info.stack ?? info.message}\n`);
+    this.stderr(`Task ${task.name} (${task.id}) raised after it was cancelled: ${info.stack ?? `${info.name}: ${info.message}`}\n`);
   }
 
   private watchUnretrieved(task: Task<unknown>, error: ErrorInfo): void {
@@ -148,7 +180,8 @@ export class Session implements TaskOwner {
 
   private checkEnded(): void {
     if (this.ended.done() || !this.mainTask?.done()) return;
-    // While stopping, tasks still running are waited for until the grace period ends (see stop()).
+    // Bodies still running are waited for: after main, until they exit (as asyncio.run);
+    // while stopping, until the grace period ends (see stop()).
     if (this.liveTasks.size) return;
     this.finish();
   }
@@ -173,12 +206,12 @@ export class Session implements TaskOwner {
     return this.ended.asPromise();
   }
 
-  /** Cancels every task, waits up to the grace period for them to finish, then ends the session. */
+  /** Cancels every task, waits up to the grace period for their bodies to exit, then ends the session. */
   async stop(): Promise<SessionResult> {
     if (!this.mainTask) throw new Error("stop() before run()");
     if (!this.stopping) {
       this.stopping = true;
-      for (const t of [...this.liveTasks.values()]) t.cancel("session stopped");
+      this.cancelAll("session stopped");
       const deadline = setTimeout(() => this.finish(), this.stopGraceMs);
       deadline.unref?.();
       this.ended.addDoneCallback(() => clearTimeout(deadline));
@@ -187,7 +220,7 @@ export class Session implements TaskOwner {
     return this.ended.asPromise();
   }
 
-  /** Tasks still running (for diagnostics and tests). */
+  /** Tasks whose body is still running (for diagnostics and tests). */
   get running(): Task<unknown>[] {
     return [...this.liveTasks.values()];
   }
@@ -217,10 +250,13 @@ export class Session implements TaskOwner {
 
   private reportCallbackError(fn: Function, e: unknown): void {
     const info = errorInfo(e);
-    this.stderr(`Exception in callback ${fn.name || "<anonymous>"}: ${info.stack ?? info.message}\n`);
+    this.stderr(`Exception in callback ${fn.name || "<anonymous>"}: ${info.stack ?? `${info.name}: ${info.message}`}\n`);
   }
 
-  /** Suspends the calling task until it is cancelled (vuer's sess.forever()). */
+  /**
+   * Suspends the calling task until it is cancelled (vuer's sess.forever()). main
+   * awaits it to keep the scene alive: when main returns, the session ends.
+   */
   async forever(): Promise<never> {
     await new Future<never>();
     throw new Error("unreachable");

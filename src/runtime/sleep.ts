@@ -1,7 +1,8 @@
 /** sleep(ms): suspend the current task; a cancel request interrupts it with CancelledError. */
 import { Future } from "./future.js";
 import { loop, type Handle, type Runnable } from "./loop.js";
-import { suspendOn } from "./suspend.js";
+import { taskStorage } from "./current.js";
+import { suspendOn, yieldStep } from "./suspend.js";
 
 const noop = () => {};
 
@@ -32,5 +33,9 @@ class SleepFuture<T> extends Future<T> implements Runnable {
 export function sleep(ms?: number): Promise<void>;
 export function sleep<T>(ms: number, value: T): Promise<T>;
 export function sleep<T>(ms = 0, value?: T): Promise<T | undefined> {
+  if (!(ms > 0)) {
+    const task = taskStorage.getStore();
+    if (task) return yieldStep(task, value);
+  }
   return suspendOn(new SleepFuture<T | undefined>(ms, value));
 }

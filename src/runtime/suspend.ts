@@ -5,10 +5,51 @@
  * cancel request into CancelledError at the step boundary (asyncio's
  * `_must_cancel`): either before suspending, or on resumption when the future
  * finished before the request could reach it.
+ *
+ * The task resumes through a Waker queued among the future's done callbacks
+ * (asyncio's Task.__wakeup): until that wake-up runs, the task still counts as
+ * waiting on the future, so a cancel() in between is delivered at this wait
+ * instead of being mistaken for a task stuck in a foreign promise.
  */
 import { isCancelledError } from "./errors.js";
 import { taskStorage } from "./current.js";
 import type { Future } from "./future.js";
+import { loop, type Runnable } from "./loop.js";
+import type { Task } from "./task.js";
+
+/** What a yielding task "waits on": nothing that a cancel can reach, so the request waits for the wake-up. */
+const YIELDING = { cancel: () => false } as unknown as Future<unknown>;
+
+/** A suspended task's wake-up: one object per suspension, no closures. */
+class Waker<T> implements Runnable {
+  _cancelled = false;
+  constructor(
+    private readonly task: Task<unknown>,
+    /** What the task waits on; YIELDING for sleep(0). */
+    private readonly fut: Future<T>,
+    private readonly resolve: (v: T) => void,
+    private readonly reject: (e: unknown) => void,
+    private readonly value: T | undefined,
+  ) {}
+
+  _run(): void {
+    const task = this.task;
+    const fut = this.fut;
+    if (task._waiter === fut) task._waiter = undefined;
+    const late = task._takeCancelRequest();
+    // The loop waits for this step to end before it runs the next callback of the turn.
+    loop._stepping = task;
+    if ((fut as unknown) === YIELDING) {
+      if (late) this.reject(late);
+      else this.resolve(this.value as T);
+      return;
+    }
+    const [ok, value] = fut._outcome();
+    if (late && (ok || !isCancelledError(value))) this.reject(late);
+    else if (ok) this.resolve(value as T);
+    else this.reject(value);
+  }
+}
 
 export function suspendOn<T>(fut: Future<T>): Promise<T> {
   const task = taskStorage.getStore();
@@ -19,16 +60,23 @@ export function suspendOn<T>(fut: Future<T>): Promise<T> {
   if (task.done()) return fut.asPromise();
   task._waiter = fut as Future<unknown>;
   const promise = new Promise<T>(capture);
-  const resolve = captured.resolve as (v: T) => void;
-  const reject = captured.reject;
-  fut._onSettle((f) => {
-    if (task._waiter === f) task._waiter = undefined;
-    const [ok, value] = f._outcome();
-    const late = task._takeCancelRequest();
-    if (late && (ok || !isCancelledError(value))) reject(late);
-    else if (ok) resolve(value as T);
-    else reject(value);
-  });
+  fut._addWaker(new Waker(task, fut, captured.resolve as (v: T) => void, captured.reject, undefined));
+  loop._stepDone(task);
+  return promise;
+}
+
+/**
+ * sleep(0) inside a task: asyncio's bare `yield`. The task's next step is queued
+ * directly (one turn, no future in between); a cancel meanwhile is delivered
+ * when it resumes.
+ */
+export function yieldStep<T>(task: Task<unknown>, value: T): Promise<T> {
+  const pending = task._takeCancelRequest();
+  if (pending) return Promise.reject(pending);
+  task._waiter = YIELDING;
+  const promise = new Promise<T>(capture);
+  loop.schedule(new Waker(task, YIELDING as Future<T>, captured.resolve as (v: T) => void, captured.reject, value));
+  loop._stepDone(task);
   return promise;
 }
 

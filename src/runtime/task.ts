@@ -10,6 +10,10 @@
  *   stuck in a foreign promise (fetch, a third-party library), it is marked
  *   cancelled at once for everyone awaiting it, its AbortSignal fires, and its
  *   code gets CancelledError at its next runtime await.
+ * - Two things end separately: the task's future (what awaiters see) and its
+ *   body (the function, finally blocks included). They coincide except for a
+ *   task marked cancelled while stuck in a foreign promise; until its body has
+ *   exited it is "cancelling", and its owner (the session) still counts it live.
  * - A task ends "cancelled" when its function exits with CancelledError, "done"
  *   with a result, "failed" with any other error.
  */
@@ -23,7 +27,10 @@ import { loop, type Runnable } from "./loop.js";
 export interface TaskOwner {
   /** Tasks created inside this task (gather, task groups) belong to the same owner. */
   spawnTask<T>(fn: () => T | PromiseLike<T>, options?: { name?: string }): Task<T>;
+  /** The task's future has settled and its body has exited. */
   _taskDone(task: Task<unknown>): void;
+  /** Someone asked to cancel the task (not the runtime's own timeout or task group), and its body still runs. */
+  _taskCancelling(task: Task<unknown>): void;
   /** An error thrown by a task's code after the task was already marked cancelled. */
   _lateError(task: Task<unknown>, error: unknown): void;
 }
@@ -43,10 +50,14 @@ async function runBody<T>(task: Task<T>): Promise<void> {
   try {
     value = await task._fn();
   } catch (e) {
+    task._exited = true;
     task._onFnError(e);
+    loop._stepDone(task);
     return;
   }
+  task._exited = true;
   task._onFnResult(value);
+  loop._stepDone(task);
 }
 
 export class Task<T = unknown> extends Future<T> implements Runnable {
@@ -65,6 +76,10 @@ export class Task<T = unknown> extends Future<T> implements Runnable {
   private _mustCancel = false;
   private _numCancelsRequested = 0;
   private _started = false;
+  /** @internal the body has exited (or will never run): nothing of the task's code is left. */
+  _exited = false;
+  /** A cancel was asked for by someone other than the runtime's timeout/task group. */
+  private _cancelRequested = false;
   /** Created on first use: most tasks never hand out their signal. */
   private _abort: AbortController | undefined;
   readonly _owner: TaskOwner | undefined;
@@ -94,8 +109,12 @@ export class Task<T = unknown> extends Future<T> implements Runnable {
     this._name = value;
   }
 
-  /** "running" from creation until it ends (asyncio has no separate pending state either). */
+  /**
+   * "running" from creation (asyncio has no separate pending state either);
+   * "cancelling" from a cancel request until the body has exited; then its end.
+   */
   get state(): TaskState {
+    if (!this._exited && (this._cancelRequested || this._state !== "pending")) return "cancelling";
     if (this._state === "pending") return "running";
     if (this._state === "cancelled") return "cancelled";
     return this._exception !== undefined ? "failed" : "done";
@@ -132,9 +151,15 @@ export class Task<T = unknown> extends Future<T> implements Runnable {
     this._numCancelsRequested++;
     if (this._abort && !this._abort.signal.aborted) this._abort.abort(new CancelledError(message));
     this._cancelMessage = message;
+    if (!options.soft && !this._cancelRequested) {
+      this._cancelRequested = true;
+      this._owner?._taskCancelling(this as Task<unknown>);
+    }
     if (this._waiter && this._waiter.cancel(message)) return true;
     this._mustCancel = true;
-    const stuckInForeignPromise = this._started && !this._waiter && currentTask() !== this && !options.soft;
+    // Not waiting on a runtime future, not between a wake-up and its step, not running: stuck elsewhere.
+    const stuckInForeignPromise =
+      this._started && !this._exited && !this._waiter && !options.soft && currentTask() !== this && loop._stepping !== this;
     if (stuckInForeignPromise) this._cancelNow(message);
     return true;
   }
@@ -153,15 +178,21 @@ export class Task<T = unknown> extends Future<T> implements Runnable {
     if (this._mustCancel) {
       // Cancelled before it ever ran: like a coroutine closed before its first step.
       this._mustCancel = false;
+      this._exited = true;
       this._cancelNow(this._cancelMessage);
       return;
     }
+    // The first step: the loop waits for it unless it suspends before taskStorage.run returns.
+    loop._stepping = this;
     taskStorage.run(this as Task<unknown>, runBody, this as Task<unknown>);
   }
 
   /** @internal */
   _onFnResult(value: T): void {
-    if (this.done()) return;
+    if (this.done()) {
+      this._owner?._taskDone(this as Task<unknown>); // marked cancelled earlier; the body has now exited
+      return;
+    }
     if (this._mustCancel) {
       // Cancel requested after the last await: asyncio still reports the task as cancelled.
       this._mustCancel = false;
@@ -175,6 +206,7 @@ export class Task<T = unknown> extends Future<T> implements Runnable {
   _onFnError(error: unknown): void {
     if (this.done()) {
       if (!isCancelledError(error)) this._owner?._lateError(this as Task<unknown>, error);
+      this._owner?._taskDone(this as Task<unknown>);
       return;
     }
     if (isCancelledError(error)) this._cancelNow((error as Error).message);
@@ -183,7 +215,7 @@ export class Task<T = unknown> extends Future<T> implements Runnable {
 
   protected override scheduleCallbacks(): void {
     if (this._abort && !this._abort.signal.aborted && this._state === "cancelled") this._abort.abort(this.makeCancelledError());
-    this._owner?._taskDone(this as Task<unknown>);
+    if (this._exited) this._owner?._taskDone(this as Task<unknown>);
     super.scheduleCallbacks();
   }
 
