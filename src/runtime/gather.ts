@@ -83,7 +83,8 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
       }
     }
     if (finished === children.length) {
-      const results = children.map((c) => (c.cancelled() ? new CancelledError() : (c.exception() ?? c.result())));
+      // Not `exception() ?? result()`: a task may fail with null (JavaScript can throw anything).
+      const results = children.map((c) => (c.cancelled() ? new CancelledError() : c._outcome()[1]));
       if (outer._cancelRequested) outer.setException(new CancelledError());
       else outer.setResult(results);
     }

@@ -15,6 +15,9 @@ export { Event } from "./event.js";
 export { currentTask } from "./current.js";
 export { Session, type SessionOptions, type SessionResult, type MessageSink, type EventHandler } from "./session.js";
 export type { Handle } from "./loop.js";
+// The clock seam: tests run the loop on virtual time (asyncio's test loop does the same).
+export { EventLoop, setEventLoop, type EventLoopOptions } from "./loop.js";
+export { VirtualClock, type Clock } from "./clock.js";
 export * from "./nodes.js";
 export type { ClientEvent, ClickValue, CameraValue, ObjectMoveValue, KeyValue } from "../protocol/events.js";
 export type { SceneNode, Vec3, Quat } from "../protocol/scene.js";

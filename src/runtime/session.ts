@@ -152,8 +152,9 @@ export class Session implements TaskOwner {
    */
   private cancelAll(reason: string): void {
     for (const t of [...this.liveTasks.values()].reverse()) {
+      const shown = t.state === "cancelling"; // already reported when its cancel was asked for
       t.cancel(reason);
-      if (t.done() && this.liveTasks.has(t.id)) this.sendState(t, "cancelling");
+      if (!shown && t.done() && this.liveTasks.has(t.id)) this.sendState(t, "cancelling");
     }
   }
 
