@@ -15,11 +15,19 @@ import threading
 import time
 from asyncio import base_events, events
 
+from .contract import CHANNEL_ENV
 from .frames import FrameReader, encode_frame
 
-CHANNEL_ENV = "SCENE_RUNNER_CHANNEL_FD"
+# The signal the stop escalation sends the main thread (session.py): a real-time signal,
+# so SIGINT and the other classic signals stay the program's. SIGUSR2 where there is none.
+STOP_SIGNAL = getattr(signal, "SIGRTMAX", None) or getattr(signal, "SIGUSR2", None)
 FLUSH_BYTES = 1 << 18  # a batch this big is written at once: bounded memory, backpressure
 BIG_PART = 1 << 16  # parts this big (blobs) are written on their own rather than copied into a batch
+
+
+_HELD_SIGNALS = (
+    {s for s in (getattr(signal, "SIGINT", None), STOP_SIGNAL) if s is not None} if hasattr(signal, "pthread_sigmask") else set()
+)
 
 
 def now_ms():
@@ -82,12 +90,12 @@ class Channel:
         self._pending, self._pending_bytes = [], 0
         if self.closed or not pending:
             return
-        # Stop escalation interrupts the main thread with SIGINT: arriving inside sendall it
-        # would leave half a frame on the pipe and every later message (SESSION_END too)
-        # unreadable. Held for the length of the write, it arrives right after.
-        masked = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+        # A signal whose handler raises (our stop escalation's, the program's SIGINT) arriving
+        # inside sendall would leave half a frame on the pipe and every later message
+        # (SESSION_END too) unreadable. Held for the length of the write, it arrives right after.
+        masked = _HELD_SIGNALS and threading.current_thread() is threading.main_thread()
         if masked:
-            old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
         try:
             self._send_parts(pending)
         finally:

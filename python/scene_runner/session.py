@@ -1,15 +1,28 @@
 """One run of a user's program: SESSION_START, the program, SESSION_END.
 
-Stopping (STOP from the host, the channel closing, or SIGINT) escalates in steps so
-that `finally` blocks get their chance but a stuck program still ends quickly:
+Stopping (STOP from the host, or the channel closing; both read by the channel's reader
+thread) escalates in steps so that `finally` blocks get their chance but a stuck program
+still ends quickly:
 
-  1. every task on every running loop is cancelled (what asyncio.run does on exit);
-  2. after STEP_S, SIGINT goes to the main thread and our handler raises
+  1. every task on every running loop is cancelled (what asyncio.run does on exit),
+     on each loop's own thread (loop.call_soon_threadsafe wakes it);
+  2. after STEP_S, STOP_SIGNAL goes to the main thread and our handler raises
      KeyboardInterrupt there: that breaks time.sleep() and Python busy loops;
   3. after another STEP_S the same again (for programs that swallowed the first one);
   4. after another STEP_S the process reports SESSION_END and exits on the spot.
 
 So a stuck program ends within about 3 * STEP_S (1.2 s) of the request.
+
+SIGINT stays the program's: the runner installs no SIGINT handler, so asyncio.Runner
+installs its own, and signal.raise_signal(SIGINT), _thread.interrupt_main() or a
+Ctrl-C in a terminal (when run by hand) give the program KeyboardInterrupt as under
+plain python. The escalation uses a real-time signal nobody else uses (SIGRTMAX),
+whose handler does nothing unless a stop is under way.
+
+Exit status: the program's own, as plain python3 would give it (sys.exit(n), an
+uncaught exception 1, an uncaught KeyboardInterrupt kills the process with SIGINT,
+os._exit and fatal signals are the process's own doing); EXIT_STOPPED when the host
+stopped it (src/runner/exit-codes.ts, via contract.py).
 """
 import asyncio
 import os
@@ -18,14 +31,12 @@ import signal
 import sys
 import threading
 
-from .channel import now_ms
+from .channel import STOP_SIGNAL, now_ms
+from .contract import EXIT_CODES, EXIT_USAGE
 from .tracking import Tracker
-from .where import error_info, format_exception
+from .where import error_info, format_exception, safe_str, wire_text
 
 STEP_S = 0.4
-# Same numbers as src/runner/exit-codes.ts.
-EXIT_CODES = {"done": 0, "failed": 1, "stopped": 3}
-EXIT_NO_MAIN = 2
 
 
 class NoMainError(RuntimeError):
@@ -53,6 +64,7 @@ class Session:
         self._main_thread = threading.main_thread().ident
         self._event_sinks = []  # (loop, callback) of running vuer apps
         self._send_timeout = None  # set when the watchdog ends the process: never block then
+        self.exit_signal = None  # the signal the process must end by (an uncaught KeyboardInterrupt: SIGINT)
         _current = self
 
     # -- outgoing ----------------------------------------------------------------------
@@ -62,7 +74,10 @@ class Session:
 
     def log(self, text):
         """A runner diagnostic for the host (not the program's stderr, which stays the program's)."""
-        self.channel.send({"etype": "LOG", "ts": now_ms(), "stream": "stderr", "text": text})
+        try:
+            self.channel.send({"etype": "LOG", "ts": now_ms(), "stream": "stderr", "text": wire_text(text)})
+        except Exception:  # noqa: B902 - a diagnostic must not fail its caller
+            pass
 
     # -- incoming (reader thread) ------------------------------------------------------
 
@@ -111,28 +126,24 @@ class Session:
             if self.program_over:
                 return
             try:
-                signal.pthread_kill(self._main_thread, signal.SIGINT)
-            except (OSError, ValueError, AttributeError):  # no pthread_kill (Windows): go straight to the end
+                signal.pthread_kill(self._main_thread, STOP_SIGNAL)
+            except (OSError, ValueError, AttributeError, TypeError):  # no pthread_kill or no such signal: go straight to the end
                 break
             if self._ended.wait(STEP_S):
                 return
         self.end("stopped", None, hard=True)
 
-    def _on_sigint(self, signum, frame):
-        # The child runs in its own process group, so SIGINT comes from our escalation, or
-        # from someone running the child by hand: the first one asks for a graceful stop.
-        if self.program_over:
-            return
-        if not self.stopping:
-            self.request_stop()
-            return
-        raise KeyboardInterrupt
+    def _on_stop_signal(self, signum, frame):
+        # Only our escalation sends this signal; anyone else's is ignored.
+        if self.stopping and not self.program_over:
+            raise KeyboardInterrupt
 
     # -- the run ---------------------------------------------------------------------------
 
     def run(self, argv):
         """Runs the program file as __main__; returns the process exit code."""
-        signal.signal(signal.SIGINT, self._on_sigint)
+        if STOP_SIGNAL is not None:
+            signal.signal(STOP_SIGNAL, self._on_stop_signal)
         self.tracker.install()
         self.channel.install_batching()
         self.channel.start_reader(self.on_host_message, self.on_frame_error)
@@ -149,29 +160,35 @@ class Session:
             self.program_over = True
             status, error = self._failure_status(e)
             if isinstance(e, NoMainError):
-                code = EXIT_NO_MAIN
+                code = EXIT_USAGE
         self.program_over = True
         end_code = self.end(status, error)
         return end_code if code is None else code
 
     def _exit_status(self, e):
+        """sys.exit(code): the process exits as python3 would (None/0 -> 0, an int -> that
+        int, anything else is printed to stderr and gives 1)."""
         code = e.code
-        if code is None or code == 0:
+        if code is None or code is False or (isinstance(code, int) and code == 0):
             return "done", None, 0
         if not isinstance(code, int):
-            print(code, file=sys.stderr)  # what Python does with sys.exit("message")
+            _write_stderr(safe_str(code) + "\n")  # what Python does with sys.exit("message")
             code = 1
-        return "failed", {"name": "SystemExit", "message": str(e.code)}, code
+        return "failed", {"name": "SystemExit", "message": wire_text(safe_str(e.code))}, int(code)
 
     def _failure_status(self, e):
-        if isinstance(e, asyncio.CancelledError) or (self.stopping and isinstance(e, KeyboardInterrupt)):
+        if self.stopping and isinstance(e, (asyncio.CancelledError, KeyboardInterrupt)):
             return "stopped", None
+        # Not a stop: what python3 prints and does (a main that ended cancelled is a
+        # CancelledError traceback and status 1; KeyboardInterrupt ends by SIGINT).
         info = error_info(e)
         if isinstance(e, NoMainError):  # a usage problem: one line, no traceback
             where = info.get("location") or {"file": self.file, "line": 0}
-            sys.stderr.write("%s:%d: %s\n" % (where["file"], where["line"], e))
+            _write_stderr("%s:%d: %s\n" % (where["file"], where["line"], safe_str(e)))
         else:
-            sys.stderr.write(format_exception(e))
+            _write_stderr(format_exception(e))
+        if isinstance(e, KeyboardInterrupt) and hasattr(signal, "SIGINT"):
+            self.exit_signal = signal.SIGINT
         return "failed", info
 
     def end(self, status, error, hard=False):
@@ -184,14 +201,23 @@ class Session:
             if hard:
                 self._send_timeout = STEP_S
             else:
-                for text in self.tracker.unretrieved_reports():
-                    sys.stderr.write(text)
-            self.tracker.abandon_live()
+                try:
+                    for text in self.tracker.unretrieved_reports():
+                        _write_stderr(text)
+                except Exception:  # noqa: B902 - the end report matters more
+                    pass
+            try:
+                self.tracker.abandon_live()
+            except Exception:  # noqa: B902
+                pass
             _flush_std()
             message = {"etype": "SESSION_END", "ts": now_ms(), "status": status}
             if error:
                 message["error"] = error
-            self.send(message)
+            try:
+                self.send(message)
+            except Exception:  # noqa: B902 - e.g. an error that cannot be encoded: the end itself must arrive
+                self.send({"etype": "SESSION_END", "ts": message["ts"], "status": status})
             self.channel.flush(timeout=self._send_timeout)
             self._ended.set()
         finally:
@@ -202,8 +228,20 @@ class Session:
 
 
 def _flush_std():
+    """Flushes the program's stdout and stderr, whatever they are: the program may have
+    replaced them with objects whose flush() raises; that is never our failure."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):
+        except Exception:  # noqa: B902
             pass
+
+
+def _write_stderr(text):
+    """Writes a report to the program's sys.stderr, falling back to the process's own."""
+    for stream in (sys.stderr, sys.__stderr__):
+        try:
+            stream.write(text)
+            return
+        except Exception:  # noqa: B902 - a replaced sys.stderr may be anything
+            continue

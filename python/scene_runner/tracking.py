@@ -6,19 +6,30 @@ ensure_future, gather, TaskGroup, asyncio.run, vuer's spawn_task) end in
 no event-loop policy or task factory is replaced, so a program that installs its own
 task factory is still tracked.
 
-Per task we send TASK_SPAWN at creation (name, parent, creation file:line) and one
-TASK_STATE when it ends (done | cancelled | failed, with the error).
+Per task we send TASK_SPAWN at creation (name, parent, creation file:line), TASK_STATE
+"cancelling" when a cancel is requested while it runs ("running" again if it uncancels
+back to zero), and one TASK_STATE when it ends (done | cancelled | failed, with the error).
+
+The tracker holds no strong reference to a task: a pending task nobody references is
+collected (and asyncio logs "Task was destroyed but it is pending!") exactly as without
+us; its end is then reported as failed with that message. Nothing a program can do to a
+task (names with lone surrogates, exceptions whose __str__ raises) may break task
+creation or the end report: every report is built defensively.
 """
 import asyncio
+import collections
+import itertools
 import os
 import sys
+import threading
 import weakref
 from asyncio import base_events, tasks
 
-from .where import error_info, format_exception, user_caller
+from .where import error_info, format_exception, safe_str, user_caller, wire_text
 
 _BASE_EVENTS_FILE = os.path.abspath(base_events.__file__)
 _MISSING = object()
+DESTROYED_PENDING = "Task was destroyed but it is pending!"
 
 # Python 3.9-3.12 call loop.create_task(coro) and set the program's name afterwards
 # (tasks._set_task_name): for calls from these functions, read `name` from their frame.
@@ -35,47 +46,107 @@ def _coro_code(coro):
     return getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
 
 
+_THIS_FILE = _coro_code.__code__.co_filename  # as frames name this module (not always abspath(__file__))
+
+
+_active = None  # the installed Tracker, for TrackedTask
+
+
+class TrackedTask(tasks.Task):
+    """The task class loops create (``asyncio.tasks.Task`` while the tracker is installed):
+    asyncio's own C task, told apart only by reporting cancel requests to the tracker.
+    ``asyncio.Task`` itself is untouched; isinstance checks hold."""
+
+    __slots__ = ()
+
+    def cancel(self, *args, **kwargs):
+        requested = super().cancel(*args, **kwargs)
+        tracker = _active
+        if requested and tracker is not None:
+            tracker._cancel_requested(self)
+        return requested
+
+    if hasattr(tasks.Task, "uncancel"):  # 3.11+: asyncio.timeout and TaskGroup take a cancel back
+
+        def uncancel(self):
+            left = super().uncancel()
+            tracker = _active
+            if left == 0 and tracker is not None:
+                tracker._uncancelled(self)
+            return left
+
+
+TrackedTask.__name__ = TrackedTask.__qualname__ = "Task"  # reprs read as asyncio's: <Task pending name=...>
+
+
+class _Entry:
+    __slots__ = ("tid", "name", "cancelling", "ref")
+
+    def __init__(self, tid, name):
+        self.tid = tid
+        self.name = name
+        self.cancelling = False
+        self.ref = None
+
+
 class Tracker:
     def __init__(self, emit, now_ms):
-        self._emit = emit
+        self._emit_raw = emit
         self._now = now_ms
-        self._count = 0
-        self._ids = {}  # running task -> (id, reported name)
-        self.live = {}  # id -> running task (strong: the host may cancel it)
-        self._hidden = {}  # running hidden task -> id of its nearest visible ancestor
+        self._counter = itertools.count(1)  # next() is atomic: loops in several threads may create tasks
+        self._ids = weakref.WeakKeyDictionary()  # running task -> _Entry
+        self._refs = {}  # id -> weakref to the running task (its callback notices a pending task destroyed)
+        self._destroyed = collections.deque()  # ids whose task was collected while pending (filled by weakref callbacks)
+        self._hidden = weakref.WeakKeyDictionary()  # running hidden task -> id of its nearest visible ancestor
         self._to_hide = set()  # coroutines our package runs for itself
         self._sites = {}  # coroutine -> (file, line) to report instead of the caller's
         self._failed = weakref.WeakKeyDictionary()  # failed task -> reported name
         self.loops = weakref.WeakSet()
         self.stopping = False
         self._original = None
+        self._original_task = None
+        # Held while a task's state report is decided and sent: "cancelling" may be sent from
+        # the channel's reader thread (a request the busy loop cannot act on yet) and must
+        # never follow the task's end report.
+        self._state_lock = threading.Lock()
 
     # -- installation -------------------------------------------------------------
 
     def install(self):
+        global _active
         original = base_events.BaseEventLoop.create_task
         tracker = self
 
         def create_task(loop, coro, **kwargs):
             parent = asyncio.current_task(loop)
             task = original(loop, coro, **kwargs)
-            name = kwargs.get("name")
-            if name is None:
-                caller = sys._getframe(1)
-                if caller.f_code in _NAMING_CALLERS:
-                    name = caller.f_locals.get("name")
-            tracker._created(loop, task, coro, name, parent)
+            try:
+                name = kwargs.get("name")
+                if name is None:
+                    caller = sys._getframe(1)
+                    if caller.f_code in _NAMING_CALLERS:
+                        name = caller.f_locals.get("name")
+                tracker._created(loop, task, coro, name, parent)
+            except Exception as e:  # noqa: B902 - the program's create_task must not fail because of us
+                tracker._internal_error("reporting a new task", e)
             return task
 
         create_task.__wrapped__ = original
         create_task.__doc__ = original.__doc__
         self._original = original
         base_events.BaseEventLoop.create_task = create_task
+        self._original_task = tasks.Task
+        tasks.Task = TrackedTask  # what BaseEventLoop.create_task instantiates (a task factory's choice stays its own)
+        _active = self
 
     def uninstall(self):
+        global _active
         if self._original is not None:
             base_events.BaseEventLoop.create_task = self._original
+            tasks.Task = self._original_task
             self._original = None
+            if _active is self:
+                _active = None
 
     # -- hints from our own package --------------------------------------------------
 
@@ -92,33 +163,65 @@ class Tracker:
             self._sites[coro] = (code.co_filename, code.co_firstlineno)
         return coro
 
+    # -- sending --------------------------------------------------------------------
+
+    def _emit(self, message):
+        """Sends one report; a report that cannot be encoded is sent with its text made
+        safe, and a failure to send never reaches the program."""
+        try:
+            self._emit_raw(message)
+        except Exception as e:  # noqa: B902
+            try:
+                self._emit_raw(_wire_safe(message))
+            except Exception:  # noqa: B902 - reporting the report's failure is all that is left
+                self._internal_error("sending %s" % message.get("etype"), e)
+
+    def _internal_error(self, doing, e):
+        try:
+            sys.__stderr__.write("scene_runner: internal error while %s: %s: %s\n" % (doing, type(e).__name__, safe_str(e)))
+        except Exception:  # noqa: B902
+            pass
+
+    def _flush_destroyed(self):
+        while self._destroyed:
+            tid = self._destroyed.popleft()
+            if self._refs.pop(tid, None) is not None:
+                self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": {"id": tid, "state": "failed", "error": {"name": "RuntimeError", "message": DESTROYED_PENDING}}})
+
     # -- task lifecycle ----------------------------------------------------------------
 
     def _parent_id(self, parent):
         if parent is None:
             return None
         entry = self._ids.get(parent)
-        return entry[0] if entry is not None else self._hidden.get(parent)
+        return entry.tid if entry is not None else self._hidden.get(parent)
 
     def _created(self, loop, task, coro, name, parent):
+        if self._destroyed:
+            self._flush_destroyed()
         if loop not in self.loops:
             self.loops.add(loop)
+        _drop_our_frame(task)
         parent_id = self._parent_id(parent)
         if coro in self._to_hide or self._is_loop_housekeeping(coro):
             self._to_hide.discard(coro)
             self._hidden[task] = parent_id
-            task.add_done_callback(self._hidden_done)
             return
-        self._count += 1
-        tid = "t%d" % self._count
-        name = str(name) if name is not None else getattr(coro, "__qualname__", None) or task.get_name()
-        self._ids[task] = (tid, name)
-        self.live[tid] = task
+        tid = "t%d" % next(self._counter)
+        if name is not None:
+            name = wire_text(safe_str(name))
+        else:
+            name = wire_text(getattr(coro, "__qualname__", None) or safe_str(task.get_name()))
+        entry = _Entry(tid, name)
+        destroyed = self._destroyed
+        entry.ref = weakref.ref(task, lambda _ref, tid=tid: destroyed.append(tid))
+        self._ids[task] = entry
+        self._refs[tid] = entry.ref
         site = self._sites.pop(coro, None)
         file, line = site if site else user_caller(3)
         info = {"id": tid, "name": name, "parent": parent_id}
         if file is not None:
-            info["file"] = file
+            info["file"] = wire_text(file)
             info["line"] = line
         self._emit({"etype": "TASK_SPAWN", "ts": self._now(), "task": info})
         task.add_done_callback(self._done)
@@ -129,18 +232,43 @@ class Tracker:
         code = _coro_code(coro)
         return code is not None and code.co_filename == _BASE_EVENTS_FILE
 
-    def _hidden_done(self, task):
-        self._hidden.pop(task, None)
+    def _cancel_requested(self, task):
+        """A cancel was asked for (on any thread): "cancelling" once, unless the task has ended."""
+        entry = self._ids.get(task)
+        if entry is None or entry.cancelling:
+            return
+        with self._state_lock:
+            if entry.cancelling or self._ids.get(task) is not entry or task.done():
+                return
+            entry.cancelling = True
+            self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": {"id": entry.tid, "state": "cancelling"}})
+
+    def _uncancelled(self, task):
+        entry = self._ids.get(task)
+        if entry is None or not entry.cancelling:
+            return
+        with self._state_lock:
+            if not entry.cancelling or self._ids.get(task) is not entry or task.done():
+                return
+            entry.cancelling = False
+            self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": {"id": entry.tid, "state": "running"}})
 
     def _done(self, task):
-        entry = self._ids.pop(task, None)
-        if entry is None:
-            return
-        self.live.pop(entry[0], None)
-        self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": self._end_state(entry, task)})
+        with self._state_lock:
+            entry = self._ids.pop(task, None)
+            if entry is None:
+                return
+            self._refs.pop(entry.tid, None)
+            try:
+                state = self._end_state(entry, task)
+            except Exception as e:  # noqa: B902 - whatever the task ended with, it gets its end report
+                state = {"id": entry.tid, "state": "failed", "error": {"name": type(e).__name__, "message": "scene_runner could not describe this task's end: %s" % safe_str(e)}}
+            self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": state})
+        if self._destroyed:
+            self._flush_destroyed()
 
     def _end_state(self, entry, task):
-        tid = entry[0]
+        tid = entry.tid
         if task.cancelled():
             return {"id": tid, "state": "cancelled"}
         # Read the exception without marking it retrieved, so asyncio (and our end-of-session
@@ -152,21 +280,31 @@ class Tracker:
             return {"id": tid, "state": "done"}
         if self.stopping and isinstance(exc, KeyboardInterrupt):
             return {"id": tid, "state": "cancelled"}  # our stop escalation interrupted it
-        self._failed[task] = entry[1]
+        self._failed[task] = entry.name
         return {"id": tid, "state": "failed", "error": error_info(exc)}
 
     # -- requests from the host --------------------------------------------------------
 
+    def running_task(self, tid):
+        ref = self._refs.get(tid) if isinstance(tid, str) else None
+        return ref() if ref is not None else None
+
     def cancel(self, tid):
-        """Cancels one task from another thread, as task.cancel() would. False if unknown."""
-        task = self.live.get(tid)
+        """Cancels one task from another thread, as task.cancel() would. False if unknown.
+        The task shows as cancelling at once, even while its loop is too busy to act."""
+        task = self.running_task(tid)
         if task is None:
             return False
         try:
-            task.get_loop().call_soon_threadsafe(task.cancel)
+            task.get_loop().call_soon_threadsafe(self._cancel_on_loop, task)
         except RuntimeError:  # its loop is closed: the task can never run again
             return False
+        self._cancel_requested(task)
         return True
+
+    def _cancel_on_loop(self, task):
+        if task.cancel() and not isinstance(task, TrackedTask):  # a task factory's task: report it here
+            self._cancel_requested(task)
 
     def cancel_all(self):
         """Cancels every task (ours too) on every running loop. Thread-safe.
@@ -176,21 +314,32 @@ class Tracker:
             if loop.is_closed() or not loop.is_running():
                 continue
             try:
-                loop.call_soon_threadsafe(_cancel_loop_tasks, loop)
+                loop.call_soon_threadsafe(self._cancel_loop_tasks, loop)
                 asked = True
             except RuntimeError:
                 pass
+        for ref in list(self._refs.values()):  # every task shows as cancelling at once
+            task = ref()
+            if task is not None:
+                self._cancel_requested(task)
         return asked
+
+    def _cancel_loop_tasks(self, loop):
+        for task in asyncio.all_tasks(loop):
+            self._cancel_on_loop(task)
 
     # -- end of session ------------------------------------------------------------------
 
     def abandon_live(self):
         """Tasks still registered when the program is over never run again: report them
         cancelled so every TASK_SPAWN has its end."""
-        for tid in list(self.live):
-            task = self.live.pop(tid, None)
+        self._flush_destroyed()
+        for tid in list(self._refs):
+            ref = self._refs.pop(tid, None)
+            task = ref() if ref is not None else None
             if task is not None:
                 self._ids.pop(task, None)
+            if ref is not None:
                 self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": {"id": tid, "state": "cancelled"}})
 
     def unretrieved_reports(self):
@@ -206,6 +355,27 @@ class Tracker:
         return out
 
 
-def _cancel_loop_tasks(loop):
-    for task in asyncio.all_tasks(loop):
-        task.cancel()
+def _drop_our_frame(task):
+    """In debug mode a task records where it was created: our create_task wrapper is not
+    part of that story (asyncio's own tests compare the frames)."""
+    tb = getattr(task, "_source_traceback", None)
+    if tb:
+        for i in range(len(tb) - 1, -1, -1):
+            if tb[i].filename == _THIS_FILE:
+                del tb[i]
+                break
+
+
+def _wire_safe(x):
+    """A copy of a report whose every string can be encoded as UTF-8 JSON."""
+    if isinstance(x, str):
+        return wire_text(x)
+    if isinstance(x, dict):
+        return {wire_text(safe_str(k)): _wire_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_wire_safe(v) for v in x]
+    if x is None or isinstance(x, (bool, int)):
+        return x
+    if isinstance(x, float):
+        return x if x == x and x not in (float("inf"), float("-inf")) else None
+    return wire_text(safe_str(x))

@@ -66,20 +66,59 @@ def _drop_our_frames(te, seen):
 
 
 def format_exception(exc):
-    te = traceback.TracebackException(type(exc), exc, exc.__traceback__)
-    _drop_our_frames(te, set())
-    return "".join(te.format())
+    """The traceback Python would print for exc, without runner frames. Never raises:
+    an exception that cannot even be formatted is described in one line."""
+    try:
+        te = traceback.TracebackException(type(exc), exc, exc.__traceback__)
+        _drop_our_frames(te, set())
+        return "".join(te.format())
+    except Exception as e:  # noqa: B902 - a program's exception may be arbitrarily broken
+        return "%s: %s\n(scene_runner could not format its traceback: %s: %s)\n" % (_type_name(exc), safe_str(exc), _type_name(e), safe_str(e))
+
+
+def safe_str(x):
+    """str(x), or a description like Python's own when __str__ raises."""
+    try:
+        s = str(x)
+        if isinstance(s, str):
+            return s
+    except Exception:  # noqa: B902
+        pass
+    return "<unprintable %s object>" % _type_name(x)
+
+
+def _type_name(x):
+    try:
+        return type(x).__name__
+    except Exception:  # noqa: B902
+        return "object"
+
+
+def wire_text(s):
+    """s, with what UTF-8 cannot carry (lone surrogates: legal in a Python str) escaped
+    as backslash sequences, so a report never fails to encode."""
+    if s.isascii():
+        return s
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def error_info(exc):
-    """ErrorInfo (src/protocol/tasks.ts) for an exception: innermost user frame as location."""
-    info = {"name": type(exc).__name__, "message": str(exc), "stack": format_exception(exc)}
+    """ErrorInfo (src/protocol/tasks.ts) for an exception: innermost user frame as location.
+    Never raises, and every string in it can be sent."""
+    info = {"name": wire_text(_type_name(exc)), "message": wire_text(safe_str(exc)), "stack": wire_text(format_exception(exc))}
     location = None
-    for frame, line in traceback.walk_tb(exc.__traceback__):
-        if is_user(frame.f_code.co_filename):
-            location = {"file": frame.f_code.co_filename, "line": line}
-    if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
-        location = {"file": exc.filename, "line": exc.lineno}
+    try:
+        for frame, line in traceback.walk_tb(exc.__traceback__):
+            if is_user(frame.f_code.co_filename):
+                location = {"file": wire_text(frame.f_code.co_filename), "line": line}
+        if isinstance(exc, SyntaxError) and isinstance(exc.filename, str) and isinstance(exc.lineno, int) and exc.lineno:
+            location = {"file": wire_text(exc.filename), "line": exc.lineno}
+    except Exception:  # noqa: B902 - a location is a nicety
+        pass
     if location:
         info["location"] = location
     return info

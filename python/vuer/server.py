@@ -6,13 +6,17 @@ host as protocol messages, viewer events come back to @app.add_handler handlers 
 ``sess.till``. When main returns the remaining tasks are cancelled and ``start()``
 returns, so the process can end (vuer would keep serving; the session is over).
 """
+import array
 import asyncio
 import inspect
+import struct
+import sys
 import time
 import uuid
 from collections import defaultdict, deque
 
-from scene_runner.frames import encode_frame
+from scene_runner.contract import rpc_response_type
+from scene_runner.frames import DTYPES, Blob, encode_frame
 from scene_runner.session import NoMainError, current
 
 from .events import Add, ClientEvent, Remove, ServerEvent, Set, Update, Upsert
@@ -109,13 +113,13 @@ class VuerSession:
         await asyncio.get_running_loop().create_future()
 
     async def grab_render(self, ttl=2.0, key="DEFAULT", **kwargs):
-        """Asks the viewer for a rendered frame; returns its ClientEvent (value["frame"]).
+        """Asks the viewer for a rendered frame; returns its ClientEvent (value["frame"]: bytes).
         Raises RPCError if no viewer can answer, asyncio.TimeoutError after ttl seconds."""
         host = current()
         if host is None or host.channel.closed:
             raise RPCError("grab_render needs a viewer: run this program with Scene Runner (scene-runner run or VS Code)")
         rid = str(uuid.uuid4())
-        rtype = "GRAB_RENDER_RESPONSE@" + rid
+        rtype = rpc_response_type("GRAB_RENDER", rid)
         data = {"key": key}
         data.update(kwargs)
         fut = self.app._wait_for_event(rtype)
@@ -257,7 +261,7 @@ class Vuer:
                 del self._waiters[etype]
 
     def _on_event(self, message):
-        fields = {k: v for k, v in message.items() if isinstance(k, str)}
+        fields = {k: _program_value(v) for k, v in message.items() if isinstance(k, str)}
         event = ClientEvent(**fields)
         session = self._session
         session.downlink_queue.append(event)
@@ -270,6 +274,31 @@ class Vuer:
             result = fn(event, session)
             if inspect.iscoroutine(result):
                 session.loop.create_task(_site(result, fn))
+
+
+_ARRAY_CODES = {"float32": "f", "float64": "d", "uint16": "H", "uint32": "I", "int8": "b", "int16": "h", "int32": "i"}
+
+
+def _program_value(x):
+    """A host value as a vuer program gets it: binary data (the channel's Blob) becomes
+    bytes (uint8: image frames) or an array.array of its numbers, never our transport type."""
+    if isinstance(x, Blob):
+        if x.dtype == "uint8":
+            return bytes(x.data)
+        code = _ARRAY_CODES[x.dtype]
+        out = array.array(code)
+        if out.itemsize == DTYPES[x.dtype][1]:
+            out.frombytes(bytes(x.data))
+            if sys.byteorder == "big":
+                out.byteswap()  # the wire is little-endian
+        else:  # a platform whose C type has another size: go through the numbers
+            out.extend(struct.unpack("<%d%s" % (len(x), code), bytes(x.data)))
+        return out
+    if isinstance(x, dict):
+        return {k: _program_value(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_program_value(v) for v in x]
+    return x
 
 
 async def _cancel_the_rest(loop, keep):

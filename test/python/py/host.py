@@ -16,10 +16,14 @@ sys.path.insert(0, PYTHON_DIR)
 from scene_runner.frames import FrameReader, encode_frame  # noqa: E402
 
 
+END_STATES = ("done", "cancelled", "failed")
+
+
 class Child:
     def __init__(self, program, python=None, env=None):
         self.messages = []
         self._new = queue.Queue()
+        self._closed = threading.Event()
         ours, theirs = socket.socketpair()
         self.sock = ours
         full_env = dict(os.environ)
@@ -46,6 +50,7 @@ class Child:
                 chunk = b""
             if not chunk:
                 self._new.put(None)
+                self._closed.set()
                 return
             for m in reader.push(chunk):
                 self.messages.append(m)
@@ -80,11 +85,18 @@ class Child:
         return self.wait_for(lambda m: m.get("etype") == "TASK_SPAWN" and m["task"]["name"] == name)["task"]
 
     def end_state(self, tid, timeout=5.0):
-        return self.wait_for(lambda m: m.get("etype") == "TASK_STATE" and m["task"]["id"] == tid, timeout)["task"]
+        """The TASK_STATE that ended this task (not a "cancelling" or "running" on the way)."""
+        return self.wait_for(lambda m: m.get("etype") == "TASK_STATE" and m["task"]["id"] == tid and m["task"]["state"] in END_STATES, timeout)["task"]
+
+    def states(self, tid=None):
+        """Every state reported so far, in order (of one task, or of all as (id, state))."""
+        out = [(m["task"]["id"], m["task"]["state"]) for m in self.messages if m.get("etype") == "TASK_STATE"]
+        return [s for i, s in out if i == tid] if tid is not None else out
 
     def finish(self, timeout=10.0):
-        """Waits for exit: (exit code, stdout, stderr)."""
+        """Waits for exit and for the channel's end: (exit code, stdout, stderr)."""
         out, err = self.proc.communicate(timeout=timeout)
+        self._closed.wait(timeout)  # every message the child sent is in self.messages now
         return self.proc.returncode, out.decode(), err.decode()
 
     def close_channel(self):

@@ -89,7 +89,7 @@ class ChildTest(unittest.TestCase):
         self.assertEqual((code, err), (3, ""))
         self.assertEqual(sorted(out.splitlines()), ["a cleaned up", "b cleaned up", "main cleaned up"])
         states = [m["task"]["state"] for m in child.messages if m["etype"] == "TASK_STATE"]
-        self.assertEqual(states, ["cancelled"] * 3)
+        self.assertEqual(states, ["cancelling"] * 3 + ["cancelled"] * 3)
         self.assertEqual(child.messages[-1]["status"], "stopped")
 
     def test_channel_closing_counts_as_stop(self):
