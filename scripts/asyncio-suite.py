@@ -1,0 +1,20 @@
+"""CPython's own test suite, run as a scene program: `python -m test <args>` inside the
+runner's process, so every event loop the tests create runs with the runner's tracker,
+channel batching and stop handling installed (see docs/asyncio-suite.md).
+
+scripts/asyncio-suite.mjs runs this file with `scene-runner run`; the regrtest
+arguments come in SCENE_RUNNER_SUITE_ARGS (a JSON list), since `run` takes no program
+arguments. Run with plain python3 it is the same as `python3 -m test <args>`.
+"""
+import json
+import os
+import sys
+
+args = json.loads(os.environ.pop("SCENE_RUNNER_SUITE_ARGS", '["test_asyncio"]'))
+sys.argv = [sys.argv[0]] + list(args)
+
+# What `python -m test` does (test/__main__.py), minus re-executing the interpreter
+# with extra options (3.13's --fast-ci): that would leave the runner's process.
+from test.libregrtest.main import main  # noqa: E402
+
+main()
