@@ -53,7 +53,8 @@ class Waker<T> implements Runnable {
 
 export function suspendOn<T>(fut: Future<T>): Promise<T> {
   const task = taskStorage.getStore();
-  if (!task || (task as unknown) === fut) return fut.asPromise();
+  // A finished future is no suspension (asyncio's Future.__await__ returns at once): the step goes on.
+  if (!task || (task as unknown) === fut || fut.done()) return fut.asPromise();
   // Also after an early "cancelled" mark: the task's code still gets its CancelledError here.
   const pending = task._takeCancelRequest();
   if (pending) return Promise.reject(pending);
