@@ -109,8 +109,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     reason = "interrupted";
     void running.stop();
   };
+  // Ctrl-C, a kill and a closed terminal are all a user's stop: cancel, grace, kill.
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
+  process.on("SIGHUP", onSigint);
   // Chained: a timeout of weeks is more than one setTimeout can hold.
   const timer =
     args.timeoutSec !== undefined
@@ -125,6 +127,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   timer?.cancel();
   process.off("SIGINT", onSigint);
   process.off("SIGTERM", onSigint);
+  process.off("SIGHUP", onSigint);
   if (events && events !== process.stdout) await new Promise<void>((r) => (events as WriteStream).end(r));
   const outcome = exitStatus(exit, reason);
   if (outcome.line) process.stderr.write(`scene-runner: ${outcome.line}\n`);

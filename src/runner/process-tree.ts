@@ -13,7 +13,7 @@
  * Each pid is remembered with its start time, so a pid reused by an unrelated process
  * is never signalled. Off Linux (no /proc) only the process group is killed.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 export const SESSION_MARKER_ENV = "SCENE_RUNNER_SESSION";
 
@@ -23,6 +23,8 @@ export interface ProcInfo {
   pgid: number;
   sid: number;
   state: string;
+  /** The kernel's per-process flags (PF_EXITING: the process has begun to exit). */
+  flags: number;
   /** Start time in clock ticks since boot: with the pid, a process's identity. */
   start: number;
 }
@@ -33,8 +35,8 @@ export function parseStat(text: string): ProcInfo | undefined {
   const close = text.lastIndexOf(")");
   if (open < 0 || close < open) return undefined;
   const f = text.slice(close + 2).split(" ");
-  // After the name: state(0) ppid(1) pgrp(2) session(3) ... starttime(19).
-  const info = { pid: Number(text.slice(0, open)), state: f[0], ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), start: Number(f[19]) };
+  // After the name: state(0) ppid(1) pgrp(2) session(3) tty(4) tpgid(5) flags(6) ... starttime(19).
+  const info = { pid: Number(text.slice(0, open)), state: f[0], ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), flags: Number(f[6]), start: Number(f[19]) };
   return Number.isInteger(info.pid) && Number.isInteger(info.ppid) ? info : undefined;
 }
 
@@ -103,6 +105,24 @@ export function markedProcesses(name: string, value: string, table: Map<number, 
     if (Buffer.concat([Buffer.from([0]), env, Buffer.from([0])]).includes(needle)) out.push(p);
   }
   return out;
+}
+
+/** PF_EXITING: set when a process starts to exit, before its files are closed. */
+const PF_EXITING = 0x4;
+
+/** True while the process runs and has not begun to exit (false when unknown). */
+export function runningNotExiting(pid: number): boolean {
+  const p = procInfo(pid);
+  return !!p && p.state !== "Z" && p.state !== "X" && !(p.flags & PF_EXITING);
+}
+
+/** What a process's file descriptor refers to ("socket:[1234]"), or undefined (closed, gone, no /proc). */
+export function fdTarget(pid: number, fd: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/fd/${fd}`);
+  } catch {
+    return undefined;
+  }
 }
 
 const isLive = (p: ProcInfo | undefined): p is ProcInfo => p !== undefined && p.state !== "Z" && p.state !== "X";

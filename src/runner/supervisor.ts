@@ -13,7 +13,7 @@ import { validateRunnerToHost, type HostToRunner, type RunnerToHost, type Sessio
 import { Channel } from "./channel.js";
 import { CHANNEL_ENV, CHANNEL_FD, COALESCE_ENV, LaunchError, type Launcher, type RunOptions } from "./launch.js";
 import { nodeLauncher } from "./node/launcher.js";
-import { SESSION_MARKER_ENV, SessionProcesses } from "./process-tree.js";
+import { fdTarget, runningNotExiting, SESSION_MARKER_ENV, SessionProcesses } from "./process-tree.js";
 import { pythonLauncher } from "./python/launcher.js";
 
 export const SCENE_EXTENSIONS: Record<string, Launcher> = {
@@ -69,8 +69,8 @@ export interface RunningSession {
 
 /** After the runner exits, how long its output pipes may take to reach end of file. */
 export const DRAIN_MS = 2000;
-/** A channel that closes this long before the runner exits was closed by the program itself. */
-const CHANNEL_CLOSE_SETTLE_MS = 250;
+/** How often the runner's fd 3 is checked (one readlink). */
+const CHANNEL_WATCH_MS = 500;
 
 // Sessions still running: if this process exits first, they are killed with it (synchronously).
 const live = new Set<SessionProcesses>();
@@ -126,33 +126,42 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
   let stopRequested = false;
   let channelClosed = false;
   let runnerExited = false;
+  let runtime: string | undefined;
   const channel = new Channel<RunnerToHost, HostToRunner>(child.stdio[CHANNEL_FD] as Duplex, validateRunnerToHost, {
     message: (m) => {
+      if (m.etype === "SESSION_START") runtime = m.runtime;
       // SESSION_END is held until the child's output pipes are drained too: it is always the last message.
       if (m.etype === "SESSION_END") end = m;
       else options.onMessage(m);
     },
     invalid: (e) => options.onProtocolError?.(e),
-    close: () => {
-      if (end || runnerExited) return;
-      // The runner's end of the channel closed while the runner lives on (give an exiting
-      // runner a moment to be reported as exited first): the program closed fd 3.
-      setTimeout(() => {
-        if (end || runnerExited || stopRequested) return;
-        channelClosed = true;
-        // It can no longer be told to stop: SIGINT asks the runner to (cancel, finally), then the ladder goes on.
-        try {
-          process.kill(pid, "SIGINT");
-        } catch {
-          // already gone
-        }
-        graceKill();
-      }, CHANNEL_CLOSE_SETTLE_MS).unref();
-    },
+    // Seen as end of stream when the program's close was the socket's last reference; a
+    // Python reader thread blocked in recv() keeps it open, so the descriptor is watched too.
+    close: () => checkChannel(),
   });
   child.stdout!.on("data", (c: Buffer) => options.onStdout?.(c));
   child.stderr!.on("data", (c: Buffer) => options.onStderr?.(c));
 
+  // The program closed fd 3 (the runner's channel) while running: it can no longer be told
+  // to stop. The Node runner takes SIGINT as a stop request (cancel, finally), then the
+  // ladder goes on; the Python runner leaves SIGINT to the program, so it is killed.
+  const channelTarget = fdTarget(pid, CHANNEL_FD);
+  const checkChannel = () => {
+    if (end || runnerExited || stopRequested || channelClosed || !channelTarget) return;
+    // A runner that is exiting closes its files too: that is not the program closing fd 3.
+    if (!runningNotExiting(pid) || fdTarget(pid, CHANNEL_FD) === channelTarget) return;
+    channelClosed = true;
+    clearInterval(channelWatch);
+    if (runtime !== "node") return killTree();
+    try {
+      process.kill(pid, "SIGINT");
+    } catch {
+      // already gone
+    }
+    graceKill();
+  };
+  const channelWatch = setInterval(checkChannel, CHANNEL_WATCH_MS);
+  channelWatch.unref();
   const killTree = () => {
     // Walk parentage while the runner is alive: descendants that left its group are found too.
     procs.track();
@@ -168,6 +177,7 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
     child.once("exit", (code, signal) => {
       runnerExited = true;
       clearTimeout(graceTimer);
+      clearInterval(channelWatch);
       // The session is over: whatever the program started and left running goes with it.
       procs.track();
       const leftovers = procs.alive().length;
