@@ -121,8 +121,10 @@ export function decodeFrameBody(body: Buffer): unknown {
   } catch (e) {
     throw new ProtocolError(`frame JSON is malformed: ${(e as Error).message}`);
   }
-  // Most frames carry no blobs: do not walk every node looking for references.
-  return blobArea.byteLength ? reviveBlobs(parsed, blobArea) : parsed;
+  // Most frames carry no blobs: do not walk every node looking for references (an empty
+  // typed array has a reference and no bytes: the text tells).
+  const hasRefs = blobArea.byteLength > 0 || body.subarray(4, 4 + jsonLength).includes('"$bin"');
+  return hasRefs ? reviveBlobs(parsed, blobArea) : parsed;
 }
 
 function reviveBlobs(x: unknown, area: ArrayBuffer): unknown {

@@ -40,6 +40,9 @@ export interface ApplyResult {
 
 const CHILD_LIST_PROPS = new Set<string>(ROOT_LISTS);
 
+/** An exact place for a node: its parent's key and which of the parent's lists. */
+type Place = { parent: string; list: string };
+
 export class SceneStore {
   private nodes = new Map<string, StoredNode>();
   private rootKey = "scene";
@@ -160,7 +163,7 @@ export class SceneStore {
     out?.changes.push({ op: "reset" });
     for (const list of ROOT_LISTS) {
       const kids = root[list];
-      if (Array.isArray(kids)) for (const kid of kids as SceneNode[]) this.insert(kid, list === "children" ? root.key : list, out);
+      if (Array.isArray(kids)) for (const kid of kids as SceneNode[]) this.insert(kid, { parent: root.key, list }, out);
     }
   }
 
@@ -172,14 +175,18 @@ export class SceneStore {
     return undefined;
   }
 
-  private insert(node: SceneNode, to: string | null | undefined, out?: ApplyResult): void {
+  /**
+   * `to` as a message gives it (a key or a root list's name), or an exact place: inside the
+   * store a node named "children" or "bgChildren" must not be taken for the root's list.
+   */
+  private insert(node: SceneNode, to: string | null | undefined | Place, out?: ApplyResult): void {
     if (node.key === this.rootKey) {
       out?.warnings.push(`${node.tag} "${node.key}": a node cannot take the scene root's key; skipped`);
       return;
     }
-    let target = this.resolveTarget(to);
+    let target = typeof to === "object" && to !== null ? (this.nodes.has(to.parent) ? to : undefined) : this.resolveTarget(to);
     if (!target) {
-      out?.warnings.push(`${node.tag} "${node.key}": parent "${to}" does not exist; added to the scene root instead`);
+      out?.warnings.push(`${node.tag} "${node.key}": parent "${typeof to === "object" && to ? to.parent : to}" does not exist; added to the scene root instead`);
       target = this.resolveTarget(null)!;
     }
     if (this.nodes.has(node.key)) {
@@ -198,7 +205,7 @@ export class SceneStore {
     (parent.lists[target.list] ??= []).push(node.key);
     out?.changes.push({ op: "create", key: node.key });
     for (const [list, kids] of Object.entries(lists)) {
-      for (const kid of kids) this.insert(kid, list === "children" ? node.key : list, out);
+      for (const kid of kids) this.insert(kid, list === "children" ? { parent: node.key, list } : { parent: this.rootKey, list }, out);
     }
   }
 
@@ -215,11 +222,13 @@ export class SceneStore {
       const index = parentKey ? this.nodes.get(parentKey)!.lists[stored.list].indexOf(node.key) : -1;
       const list = stored.list;
       this.removeSubtree(node.key, out);
-      this.insert(merged, parentKey === this.rootKey ? (list === "children" ? null : list) : parentKey, out);
-      if (parentKey && index >= 0) {
-        const arr = this.nodes.get(parentKey)!.lists[list];
-        arr.splice(arr.indexOf(node.key), 1);
-        arr.splice(index, 0, node.key);
+      this.insert(merged, { parent: parentKey ?? this.rootKey, list }, out);
+      // Back at its old index, if its parent still holds it (a child of the new node may have replaced an ancestor).
+      const arr = parentKey ? this.nodes.get(parentKey)?.lists[list] : undefined;
+      const at = arr ? arr.indexOf(node.key) : -1;
+      if (arr && at >= 0 && index >= 0) {
+        arr.splice(at, 1);
+        arr.splice(Math.min(index, arr.length), 0, node.key);
       }
       return;
     }
@@ -229,7 +238,7 @@ export class SceneStore {
       // A child list in an upsert replaces the old list, as vuer's shallow merge does.
       for (const old of [...(stored.lists[list] ?? [])]) this.removeSubtree(old, out);
       stored.lists[list] = [];
-      for (const kid of kids) this.insert(kid, stored.key === this.rootKey && list !== "children" ? list : stored.key, out);
+      for (const kid of kids) this.insert(kid, stored.key === this.rootKey ? { parent: stored.key, list } : { parent: stored.key, list: "children" }, out);
     }
   }
 
