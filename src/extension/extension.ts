@@ -42,11 +42,18 @@ export function activate(context: vscode.ExtensionContext): void {
   push(trackContextKeys(sessions));
   running = { sessions, panels };
 
-  // A new run forgets the Problems of the previous one; an uncaught error adds one.
-  push(sessions.onDidStartSession((s) => diagnostics.clear(s.file)));
+  // A new run forgets the Problems of the previous one; every failed task adds one (a task
+  // failing in the background as well as main), and a failure no task carries (a launch
+  // problem, a syntax error, a crash before main) adds one when the run ends.
+  push(
+    sessions.onDidStartSession((s) => {
+      diagnostics.clear(s.file);
+      s.onDidFailTask((t) => diagnostics.reportTask(s.file, t));
+    }),
+  );
   push(
     sessions.onDidEndSession((s) => {
-      if (s.state === "failed" && s.error) diagnostics.report(s.file, s.error);
+      if (s.state === "failed" && s.error && !s.tasks.counts().failed) diagnostics.report(s.file, s.error);
     }),
   );
 

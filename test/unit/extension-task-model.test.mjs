@@ -62,7 +62,7 @@ test("endAll marks what never reported an end as cancelled, and only that", () =
   spawn(m, "t3", "t1");
   m.setState("t2", "done", 5);
   assert.equal(m.endAll(9), 2);
-  assert.deepEqual(m.counts(), { total: 3, running: 0, done: 1, failed: 0, cancelled: 2 });
+  assert.deepEqual(m.counts(), { total: 3, running: 0, cancelling: 0, done: 1, failed: 0, cancelled: 2 });
   assert.equal(m.get("t3").endedAt, 9);
 });
 
@@ -71,7 +71,27 @@ test("counts follow the states", () => {
   for (const id of ["a", "b", "c", "d"]) spawn(m, id, null);
   m.setState("b", "done", 1);
   m.setState("c", "failed", 1, { name: "E", message: "x" });
-  assert.deepEqual(m.counts(), { total: 4, running: 2, done: 1, failed: 1, cancelled: 0 });
+  assert.deepEqual(m.counts(), { total: 4, running: 2, cancelling: 0, done: 1, failed: 1, cancelled: 0 });
+});
+
+test("cancelling lies between running and an end: still counted as running, then ends once", () => {
+  const m = new TaskModel();
+  spawn(m, "t1", null, 0);
+  spawn(m, "t2", null, 0);
+  assert.equal(m.setState("t1", "cancelling", 10), true);
+  assert.equal(m.setState("t1", "cancelling", 11), false, "a second request changes nothing");
+  assert.equal(m.get("t1").state, "cancelling");
+  assert.equal(m.get("t1").endedAt, undefined, "its code still runs");
+  assert.deepEqual(m.counts(), { total: 2, running: 2, cancelling: 1, done: 0, failed: 0, cancelled: 0 });
+  // Its finally blocks may still fail it, or it may swallow the cancel and return.
+  assert.equal(m.setState("t1", "done", 20), true);
+  assert.equal(m.get("t1").endedAt, 20);
+  assert.deepEqual(m.counts(), { total: 2, running: 1, cancelling: 0, done: 1, failed: 0, cancelled: 0 });
+  assert.equal(m.setState("t1", "cancelling", 30), false, "a finished task is not cancelling");
+  // A killed process leaves it cancelled.
+  m.setState("t2", "cancelling", 40);
+  assert.equal(m.endAll(50), 1);
+  assert.deepEqual(m.counts(), { total: 2, running: 0, cancelling: 0, done: 1, failed: 0, cancelled: 1 });
 });
 
 test("elapsed time is short and readable", () => {

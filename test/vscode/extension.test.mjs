@@ -240,12 +240,17 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     }
 
     await vs.clickInlineAction(worker, "Cancel Task");
+    // From the click until its finally block (3 s long) is over, the task is "cancelling", with its own icon.
+    await waitUntil("worker cancelling", async () => {
+      const row = await rowFor(vs, "worker");
+      return /^worker, cancelling/.test(await row.getAttribute("aria-label")) && (await row.locator('[class*="codicon-sync"]').count()) > 0;
+    });
     await waitUntil("worker cancelled", async () => {
       assert.equal(staleClicks(vs), 0, "the cancel click lost its row (the tree was redrawn under it)");
       return /^worker, cancelled/.test(await (await rowFor(vs, "worker")).getAttribute("aria-label"));
     });
     assert.match(await (await rowFor(vs, "main")).getAttribute("aria-label"), /^main, running/, "main caught the cancellation and runs on");
-    await waitUntil("the finally output", async () => /worker finally: cleaned up/.test(await outputText(vs)));
+    await waitUntil("the finally output", async () => /worker finally: cleaning up[^]*worker finally: cleaned up/.test(await outputText(vs)));
     assert.match(await outputText(vs), /main saw CancelledError/);
 
     // The session's inline Stop ends it; its root stays, marked stopped.
@@ -274,7 +279,8 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     await sleep(500);
     // The editor takes keystrokes while the program spins (the loop runs in its own process).
     const echoMs = await echo("y");
-    assert.ok(echoMs < Math.max(1500, 4 * idleEcho), `a keystroke took ${echoMs} ms to show (idle: ${idleEcho} ms)`);
+    // Generous on purpose: CI runs on a loaded machine; a blocked editor takes far longer than this.
+    assert.ok(echoMs < Math.max(5000, 10 * idleEcho), `a keystroke took ${echoMs} ms to show (idle: ${idleEcho} ms)`);
     const stopAt = Date.now();
     await vs.codeLens("■ Stop Scene").click();
     await waitUntil("the busy child gone", async () => processesRunning(vs, "busy.ts").length === 0, { timeout: 5000, interval: 25 });
@@ -282,7 +288,9 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     // The extension's own measure: from the stop request to the process's exit.
     const m = await waitUntil("the stop timing in the log", async () => /busy\.ts: stopped \(.*?(\d+) ms after stop was requested\)/.exec(vs.extensionHostLog()));
     const stopMs = Number(m[1]);
-    assert.ok(stopMs < 2000, `stop took ${stopMs} ms`);
+    // The ladder is a cancel, a grace period, then a kill; the bound only catches a stop that never
+    // escalates (the measured time is printed below; there is no timing goal in a test).
+    assert.ok(stopMs < 15_000, `stop took ${stopMs} ms`);
     await vs.openViewContainer("Scene");
     await waitUntil("busy session stopped", async () => /stopped/.test(await (await rowFor(vs, "busy.ts")).getAttribute("aria-label")));
     console.log(`# busy loop: a keystroke showed in ${echoMs} ms (idle editor: ${idleEcho} ms); stop request to exit ${stopMs} ms (click to process gone, as the test saw it: ${uiMs} ms)`);
@@ -319,7 +327,37 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     const share = await waitUntil("red pixels after the reload", async () => ((await redShare(frame)) > 0.05 ? await redShare(frame) : 0), { timeout: 30_000 });
     assert.ok(share > 0.05, `only ${(share * 100).toFixed(1)}% red`);
     assert.deepEqual(await frame.evaluate(() => window.__sceneViewer.keys()), ["red-box"]);
-    // The reload ended the session (the extension host restarted): the panel shows its last scene.
+    // The reload ended the session (the extension host restarted): the panel shows its last scene, and says so.
+    const hud = await frame.evaluate(() => document.querySelector(".sr-hud")?.textContent ?? "");
+    assert.match(hud, /stopped/);
+    assert.match(hud, /stopped by window reload/);
+    assert.doesNotMatch(hud, /running/);
+  });
+
+  step("a task failing in the background reaches Problems, naming its task, and its session is not green", async () => {
+    await openFile(vs, "background_fails.ts");
+    await vs.runCommand("Scene: Run Scene");
+    await vs.openViewContainer("Scene");
+    const root = await rowFor(vs, "background_fails.ts");
+    await waitUntil("the session done with a failed task", async () => /done with 1 failed task/.test(await root.getAttribute("aria-label")));
+    assert.equal(await root.locator('[class*="codicon-pass"]').count(), 0, "no green tick on a run with a failed task");
+    await vs.runCommand("Problems: Focus on Problems View", { allowErrors: true });
+    const problem = vs.page.locator(".part.panel .markers-panel .monaco-list-row", { hasText: 'could not load mesh.obj (task "loader")' }).first();
+    await problem.waitFor({ state: "visible", timeout: 10_000 });
+    assert.match(await problem.innerText(), /\[Ln 7, Col \d+\]|7:\d+|Ln 7/);
+  });
+
+  step("a run that cannot start says why and opens no viewer", async () => {
+    const tabsBefore = await vs.page.locator(".tab").count();
+    await openFile(vs, "no_main.ts");
+    await vs.runCommand("Scene: Run Scene");
+    await vs.openViewContainer("Scene");
+    const root = await rowFor(vs, "no_main.ts");
+    await waitUntil("the session failed", async () => /failed/.test(await root.getAttribute("aria-label")));
+    await rowFor(vs, ".*has no main function.*");
+    await sleep(1000); // a viewer opened by mistake would be there by now
+    assert.equal(await vs.page.locator(".tab", { hasText: "Scene: no_main.ts" }).count(), 0, "no viewer tab for a run that never started");
+    assert.ok((await vs.page.locator(".tab").count()) <= tabsBefore + 1, "only the file's own tab was added");
   });
 
   step("an uncaught error goes to the Problems panel at the raising line and under main in the tree", async () => {

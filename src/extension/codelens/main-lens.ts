@@ -7,6 +7,7 @@
 import * as vscode from "vscode";
 import { findMainFunctions, languageOf } from "../../runner/main-locator.js";
 import { commandFor } from "../commands.js";
+import type { HostSession } from "../sessions/host-session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 
 /** Where lenses are offered: files on disk in the languages a runner exists for. */
@@ -20,11 +21,21 @@ export const SCENE_SELECTOR: vscode.DocumentSelector = [
 export class MainCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
+  /** Live runs whose file was edited since they started: their Restart says so. */
+  private readonly edited = new WeakSet<HostSession>();
 
   constructor(private readonly sessions: SessionManager) {
-    // Run becomes Stop (and back) as sessions start and end.
-    this.subscription = sessions.onDidChangeSessions(() => this.changed.fire());
+    this.subscriptions = [
+      // Run becomes Stop (and back) as sessions start and end.
+      sessions.onDidChangeSessions(() => this.changed.fire()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const live = e.contentChanges.length ? sessions.liveFor(e.document.uri.fsPath) : undefined;
+        if (!live || this.edited.has(live)) return;
+        this.edited.add(live);
+        this.changed.fire();
+      }),
+    ];
   }
 
   provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): vscode.CodeLens[] {
@@ -36,7 +47,8 @@ export class MainCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       const range = new vscode.Range(main.line, 0, main.line, 0);
       if (live) {
         lenses.push(new vscode.CodeLens(range, commandFor("sceneRunner.stop", "■ Stop Scene", doc.uri)));
-        lenses.push(new vscode.CodeLens(range, commandFor("sceneRunner.run", "↻ Restart", doc.uri)));
+        const restart = this.edited.has(live) ? "↻ Restart (changed)" : "↻ Restart";
+        lenses.push(new vscode.CodeLens(range, commandFor("sceneRunner.run", restart, doc.uri)));
         lenses.push(new vscode.CodeLens(range, commandFor("sceneRunner.showViewer", "Show Viewer", doc.uri)));
       } else {
         lenses.push(new vscode.CodeLens(range, commandFor("sceneRunner.run", "▶ Run Scene", doc.uri)));
@@ -46,7 +58,7 @@ export class MainCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    this.subscriptions.forEach((d) => d.dispose());
     this.changed.dispose();
   }
 }

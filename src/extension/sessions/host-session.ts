@@ -15,7 +15,7 @@ import { startSession, type RunningSession, type SessionExit } from "../../runne
 import { log } from "../output/extension-log.js";
 import type { RunOutput } from "../output/program-output.js";
 import { ScenePipeline } from "./scene-pipeline.js";
-import { TaskModel } from "./task-model.js";
+import { TaskModel, type TaskRecord } from "./task-model.js";
 
 export type SessionState = Extract<ViewerSessionState, "starting" | "running" | "done" | "failed" | "stopped">;
 
@@ -24,6 +24,8 @@ export interface HostSessionOptions {
   file: string;
   /** Shown in the tree, the panel title and the viewer's status line. */
   label: string;
+  /** 1 for a file's first run in this window, 2 for its second, ... */
+  runOfFile: number;
   output: RunOutput;
   python?: string;
   graceMs?: number;
@@ -37,6 +39,7 @@ export class HostSession implements vscode.Disposable {
   readonly uri: vscode.Uri;
   readonly label: string;
   readonly run = nextRun++;
+  readonly runOfFile: number;
   readonly tasks = new TaskModel();
   readonly pipeline: ScenePipeline;
   readonly output: RunOutput;
@@ -56,6 +59,14 @@ export class HostSession implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   /** Fires once, when the process is gone (or never started). */
   readonly onDidEnd = this.ended.event;
+  /** The program is under way: its first task or scene message arrived (SESSION_START comes before the import). */
+  programStarted = false;
+  private readonly programStart = new vscode.EventEmitter<HostSession>();
+  /** Fires once, when `programStarted` becomes true; never for a run that fails to start. */
+  readonly onDidStartProgram = this.programStart.event;
+  private readonly taskFailed = new vscode.EventEmitter<TaskRecord>();
+  /** A task failed: main, or one in the background that nobody may ever await. */
+  readonly onDidFailTask = this.taskFailed.event;
   private readonly finished: Promise<void>;
   private markFinished!: () => void;
 
@@ -64,6 +75,7 @@ export class HostSession implements vscode.Disposable {
     this.file = options.file;
     this.uri = vscode.Uri.file(options.file);
     this.label = options.label;
+    this.runOfFile = options.runOfFile;
     this.output = options.output;
     this.pipeline = new ScenePipeline({ state: "starting", title: options.label });
     this.finished = new Promise((r) => (this.markFinished = r));
@@ -128,6 +140,8 @@ export class HostSession implements vscode.Disposable {
     if (!this.child || !this.isLive) return;
     log.info(`${this.label}: cancel task ${taskId}`);
     this.child.send({ etype: "TASK_CANCEL", ts: Date.now(), id: taskId });
+    // Shown at once: the runner confirms (or the task ends) in its own time.
+    if (this.tasks.setState(taskId, "cancelling", Date.now())) this.changed.fire(this);
   }
 
   /** A viewer event (click, camera, gizmo, widget, RPC answer) for the program. */
@@ -143,13 +157,16 @@ export class HostSession implements vscode.Disposable {
       case "UPSERT":
       case "UPDATE":
       case "REMOVE":
+        this.noteProgramStarted();
         for (const w of this.pipeline.push(m)) log.debug(`${this.label}: scene: ${w}`);
         return;
       case "TASK_SPAWN":
+        this.noteProgramStarted();
         this.tasks.spawn(m.task, m.ts);
         break;
       case "TASK_STATE":
         if (!this.tasks.setState(m.task.id, m.task.state, m.ts, m.task.error)) return;
+        if (m.task.state === "failed") this.taskFailed.fire(this.tasks.get(m.task.id)!);
         break;
       case "LOG":
         this.output.text(m.text);
@@ -174,13 +191,21 @@ export class HostSession implements vscode.Disposable {
     this.changed.fire(this);
   }
 
+  private noteProgramStarted(): void {
+    if (this.programStarted) return;
+    this.programStarted = true;
+    this.programStart.fire(this);
+  }
+
   private exited(exit: SessionExit): void {
     const status = exit.end?.status ?? (this.stopping ? "stopped" : "failed");
     const unreported = this.tasks.endAll(Date.now());
     if (exit.killed) this.output.note(`did not stop within the grace period: killed${unreported ? ` (${unreported} task${unreported > 1 ? "s" : ""} never finished)` : ""}`);
     else if (!exit.end) this.output.note(`the process ended without reporting (exit ${exit.signal ?? exit.code})`);
     if (status === "failed" && !this.error) this.error = { name: "Error", message: `the program exited with ${exit.signal ?? `code ${exit.code}`}` };
-    this.output.note(`${status}${this.error && status === "failed" ? `: ${this.error.name}: ${this.error.message}` : ""}`);
+    const failedTasks = this.tasks.counts().failed;
+    const tasksNote = status !== "failed" && failedTasks ? ` (${failedTasks} task${failedTasks === 1 ? "" : "s"} failed: see Problems)` : "";
+    this.output.note(`${status}${this.error && status === "failed" ? `: ${this.error.name}: ${this.error.message}` : ""}${tasksNote}`);
     const after = this.stopRequestedAt === undefined ? "" : `, ${Date.now() - this.stopRequestedAt} ms after stop was requested`;
     log.info(`${this.label}: ${status} (exit ${exit.signal ?? exit.code}${exit.killed ? ", killed" : ""}${after})`);
     this.finish(status);
@@ -205,5 +230,7 @@ export class HostSession implements vscode.Disposable {
     this.pipeline.dispose();
     this.changed.dispose();
     this.ended.dispose();
+    this.taskFailed.dispose();
+    this.programStart.dispose();
   }
 }

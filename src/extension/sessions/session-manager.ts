@@ -24,6 +24,8 @@ export class SessionManager implements vscode.Disposable {
   private readonly launching = new Map<string, Promise<HostSession>>();
   private readonly subscriptions = new Map<HostSession, vscode.Disposable[]>();
   private nextId = 1;
+  /** Per file, how many runs it has had in this window (run numbers in the tree). */
+  private readonly runsOfFile = new Map<string, number>();
 
   private readonly listChanged = new vscode.EventEmitter<void>();
   private readonly sessionChanged = new vscode.EventEmitter<HostSession>();
@@ -82,7 +84,9 @@ export class SessionManager implements vscode.Disposable {
   private async launch(file: string): Promise<HostSession> {
     const label = this.labelFor(file);
     const output = new RunOutput(this.outputs.channel(file, label));
-    const session = new HostSession({ id: `s${this.nextId++}`, file, label, output, python: this.settings().python });
+    const runOfFile = (this.runsOfFile.get(file) ?? 0) + 1;
+    this.runsOfFile.set(file, runOfFile);
+    const session = new HostSession({ id: `s${this.nextId++}`, file, label, runOfFile, output, python: this.settings().python });
     this.all.push(session);
     this.live.set(file, session);
     // Task messages change a session many times a second; the list changes only with its state.

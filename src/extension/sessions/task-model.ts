@@ -24,7 +24,10 @@ export interface TaskRecord {
 
 export interface TaskCounts {
   total: number;
+  /** Tasks whose code still runs, cancelling ones included. */
   running: number;
+  /** Of `running`, those asked to cancel and not yet out of their code. */
+  cancelling: number;
   done: number;
   failed: number;
   cancelled: number;
@@ -37,7 +40,7 @@ export class TaskModel {
    * Kept as tasks spawn and end (the only two mutations), not recounted: the tree and the
    * status bar read counts on every message, and a session may hold 100,000 tasks.
    */
-  private readonly tally: TaskCounts = { total: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
+  private readonly tally: TaskCounts = { total: 0, running: 0, cancelling: 0, done: 0, failed: 0, cancelled: 0 };
 
   get size(): number {
     return this.tasks.size;
@@ -86,12 +89,20 @@ export class TaskModel {
   }
 
   /**
-   * A TASK_STATE. Returns false for an unknown task or a task already finished:
-   * a task ends once, and a late "cancelled" must not overwrite "failed".
+   * A TASK_STATE. Returns false when nothing changed: an unknown task, a task
+   * already finished (a task ends once, and a late "cancelled" must not
+   * overwrite "failed"), or a second "cancelling". "cancelling" is the one
+   * state between running and an end: the task's code has not exited yet.
    */
   setState(id: string, state: TaskState, ts: number, error?: ErrorInfo): boolean {
     const t = this.tasks.get(id);
-    if (!t || t.state !== "running" || state === "running") return false;
+    if (!t || !isLive(t.state) || state === "running" || state === t.state) return false;
+    if (state === "cancelling") {
+      t.state = state;
+      this.tally.cancelling++;
+      return true;
+    }
+    if (t.state === "cancelling") this.tally.cancelling--;
     this.tally.running--;
     this.tally[state]++;
     t.state = state;
@@ -118,6 +129,11 @@ export class TaskModel {
   elapsedMs(t: TaskRecord, now: number): number {
     return Math.max(0, (t.endedAt ?? now) - t.startedAt);
   }
+}
+
+/** Running, or asked to cancel and still in its code. */
+export function isLive(state: TaskState): state is "running" | "cancelling" {
+  return state === "running" || state === "cancelling";
 }
 
 /** "0.4s", "12.3s", "3m 05s", "1h 02m": short enough for a tree description. */

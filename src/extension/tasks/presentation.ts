@@ -14,6 +14,9 @@ export function taskIcon(state: TaskState): vscode.ThemeIcon {
   switch (state) {
     case "running":
       return new vscode.ThemeIcon("loading~spin");
+    case "cancelling":
+      // Asked to stop, still in its code (its finally blocks run): spinning, in the cancelled colour.
+      return new vscode.ThemeIcon("sync~spin", skipped);
     case "done":
       return new vscode.ThemeIcon("pass", passed);
     case "failed":
@@ -23,12 +26,25 @@ export function taskIcon(state: TaskState): vscode.ThemeIcon {
   }
 }
 
-/** A session looks like a task in the same state (a stopped session like a cancelled task). */
+/** How a state reads in a row: an ongoing state gets an ellipsis. */
+export function taskStateLabel(state: TaskState): string {
+  return state === "cancelling" ? "cancelling…" : state;
+}
+
+/**
+ * A session looks like a task in the same state (a stopped session like a cancelled task,
+ * a stopping one like a cancelling task). A run that ended "done" while one of its tasks
+ * failed is shown failed: a green row would hide the error.
+ */
 export function sessionIcon(s: HostSession): vscode.ThemeIcon {
+  if (s.stopping) return taskIcon("cancelling");
+  if (s.state === "done" && s.tasks.counts().failed) return taskIcon("failed");
   return taskIcon(s.state === "starting" ? "running" : s.state === "stopped" ? "cancelled" : s.state);
 }
 
 export function sessionStatus(s: HostSession): string {
   if (s.stopping) return "stopping…";
+  const failed = s.tasks.counts().failed;
+  if (s.state === "done" && failed) return `done with ${failed} failed task${failed === 1 ? "" : "s"}`;
   return s.state;
 }

@@ -11,7 +11,7 @@ import { commandFor } from "../commands.js";
 import type { HostSession } from "../sessions/host-session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { formatElapsed, type TaskRecord } from "../sessions/task-model.js";
-import { sessionIcon, sessionStatus, taskIcon } from "./presentation.js";
+import { sessionIcon, sessionStatus, taskIcon, taskStateLabel } from "./presentation.js";
 
 export interface SessionItem {
   readonly kind: "session";
@@ -163,12 +163,13 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const hasChildren = s.tasks.size > 0 || s.error !== undefined;
     const item = new vscode.TreeItem(s.label, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = s.id;
-    item.resourceUri = s.uri;
+    // No resourceUri: it would also give the row the file's Problems colour (red for an
+    // unrelated type error); a row is coloured by its own state only, through its icon.
     item.iconPath = sessionIcon(s);
     const c = s.tasks.counts();
     // A live session's row is not redrawn every second (see ticks()): its time is in the tooltip.
     const elapsed = s.isLive ? [] : [formatElapsed((s.endedAt ?? Date.now()) - s.startedAt)];
-    item.description = [sessionStatus(s), c.running ? `${c.running}/${c.total} tasks` : `${c.total} task${c.total === 1 ? "" : "s"}`, ...elapsed].join(" · ");
+    item.description = [`#${s.runOfFile}`, sessionStatus(s), c.running ? `${c.running}/${c.total} tasks` : `${c.total} task${c.total === 1 ? "" : "s"}`, ...elapsed].join(" · ");
     item.contextValue = s.isLive ? "session.live" : "session.finished";
     item.command = commandFor("sceneRunner.showViewer", "Show Viewer", { kind: "session", session: s });
     return item;
@@ -180,8 +181,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     item.id = `${s.id}/${t.id}`;
     item.iconPath = taskIcon(t.state);
     const elapsed = formatElapsed(s.tasks.elapsedMs(t, Date.now()));
-    item.description = t.state !== "running" ? `${t.state} · ${elapsed}` : this.ticks(s, t) ? elapsed : "running";
-    item.contextValue = t.state === "running" && s.isLive ? "task.running" : "task.finished";
+    item.description = t.state !== "running" ? `${taskStateLabel(t.state)} · ${elapsed}` : this.ticks(s, t) ? elapsed : "running";
+    // A cancelling task offers no Cancel: the request is on its way (its finally blocks run).
+    item.contextValue = t.state === "running" && s.isLive ? "task.running" : t.state === "cancelling" && s.isLive ? "task.cancelling" : "task.finished";
     item.accessibilityInformation = { label: `${t.name}, ${t.state}, ${elapsed}` };
     if (t.file) item.command = commandFor("sceneRunner.openLocation", "Go to Creation", t.file, t.line, t.column);
     return item;
@@ -209,7 +211,7 @@ function sessionTooltip(s: HostSession): vscode.MarkdownString {
   tip.appendMarkdown(`**${escapeMd(s.label)}** — run ${s.run}, ${sessionStatus(s)}, ${elapsed}\n\n`);
   tip.appendMarkdown(`${escapeMd(s.file)}\n\n`);
   if (s.runtime) tip.appendMarkdown(`${s.runtime}${s.pid ? `, pid ${s.pid}` : ""}\n\n`);
-  tip.appendMarkdown(`${c.running} running, ${c.done} done, ${c.failed} failed, ${c.cancelled} cancelled`);
+  tip.appendMarkdown(`${c.running - c.cancelling} running, ${c.cancelling ? `${c.cancelling} cancelling, ` : ""}${c.done} done, ${c.failed} failed, ${c.cancelled} cancelled`);
   if (s.error) tip.appendMarkdown(`\n\n---\n\n**${escapeMd(s.error.name)}**: ${escapeMd(s.error.message)}`);
   return tip;
 }
@@ -217,7 +219,7 @@ function sessionTooltip(s: HostSession): vscode.MarkdownString {
 function taskTooltip(s: HostSession, t: TaskRecord): vscode.MarkdownString {
   const elapsed = formatElapsed(s.tasks.elapsedMs(t, Date.now()));
   const tip = new vscode.MarkdownString(undefined, true);
-  tip.appendMarkdown(`**${escapeMd(t.name)}** — ${t.state}, ${elapsed}\n\n`);
+  tip.appendMarkdown(`**${escapeMd(t.name)}** — ${taskStateLabel(t.state)}, ${elapsed}\n\n`);
   if (t.file) tip.appendMarkdown(`Created at ${escapeMd(`${basename(t.file)}:${t.line ?? "?"}`)}\n\n`);
   if (t.error) {
     tip.appendMarkdown(`---\n\n**${escapeMd(t.error.name)}**: ${escapeMd(t.error.message)}`);

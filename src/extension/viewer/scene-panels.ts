@@ -7,6 +7,7 @@
  */
 import * as vscode from "vscode";
 import { log } from "../output/extension-log.js";
+import type { ViewerSessionInfo } from "../../protocol/viewer.js";
 import type { HostSession } from "../sessions/host-session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { SavedScenes } from "./saved-scenes.js";
@@ -18,7 +19,11 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
   private readonly panels = new Map<string, ScenePanel>();
   private readonly saved: SavedScenes;
   private readonly subscriptions: vscode.Disposable[] = [];
-  private readonly savedVersion = new Map<ScenePanel, number>();
+  /**
+   * The scene version last saved, per run. Per run, not per panel: a re-run in the same panel
+   * starts its versions again and would otherwise match the previous run's and never be saved.
+   */
+  private readonly savedVersion = new WeakMap<HostSession, number>();
   private readonly saver: ReturnType<typeof setInterval>;
 
   constructor(
@@ -29,10 +34,12 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     this.saved = new SavedScenes(workspaceState);
     this.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(VIEWER_VIEW_TYPE, this),
-      sessions.onDidStartSession((s) => this.showFor(s)),
+      sessions.onDidStartSession((s) => this.showOnceStarted(s)),
       sessions.onDidEndSession((s) => {
         const p = this.panels.get(s.file);
-        if (p?.current === s) void this.save(p);
+        // While shutting down, saveAll() has saved the scene as the live run left it: the stop
+        // that follows must not overwrite that with a plain "stopped".
+        if (p?.current === s && !this.shuttingDown) void this.save(p);
       }),
     );
     this.saver = setInterval(() => this.saveChanged(), SAVE_EVERY_MS);
@@ -45,6 +52,16 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     return undefined;
   }
 
+  /**
+   * A run gets its viewer once its program is under way (its first task or scene message).
+   * One that fails to start (a syntax error, no main, no interpreter) opens none: its reason
+   * is in the output and Problems, and a re-run's panel keeps the previous run's scene.
+   */
+  private showOnceStarted(s: HostSession): void {
+    if (s.programStarted) this.showFor(s);
+    else s.onDidStartProgram(() => this.showFor(s));
+  }
+
   /** Shows a session in its file's panel, creating the panel beside the editor if needed. */
   showFor(session: HostSession, preserveFocus = true): ScenePanel {
     let p = this.panels.get(session.file);
@@ -52,7 +69,9 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
       const panel = vscode.window.createWebviewPanel(
         VIEWER_VIEW_TYPE,
         viewerTitle(session.label),
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+        // Viewers share one group beside the editor: a second viewer (or a run started while
+        // a viewer has focus) must not open yet another column.
+        { viewColumn: this.viewerColumn() ?? vscode.ViewColumn.Beside, preserveFocus },
         viewerPanelOptions(this.extensionUri),
       );
       p = this.adopt(panel, session.file);
@@ -61,6 +80,11 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     }
     p.attach(session);
     return p;
+  }
+
+  private viewerColumn(): vscode.ViewColumn | undefined {
+    for (const p of this.panels.values()) if (p.panel.viewColumn !== undefined) return p.panel.viewColumn;
+    return undefined;
   }
 
   /** Reveals a file's panel, reopening it on the file's newest session. False if the file never ran. */
@@ -89,7 +113,7 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     const p = this.adopt(panel, file);
     const live = this.sessions.liveFor(file);
     if (live) p.attach(live);
-    else if (saved) p.showStatic({ scene: saved.scene, session: { ...saved.session, title: `${saved.session.title} (restored)` } });
+    else if (saved) p.showStatic({ scene: saved.scene, session: restoredSession(saved.session) });
     log.info(`viewer "${panel.title}": restored${live ? " and attached to the running session" : " from the saved scene"}`);
   }
 
@@ -98,7 +122,6 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     this.panels.set(file, p);
     p.onDidDispose(() => {
       if (this.panels.get(file) === p) this.panels.delete(file);
-      this.savedVersion.delete(p);
       // Closed by the user: nothing to restore. (On window reload, dispose is not called before the save.)
       if (!this.shuttingDown) void this.saved.delete(panel.title);
     });
@@ -109,7 +132,7 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     for (const p of this.panels.values()) {
       const s = p.current;
       if (!s?.isLive) continue;
-      if (this.savedVersion.get(p) === s.pipeline.version) continue;
+      if (this.savedVersion.get(s) === s.pipeline.version) continue;
       void this.save(p);
     }
   }
@@ -117,7 +140,7 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
   private async save(p: ScenePanel): Promise<void> {
     const scene = p.currentScene();
     if (!scene || p.isDisposed) return;
-    if (p.current) this.savedVersion.set(p, p.current.pipeline.version);
+    if (p.current) this.savedVersion.set(p.current, p.current.pipeline.version);
     await this.saved.save(p.file, p.panel.title, scene);
   }
 
@@ -137,4 +160,13 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     for (const p of [...this.panels.values()]) p.release();
     this.panels.clear();
   }
+}
+
+/**
+ * What a restored panel says about its run. A run that was live when the window went away
+ * was stopped with the extension host: it must not read "running".
+ */
+function restoredSession(session: ViewerSessionInfo): ViewerSessionInfo {
+  const wasLive = session.state === "starting" || session.state === "running";
+  return wasLive ? { state: "stopped", title: `${session.title} (stopped by window reload)` } : { ...session, title: `${session.title} (restored)` };
 }

@@ -39,7 +39,14 @@ export abstract class WebviewBase<ToView extends TaggedMessage, FromView extends
   /** Posts without awaiting: a postMessage promise may never settle for a page being torn down. */
   protected post(message: ToView): void {
     if (this.disposed) return;
-    this.panel.webview.postMessage(message).then(
+    let sent: Thenable<boolean>;
+    try {
+      sent = this.panel.webview.postMessage(message);
+    } catch {
+      // The user closed the panel and VS Code disposed it before our onDidDispose ran.
+      return;
+    }
+    sent.then(
       (delivered) => delivered || log.trace(`${this.panel.title}: "${message.t}" not delivered (page not loaded)`),
       (e: unknown) => log.warn(`${this.panel.title}: posting "${message.t}" failed: ${errorText(e)}`),
     );
