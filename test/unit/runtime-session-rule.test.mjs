@@ -33,15 +33,24 @@ test("when main raises, the rest is cancelled the same way and the session fails
   assert.equal(result.error.message, "main broke");
 });
 
+/** A promise the program resolves when it has got somewhere (no real-time waiting in these tests). */
+function signal() {
+  let resolve;
+  const promise = new Promise((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 test("sess.forever() keeps the session alive until it is stopped", async () => {
   let sessRef;
+  const inForever = signal();
   const run = runScene(async (sess, log) => {
     sessRef = sess;
     sess.spawnTask(async () => { try { await new rt.Event().wait(); } finally { log("worker finally"); } });
-    await sleep(3_600_000);
-    try { await sess.forever(); } finally { log("main finally"); }
+    await sleep(3_600_000); // virtual time runs through it: the session is still alive after
+    try { inForever.resolve(); await sess.forever(); } finally { log("main finally"); }
   });
-  await new Promise((r) => setTimeout(r, 20)); // virtual time ran through every timer: still alive
+  await inForever.promise;
+  await new Promise((r) => setImmediate(r));
   assert.equal(sessRef.running.length, 2);
   const stopped = await sessRef.stop();
   const { lines } = await run;
@@ -53,6 +62,7 @@ test("a task stuck in a foreign promise is cancelling until its body exits; stop
   let release;
   let sessRef;
   let stuck;
+  const cancelled = signal();
   const run = runScene(async (sess, log) => {
     sessRef = sess;
     const foreign = new Promise((r) => (release = r));
@@ -62,12 +72,15 @@ test("a task stuck in a foreign promise is cancelling until its body exits; stop
     await sleep(1);
     stuck.cancel();
     log(`after cancel: state=${stuck.state} cancelled=${stuck.cancelled()}`);
+    cancelled.resolve();
     await sess.forever();
   }, { stopGraceMs: 60_000 });
-  await new Promise((r) => setTimeout(r, 20));
+  await cancelled.promise;
   let stopResolved = false;
+  const mainTask = sessRef.running.find((t) => t.name === "main");
   const stopping = sessRef.stop().then((r) => ((stopResolved = true), r));
-  await new Promise((r) => setTimeout(r, 50));
+  await mainTask.asPromise().catch(() => {}); // main has ended: only the stuck body is left
+  await new Promise((r) => setImmediate(r));
   assert.equal(stopResolved, false, "stop() waits for the stuck body");
   assert.deepEqual(sessRef.running.map((t) => t.name), ["stuck"]);
   release();
@@ -81,12 +94,15 @@ test("a task stuck in a foreign promise is cancelling until its body exits; stop
 
 test("a stop with a task stuck in a foreign promise reports it as cancelling, then ends after the grace period", async () => {
   let sessRef;
+  const started = signal();
   const run = runScene(async (sess, log) => {
     sessRef = sess;
     sess.spawnTask(async () => { await new Promise(() => {}); }, { name: "never" });
+    await sleep(1); // "never" has started and waits on its foreign promise
+    started.resolve();
     await sess.forever();
   }, { stopGraceMs: 30 });
-  await new Promise((r) => setTimeout(r, 20));
+  await started.promise;
   const keepAlive = setInterval(() => {}, 1000); // the grace timer is unref'd: in the runner the pipe keeps the process up
   const stopped = await sessRef.stop();
   clearInterval(keepAlive);
