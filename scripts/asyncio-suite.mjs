@@ -92,8 +92,24 @@ function counts(r) {
 /** regrtest's own verdict lines ("Result: SUCCESS", "2 tests failed: ..."), for what the XML cannot say. */
 function verdict(out) {
   const lines = out.split("\n");
-  const start = lines.findIndex((l) => /^== Tests result|^Total duration/.test(l));
-  return (start < 0 ? lines.slice(-15) : lines.slice(start)).filter((l) => l.trim()).map((l) => `    ${l}`).join("\n");
+  const start = lines.findLastIndex((l) => /^== Tests result/.test(l));
+  const end = lines.findLastIndex((l) => /^Result: /.test(l));
+  const picked = start >= 0 && end >= start ? lines.slice(start, end + 1) : lines.slice(-15);
+  return picked.filter((l) => l.trim()).map((l) => `    ${l}`).join("\n");
+}
+
+/** What the runner's tracker saw: proof that it was active for the tests' loops. */
+function reported(path) {
+  if (!existsSync(path)) return "nothing (no events file)";
+  const count = {};
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const etype = /^\{"etype":"([A-Z_]+)"/.exec(line)?.[1];
+    if (etype === "TASK_STATE") {
+      const state = /"state":"(\w+)"/.exec(line)?.[1];
+      count[`TASK_STATE ${state}`] = (count[`TASK_STATE ${state}`] ?? 0) + 1;
+    } else if (etype) count[etype] = (count[etype] ?? 0) + 1;
+  }
+  return Object.entries(count).map(([k, v]) => `${v} ${k}`).join(", ");
 }
 
 const runs = [];
@@ -105,7 +121,7 @@ if (only !== "plain") {
     await run(
       "runner",
       process.execPath,
-      () => [join(root, "bin", "scene-runner.js"), "run", join(root, "scripts", "asyncio-suite.py"), "--python", python],
+      () => [join(root, "bin", "scene-runner.js"), "run", join(root, "scripts", "asyncio-suite.py"), "--python", python, "--events", join(work, "runner-events.jsonl")],
       (xml) => ({ SCENE_RUNNER_SUITE_ARGS: JSON.stringify([...regrtest, "--junit-xml", xml]) }),
     ),
   );
@@ -117,6 +133,7 @@ for (const r of runs) {
   const how = r.signal ? `killed by ${r.signal}` : `exit ${r.code}`;
   console.log(`${r.label.padEnd(6)}  run=${c.run} failures=${c.failures} errors=${c.errors} skipped=${c.skipped}  (${how}, ${r.seconds} s, log ${r.log})`);
   console.log(verdict(r.out));
+  if (r.label === "runner") console.log(`    the runner reported ${reported(join(work, "runner-events.jsonl"))} over its channel`);
 }
 
 let differ = 0;

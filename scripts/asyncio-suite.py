@@ -10,11 +10,12 @@ import json
 import os
 import sys
 
-args = json.loads(os.environ.pop("SCENE_RUNNER_SUITE_ARGS", '["test_asyncio"]'))
-sys.argv = [sys.argv[0]] + list(args)
+if __name__ == "__main__":  # multiprocessing's spawn and forkserver import this file again in their children
+    args = json.loads(os.environ.pop("SCENE_RUNNER_SUITE_ARGS", '["test_asyncio"]'))
+    sys.argv = [sys.argv[0]] + list(args)
 
-# What `python -m test` does (test/__main__.py), minus re-executing the interpreter
-# with extra options (3.13's --fast-ci): that would leave the runner's process.
-from test.libregrtest.main import main  # noqa: E402
+    # What `python -m test` does (test/__main__.py), minus re-executing the interpreter
+    # with extra options (3.13's --fast-ci): that would leave the runner's process.
+    from test.libregrtest.main import main
 
-main()
+    main()

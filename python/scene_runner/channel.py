@@ -42,6 +42,20 @@ class Channel:
         self._pending_bytes = 0
         self._batching = False
         self.closed = False
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._forked)
+
+    def _forked(self):
+        """In a child made by os.fork() (multiprocessing's default on Linux): the channel is
+        the parent's. The child must not write into its stream (it would interleave frames)
+        nor hold it open, and the lock may have been held by a thread the child lacks."""
+        self._lock = threading.Lock()
+        self._pending, self._pending_bytes = [], 0
+        self.closed = True
+        try:
+            self._sock.close()
+        except OSError:
+            pass
 
     @classmethod
     def from_env(cls):

@@ -109,6 +109,11 @@ class Tracker:
         # the channel's reader thread (a request the busy loop cannot act on yet) and must
         # never follow the task's end report.
         self._state_lock = threading.Lock()
+        if hasattr(os, "register_at_fork"):  # a forked child: another thread may have held it
+            os.register_at_fork(after_in_child=self._forked)
+
+    def _forked(self):
+        self._state_lock = threading.Lock()
 
     # -- installation -------------------------------------------------------------
 

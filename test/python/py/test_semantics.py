@@ -159,6 +159,17 @@ class ExitStatusIsTheProgramsOwn(Base):
             self.assertIn("MIN_PYTHON: readonly [number, number] = [%d, %d]" % contract.MIN_PYTHON, f.read())
 
 
+class ForkedChildren(Base):
+    @unittest.skipUnless(hasattr(os, "fork"), "no os.fork")
+    def test_a_forked_child_does_not_write_on_the_channel(self):
+        child = self.run_child("forks.py")
+        code, out, err = child.finish()
+        self.assertEqual((code, out, err), (0, "child done\nchild status 0\n", ""))
+        names = [m["task"]["name"] for m in child.messages if m["etype"] == "TASK_SPAWN"]
+        self.assertEqual(names, ["main", "before", "after"])
+        self.assertEqual(self.end(child)["status"], "done")
+
+
 class BrokenStdout(Base):
     """Item 13: the program's broken sys.stdout is never our failure."""
 
