@@ -1,10 +1,13 @@
 /**
  * The event loop the runtime schedules on, modelled on asyncio's: a FIFO of
  * ready callbacks (callSoon) and a heap of timers (callLater), driven by Node's
- * own loop. All ready callbacks of one turn run together in one macrotask, in
- * the order they were scheduled; timers that fall due are moved to the ready
- * queue in deadline order (ties in scheduling order). One Node timer is armed at
- * a time, for the earliest deadline, so 100,000 sleeping tasks cost one timer.
+ * own loop. A turn runs the callbacks that were ready when it began, in the
+ * order they were scheduled; timers that fall due are moved to the ready queue
+ * in deadline order (ties in scheduling order). A task's wake-up is one such
+ * callback, and the turn waits for the step it starts before running the next
+ * one, so a step is atomic as in asyncio (see _stepping). One Node timer is
+ * armed at a time, for the earliest deadline, so 100,000 sleeping tasks cost one
+ * timer; with a virtual clock (clock.ts) none is: time jumps to the next deadline.
  * Callbacks run as no task (asyncio: current_task() is None in a callback).
  */
 import { realClock, type Clock } from "./clock.js";

@@ -64,6 +64,8 @@ export class Session implements TaskOwner {
   private stopping = false;
   /** main has ended: the remaining tasks have been cancelled (the session rule). */
   private mainEnded = false;
+  /** After main: the tasks the last round of cancels went to, still running. */
+  private cancelRound = new Set<string>();
   /** Where main is defined (set by the runner, which knows the file); the main task reports it. */
   mainLocation: SourceLocation | undefined;
   private ended = new Future<SessionResult>();
@@ -118,6 +120,7 @@ export class Session implements TaskOwner {
   /** @internal TaskOwner */
   _taskDone(task: Task<unknown>): void {
     if (!this.liveTasks.delete(task.id)) return;
+    this.cancelRound.delete(task.id);
     const state = task.state;
     const message: RunnerToHost = { etype: "TASK_STATE", ts: Date.now(), task: { id: task.id, state } };
     if (state === "failed") {
@@ -130,6 +133,10 @@ export class Session implements TaskOwner {
       // The session rule (asyncio.run, vuer): main is over, so is every task it left behind.
       this.mainEnded = true;
       this.cancelAll(state === "failed" ? "main failed" : "main ended");
+    } else if (this.mainEnded && !this.stopping && this.cancelRound.size === 0 && this.liveTasks.size) {
+      // Cleanup code spawned new tasks; once the cancelled ones are gone, those go the same way
+      // (asyncio.run would close the loop on them, never running their finally blocks).
+      this.cancelAll("main ended");
     }
     this.checkEnded();
   }
@@ -151,6 +158,7 @@ export class Session implements TaskOwner {
    * foreign promise are reported as cancelling.
    */
   private cancelAll(reason: string): void {
+    this.cancelRound = new Set(this.liveTasks.keys());
     for (const t of [...this.liveTasks.values()].reverse()) {
       const shown = t.state === "cancelling"; // already reported when its cancel was asked for
       t.cancel(reason);

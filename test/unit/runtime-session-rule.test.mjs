@@ -130,3 +130,19 @@ test("timeout() and task groups cancel without showing the task as cancelling", 
   assert.deepEqual(Object.values(states(messages)), ["done"]);
   assert.equal(messages.filter((m) => m.etype === "TASK_STATE").length, 1);
 });
+
+test("after main, tasks spawned by cleanup code are cancelled once the first round is gone", async () => {
+  const { lines, result } = await runScene(async (sess, log) => {
+    sess.spawnTask(async () => {
+      try { await sleep(3_600_000); } finally {
+        const [r] = await rt.gather(async () => { await sleep(10); return "cleanup helper ran"; });
+        log(r);
+        sess.spawnTask(async () => { try { await new rt.Event().wait(); } finally { log("late task cancelled"); } });
+        await sleep(0); // the late task starts (one cancelled before it starts never runs at all)
+      }
+    });
+    await sleep(1);
+  });
+  assert.deepEqual(lines, ["cleanup helper ran", "late task cancelled"]);
+  assert.equal(result.status, "done");
+});
