@@ -26,8 +26,11 @@ def main(argv):
         sys.stderr.write("scene_runner: %s: no such file\n" % argv[0])
         return EXIT_USAGE
 
+    from . import watchdog
     from .channel import Channel, NullChannel
     from .session import Session, _flush_std
+
+    watchdog.start()  # the supervisor gone (killed, crashed): end the session's processes and ourselves
 
     # Line-buffered output: the program's prints reach the viewer's log as they happen.
     for stream in (sys.stdout, sys.stderr):
