@@ -1,4 +1,7 @@
-/** The heads-up line (fps, nodes, session state) and the toolbar (reset camera, screenshot). */
+/**
+ * The heads-up line (fps, nodes, session state), the toolbar (reset camera, screenshot) and
+ * the viewer's warnings: a badge with their count, which opens the list (newest last).
+ */
 import type { ViewerSessionInfo } from "../src/protocol/viewer.js";
 
 export interface HudNumbers {
@@ -7,9 +10,15 @@ export interface HudNumbers {
   drawCalls: number;
 }
 
+/** Warnings kept for the list; the count goes on past it. */
+const MAX_LISTED = 100;
+
 export class Hud {
   private readonly line: HTMLElement;
   private readonly bar: HTMLElement;
+  private readonly badge: HTMLButtonElement;
+  private readonly list: HTMLElement;
+  private warningCount = 0;
   private session: ViewerSessionInfo = { state: "idle", title: "" };
   private last = "";
 
@@ -19,11 +28,43 @@ export class Hud {
     this.line.setAttribute("aria-live", "off");
     this.bar = document.createElement("div");
     this.bar.className = "sr-toolbar";
+    this.badge = this.button("Viewer warnings", "", () => {
+      this.list.hidden = !this.list.hidden;
+    });
+    this.badge.classList.add("sr-warn-badge");
+    this.badge.hidden = true;
     this.bar.append(
       this.button("Reset camera", "\u27f2", actions.resetCamera),
       this.button("Screenshot (PNG)", "\u25a3", actions.screenshot),
+      this.badge,
     );
-    parent.append(this.line, this.bar);
+    this.list = document.createElement("ol");
+    this.list.className = "sr-warnings";
+    this.list.hidden = true;
+    this.list.setAttribute("aria-label", "Viewer warnings");
+    parent.append(this.line, this.bar, this.list);
+  }
+
+  /** One more warning: counted on the badge, listed with its node's key. */
+  warn(message: string, key?: string): void {
+    this.warningCount++;
+    const n = this.warningCount;
+    this.badge.hidden = false;
+    this.badge.textContent = `\u26a0 ${n}`;
+    this.badge.title = `${n} viewer warning${n === 1 ? "" : "s"}: click for the list`;
+    this.badge.setAttribute("aria-label", this.badge.title);
+    const item = document.createElement("li");
+    item.textContent = key === undefined || message.includes(key) ? message : `${message} (node "${key}")`;
+    this.list.appendChild(item);
+    while (this.list.childElementCount > MAX_LISTED) this.list.firstElementChild!.remove();
+  }
+
+  /** A new run starts with no warnings. */
+  clearWarnings(): void {
+    this.warningCount = 0;
+    this.badge.hidden = true;
+    this.list.hidden = true;
+    this.list.replaceChildren();
   }
 
   private button(title: string, icon: string, fn: () => void): HTMLButtonElement {

@@ -56,7 +56,7 @@ export class SceneMirror {
     for (const raw of messages) {
       let msg: SceneMessage;
       try {
-        msg = validateSceneMessage(raw);
+        msg = validateSceneMessage(raw, (d) => this.warnOnce(`dropped:${d.key}:${d.reason}`, `left out a malformed node: ${d.reason}`, d.key));
       } catch (e) {
         this.warnOnce(`message:${(e as Error).message}`, `scene message skipped: ${(e as Error).message}`);
         continue;

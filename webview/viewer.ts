@@ -48,13 +48,12 @@ export class Viewer {
   ) {
     this.stage = new Stage(container);
     this.stage.onChange = () => this.requestRender();
+    this.hud = new Hud(container, { resetCamera: () => this.stage.resetCamera(), screenshot: () => void this.screenshot() });
+    this.watchContext(this.stage.renderer.domElement);
     this.pools = options.instancing === false ? null : new InstancePools(this.stage.content);
     this.panel = new WidgetPanel(container, (etype, key, value) => this.emit(etype, key, value));
     this.mirror = new SceneMirror(this.stage.content, { pools: this.pools, panel: this.panel }, {
-      warn: (message, key) => {
-        this.warnings++;
-        this.link.post(key === undefined ? { t: "warning", message } : { t: "warning", message, key });
-      },
+      warn: (message, key) => this.warn(message, key),
       requestRender: () => this.requestRender(),
       track: (p) => {
         this.loads.add(p);
@@ -69,10 +68,31 @@ export class Viewer {
       movable: (key, holder) => this.interaction.movable(key, holder),
     });
     this.interaction = new Interaction(this.stage, this.mirror, this.pools, (etype, key, value) => this.emit(etype, key, value), () => this.requestRender());
-    this.hud = new Hud(container, { resetCamera: () => this.stage.resetCamera(), screenshot: () => void this.screenshot() });
     link.listen((m) => this.receive(m));
     this.timer = setInterval(() => this.report(performance.now()), 250);
     this.requestRender();
+  }
+
+  /**
+   * A lost WebGL context (a GPU reset, the browser reclaiming memory, too many contexts) is
+   * reported, not a silently dead panel. three.js keeps the loss recoverable and rebuilds its
+   * GL state on restore; every object is uploaded again from the scene on the next draw.
+   */
+  private watchContext(canvas: HTMLCanvasElement): void {
+    canvas.addEventListener("webglcontextlost", () => {
+      this.warn("the viewer lost its WebGL context (GPU reset or out of memory); the scene is redrawn when it comes back");
+    });
+    canvas.addEventListener("webglcontextrestored", () => {
+      this.dirty = true;
+      this.requestRender();
+    });
+  }
+
+  /** A problem the user must see: on the HUD's badge, and to the host (the program's output). */
+  private warn(message: string, key?: string): void {
+    this.warnings++;
+    this.hud.warn(message, key);
+    this.link.post(key === undefined ? { t: "warning", message } : { t: "warning", message, key });
   }
 
   private emit(etype: string, key: string | undefined, value: unknown): void {
@@ -86,6 +106,8 @@ export class Viewer {
         this.batches.push({ seq: typeof m.seq === "number" ? m.seq : -1, messages: Array.isArray(m.messages) ? m.messages : [] });
         break;
       case "snapshot": {
+        // A whole scene: a new run, or the page (re)loaded. Its warnings start afresh.
+        this.hud.clearWarnings();
         const scene = m.scene && typeof m.scene === "object" ? m.scene : { tag: "Scene", key: "scene", children: [] };
         this.batches.push({ seq: -1, messages: [{ etype: "SET", ts: Date.now(), data: scene }] });
         if (m.session) this.hud.setSession(m.session);

@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const outputs = push(new ProgramOutputs());
   const sessions = push(new SessionManager(outputs, () => settings()));
   const diagnostics = push(new SceneDiagnostics());
-  const panels = push(new ScenePanels(context.extensionUri, context.workspaceState, sessions));
+  const panels = push(new ScenePanels(context.extensionUri, context.workspaceState, context.globalState, sessions));
   const tree = push(new TaskTreeProvider(sessions));
   push(vscode.window.createTreeView("sceneRunner.tasks", { treeDataProvider: tree, showCollapseAll: true }));
   push(vscode.languages.registerCodeLensProvider(SCENE_SELECTOR, push(new MainCodeLensProvider(sessions))));

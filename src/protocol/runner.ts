@@ -4,7 +4,7 @@
  * host). One discriminated union per direction, tagged by `etype`.
  */
 import { validateClientEvent, type ClientEvent } from "./events.js";
-import { validateSceneMessage, SCENE_ETYPES, type SceneMessage } from "./scene.js";
+import { validateSceneMessage, SCENE_ETYPES, type OnDroppedNode, type SceneMessage } from "./scene.js";
 import {
   validateError,
   validateTaskInfo,
@@ -76,10 +76,11 @@ export function isStop(m: HostToRunner): m is StopMessage {
   return m.etype === "STOP";
 }
 
-export function validateRunnerToHost(x: unknown): RunnerToHost {
+/** `onDrop` hears of each malformed node left out of a scene message (the rest of it applies). */
+export function validateRunnerToHost(x: unknown, onDrop: OnDroppedNode): RunnerToHost {
   const m = record(x, "message");
   const etype = str(m.etype, "message.etype");
-  if ((SCENE_ETYPES as readonly string[]).includes(etype)) return validateSceneMessage(m);
+  if ((SCENE_ETYPES as readonly string[]).includes(etype)) return validateSceneMessage(m, onDrop);
   const ts = num(m.ts, "message.ts");
   switch (etype) {
     case "TASK_SPAWN":

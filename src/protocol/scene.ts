@@ -4,7 +4,7 @@
  * objects; bulk numbers (point clouds, meshes, images) are typed arrays, never
  * JSON number lists.
  */
-import { arr, fail, num, oneOf, record, str } from "./validate.js";
+import { arr, fail, isRecord, num, oneOf, ProtocolError, record, str } from "./validate.js";
 
 export type Vec3 = [number, number, number];
 export type Quat = [number, number, number, number];
@@ -82,18 +82,67 @@ export function isSceneMessage(m: { etype: string }): m is SceneMessage {
   return (SCENE_ETYPES as readonly string[]).includes(m.etype);
 }
 
+/** A node left out of a message because it was malformed; the rest of the message applies. */
+export interface DroppedNode {
+  /** Where it was in the message, e.g. `message.data.nodes[2].children[0]`. */
+  path: string;
+  /** Its key, when it had a string one. */
+  key?: string;
+  reason: string;
+}
+
+export type OnDroppedNode = (dropped: DroppedNode) => void;
+
 /**
- * Validates the structure of a node (tag, key, children). Props are checked by
- * the viewer, which can skip one bad prop without rejecting the message.
+ * Validates the structure of a node (tag, key, children) and returns it, or throws for the
+ * node itself. Props are checked by the viewer, which skips one bad prop at a time. A bad
+ * child is dropped and reported through `onDrop`, never its siblings or parent. Text among
+ * the children (vuer's `Text("Hello")` sends `children: ["Hello"]`) becomes the `text` prop,
+ * so that every entry of `children` is a node.
  */
-export function validateNode(x: unknown, path: string, requireTag = true): SceneNode {
+export function validateNode(x: unknown, path: string, requireTag = true, onDrop: OnDroppedNode = () => {}): SceneNode {
   const n = record(x, path);
   if (requireTag || n.tag !== undefined) str(n.tag, `${path}.tag`);
   str(n.key, `${path}.key`);
-  if (n.children !== undefined) {
-    arr(n.children, `${path}.children`).forEach((c, i) => validateNode(c, `${path}.children[${i}]`));
+  if (n.children === undefined || n.children === null) return n as SceneNode;
+  const raw = arr(n.children, `${path}.children`);
+  const children: SceneNode[] = [];
+  let text: string | undefined;
+  let changed = false;
+  raw.forEach((c, i) => {
+    if (typeof c === "string" || (typeof c === "number" && Number.isFinite(c))) {
+      text = (text ?? "") + String(c);
+      return;
+    }
+    const node = validOrDropped(c, `${path}.children[${i}]`, true, onDrop);
+    if (node) children.push(node);
+    if (node !== c) changed = true;
+  });
+  if (!changed && text === undefined) return n as SceneNode;
+  const out: SceneNode = { ...(n as SceneNode), children };
+  if (text !== undefined && typeof n.text !== "string") out.text = text;
+  return out;
+}
+
+function validOrDropped(x: unknown, path: string, requireTag: boolean, onDrop: OnDroppedNode): SceneNode | undefined {
+  try {
+    return validateNode(x, path, requireTag, onDrop);
+  } catch (e) {
+    if (!(e instanceof ProtocolError)) throw e;
+    const key = isRecord(x) && typeof x.key === "string" ? x.key : undefined;
+    onDrop(key === undefined ? { path, reason: e.message } : { path, key, reason: e.message });
+    return undefined;
   }
-  return n as SceneNode;
+}
+
+/** Each node of a list on its own: a bad one is dropped and reported, the others stay. */
+function validNodes(x: unknown, path: string, requireTag: boolean, onDrop: OnDroppedNode): SceneNode[] {
+  const out: SceneNode[] = [];
+  arr(x, path).forEach((n, i) => {
+    const node = validOrDropped(n, `${path}[${i}]`, requireTag, onDrop);
+    if (node) out.push(node);
+  });
+  return out;
 }
 
 function validateTarget(x: unknown, path: string): Target {
@@ -101,24 +150,29 @@ function validateTarget(x: unknown, path: string): Target {
   return str(x, path);
 }
 
-export function validateSceneMessage(x: unknown): SceneMessage {
+/**
+ * Validates a scene message. A malformed envelope throws; a malformed node inside it is
+ * dropped and reported through `onDrop` (with its key), and the rest of the message applies:
+ * one bad node must not cost a program its whole scene.
+ */
+export function validateSceneMessage(x: unknown, onDrop: OnDroppedNode): SceneMessage {
   const m = record(x, "message");
   const etype = oneOf(m.etype, SCENE_ETYPES, "message.etype");
   const ts = num(m.ts, "message.ts");
   const data = record(m.data, "message.data");
   switch (etype) {
     case "SET": {
-      const root = validateNode(data, "message.data");
+      const root = validateNode(data, "message.data", true, onDrop);
       if (root.tag !== "Scene") fail("message.data.tag", '"Scene"', root.tag);
       return { etype, ts, data: root };
     }
     case "UPSERT":
     case "ADD": {
-      const nodes = arr(data.nodes, "message.data.nodes").map((n, i) => validateNode(n, `message.data.nodes[${i}]`));
+      const nodes = validNodes(data.nodes, "message.data.nodes", true, onDrop);
       return { etype, ts, data: { nodes, to: validateTarget(data.to, "message.data.to") } } as SceneMessage;
     }
     case "UPDATE": {
-      const nodes = arr(data.nodes, "message.data.nodes").map((n, i) => validateNode(n, `message.data.nodes[${i}]`, false));
+      const nodes = validNodes(data.nodes, "message.data.nodes", false, onDrop);
       return { etype, ts, data: { nodes } };
     }
     case "REMOVE": {

@@ -10,6 +10,8 @@ import { randomBytes } from "node:crypto";
 import { extname, resolve } from "node:path";
 import type { Duplex } from "node:stream";
 import { validateRunnerToHost, type HostToRunner, type RunnerToHost, type SessionEndMessage } from "../protocol/runner.js";
+import type { DroppedNode } from "../protocol/scene.js";
+import { ProtocolError } from "../protocol/validate.js";
 import { Channel } from "./channel.js";
 import { CHANNEL_ENV, CHANNEL_FD, COALESCE_ENV, LaunchError, type Launcher, type RunOptions } from "./launch.js";
 import { nodeLauncher } from "./node/launcher.js";
@@ -35,6 +37,8 @@ export interface SessionOptions extends RunOptions {
   onStderr?(chunk: Buffer): void;
   /** A message from the child that failed validation (reported, not fatal). */
   onProtocolError?(error: Error): void;
+  /** A malformed node the runner left out of its message (the rest applied); onProtocolError hears of it when this is absent. */
+  onDroppedNode?(dropped: DroppedNode): void;
   /** How long a stopped child may take to exit before it is killed. */
   graceMs?: number;
 }
@@ -127,7 +131,10 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
   let channelClosed = false;
   let runnerExited = false;
   let runtime: string | undefined;
-  const channel = new Channel<RunnerToHost, HostToRunner>(child.stdio[CHANNEL_FD] as Duplex, validateRunnerToHost, {
+  // A malformed node is left out of its message and reported; the rest of the message applies.
+  const reportDropped = (d: DroppedNode) =>
+    options.onDroppedNode ? options.onDroppedNode(d) : options.onProtocolError?.(new ProtocolError(`left out node ${d.key === undefined ? "without a key" : JSON.stringify(d.key)}: ${d.reason}`));
+  const channel = new Channel<RunnerToHost, HostToRunner>(child.stdio[CHANNEL_FD] as Duplex, (x) => validateRunnerToHost(x, reportDropped), {
     message: (m) => {
       if (m.etype === "SESSION_START") runtime = m.runtime;
       // SESSION_END is held until the child's output pipes are drained too: it is always the last message.

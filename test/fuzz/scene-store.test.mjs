@@ -53,7 +53,7 @@ test("random valid messages: no exception, invariants after every message, snaps
     for (let i = r.range(1, 25); i > 0; i--) {
       let m;
       try {
-        m = validateSceneMessage(sceneMessage(r));
+        m = validateSceneMessage(sceneMessage(r), () => {});
       } catch {
         continue; // the generator made an invalid one: only valid messages reach a store
       }

@@ -16,9 +16,9 @@ const jsonl = await loadTs("src/protocol/jsonl.ts");
 const isProtocolError = (e) => e instanceof Error && e.name === "ProtocolError";
 
 const VALIDATORS = {
-  validateRunnerToHost: runner.validateRunnerToHost,
+  validateRunnerToHost: (x) => runner.validateRunnerToHost(x, () => {}),
   validateHostToRunner: runner.validateHostToRunner,
-  validateSceneMessage: scene.validateSceneMessage,
+  validateSceneMessage: (x) => scene.validateSceneMessage(x, () => {}),
   validateNode: (x) => scene.validateNode(x, "node"),
   validateFromViewer: viewer.validateFromViewer,
   validateClientEvent: events.validateClientEvent,

@@ -38,6 +38,41 @@ test("malformed messages are skipped with a warning and a later good node still 
   assert.equal(v.errors.length, 0, v.errors.join("\n"));
 });
 
+test("one malformed node in a scene costs only that node: the rest draws, the badge counts it, the list names it", async () => {
+  await v.send(SET([], { grid: false }));
+  const before = v.warnings().length;
+  await v.send({
+    etype: "SET",
+    ts: 1,
+    data: {
+      tag: "Scene",
+      key: "scene",
+      grid: false,
+      children: [redBox, { tag: 12, key: "broken" }, { tag: "Text", key: "label", children: ["Hello"], position: [5, 5, 0] }],
+    },
+  });
+  assert.ok(isRed(await v.pixel(320, 240)), "the good box of the same message is drawn");
+  const keys = await v.page.evaluate(() => window.__sceneViewer.keys());
+  assert.deepEqual(keys.sort(), ["good", "label"], "the text node (a vuer string child) is kept too");
+  const warnings = v.warnings().slice(before);
+  assert.equal(warnings.length, 1, JSON.stringify(warnings));
+  assert.equal(warnings[0].key, "broken");
+  const hud = await v.page.evaluate(() => ({
+    badge: document.querySelector(".sr-warn-badge")?.textContent,
+    hidden: document.querySelector(".sr-warn-badge")?.hidden,
+    list: [...document.querySelectorAll(".sr-warnings li")].map((li) => li.textContent),
+  }));
+  assert.equal(hud.hidden, false);
+  assert.match(hud.badge, /\u26a0 \d+/);
+  assert.ok(hud.list.some((t) => t.includes("broken") && t.includes("tag")), JSON.stringify(hud.list));
+  // Clicking the badge opens the list; a new scene (a new run) starts with none.
+  await v.page.click(".sr-warn-badge");
+  assert.equal(await v.page.evaluate(() => document.querySelector(".sr-warnings").hidden), false);
+  await v.post({ t: "snapshot", scene: { tag: "Scene", key: "scene", children: [] }, session: { state: "running", title: "x" } });
+  await v.idle();
+  assert.equal(await v.page.evaluate(() => document.querySelector(".sr-warn-badge").hidden), true);
+});
+
 test("bad props: NaN, wrong length, wrong type -> one warning each, the node still draws", async () => {
   await v.send(SET([], { grid: false }));
   const before = v.warnings().length;

@@ -102,7 +102,9 @@ export class HostSession implements vscode.Disposable {
         onMessage: (m) => this.receive(m),
         onStdout: (c) => this.output.write("stdout", c),
         onStderr: (c) => this.output.write("stderr", c),
-        onProtocolError: (e) => log.warn(`${this.label}: ignored a malformed message from the program: ${e.message}`),
+        // Where the user looks (the run's output), not only in the extension's log.
+        onProtocolError: (e) => this.warn(`ignored a malformed message from the program: ${e.message}`),
+        onDroppedNode: (d) => this.warn(`left out ${d.key === undefined ? "a node without a key" : `node "${d.key}"`} (the rest of its message was drawn): ${d.reason}`),
       });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -189,6 +191,11 @@ export class HostSession implements vscode.Disposable {
       }
     }
     this.changed.fire(this);
+  }
+
+  private warn(text: string): void {
+    log.warn(`${this.label}: ${text}`);
+    this.output.note(text);
   }
 
   private noteProgramStarted(): void {

@@ -11,6 +11,7 @@ import type { ViewerSessionInfo } from "../../protocol/viewer.js";
 import type { HostSession } from "../sessions/host-session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { SavedScenes } from "./saved-scenes.js";
+import { ViewerWarnings } from "./viewer-warnings.js";
 import { ScenePanel, VIEWER_VIEW_TYPE, viewerPanelOptions, viewerTitle } from "./viewer-panel.js";
 
 const SAVE_EVERY_MS = 3000;
@@ -18,6 +19,7 @@ const SAVE_EVERY_MS = 3000;
 export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
   private readonly panels = new Map<string, ScenePanel>();
   private readonly saved: SavedScenes;
+  private readonly warnings: ViewerWarnings;
   private readonly subscriptions: vscode.Disposable[] = [];
   /**
    * The scene version last saved, per run. Per run, not per panel: a re-run in the same panel
@@ -29,9 +31,11 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
   constructor(
     private readonly extensionUri: vscode.Uri,
     workspaceState: vscode.Memento,
+    globalState: vscode.Memento,
     private readonly sessions: SessionManager,
   ) {
     this.saved = new SavedScenes(workspaceState);
+    this.warnings = new ViewerWarnings(globalState);
     this.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(VIEWER_VIEW_TYPE, this),
       sessions.onDidStartSession((s) => this.showOnceStarted(s)),
@@ -118,7 +122,7 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
   }
 
   private adopt(panel: vscode.WebviewPanel, file: string): ScenePanel {
-    const p = new ScenePanel(panel, file, this.extensionUri);
+    const p = new ScenePanel(panel, file, this.extensionUri, this.warnings);
     this.panels.set(file, p);
     p.onDidDispose(() => {
       if (this.panels.get(file) === p) this.panels.delete(file);

@@ -14,6 +14,7 @@ import { validateFromViewer, type FromViewerMessage, type ToViewerMessage, type 
 import { viewerHtml } from "../../viewer/html.js";
 import { errorText, log } from "../output/extension-log.js";
 import type { HostSession } from "../sessions/host-session.js";
+import type { ViewerWarnings } from "./viewer-warnings.js";
 import { WebviewBase } from "./webview-base.js";
 
 export const VIEWER_VIEW_TYPE = "sceneRunner.viewer";
@@ -48,6 +49,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     panel: vscode.WebviewPanel,
     readonly file: string,
     extensionUri: vscode.Uri,
+    private readonly warnings: ViewerWarnings,
   ) {
     super(panel);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "scene.svg");
@@ -109,7 +111,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
         this.session?.sendEvent(m.event);
         return;
       case "warning":
-        log.warn(`${this.panel.title}: viewer: ${m.message}${m.key ? ` (node ${m.key})` : ""}`);
+        this.warnings.report(this.panel.title, this.session, m.message, m.key);
         return;
       case "stats":
         log.trace(`${this.panel.title}: viewer ${m.fps} fps, ${m.nodes} nodes`);
