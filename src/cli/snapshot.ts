@@ -15,13 +15,18 @@ import type { FromViewerMessage } from "../protocol/viewer.js";
 import { EXIT } from "../runner/exit-codes.js";
 import { LaunchError } from "../runner/launch.js";
 import { startSession, type RunningSession } from "../runner/supervisor.js";
-import { ChromeNotFoundError, findChrome, openHeadlessViewer, type HeadlessViewer } from "../viewer/headless.js";
+import { sleepLong } from "../runner/timers.js";
+import { ChromeNotFoundError, findChrome, openHeadlessViewer, ViewerCrashedError, type HeadlessViewer } from "../viewer/headless.js";
 
 export const SNAPSHOT_USAGE =
   "usage: scene-runner snapshot <file.ts|file.js|file.py> --out <file.png> [--at <ms>] [--size <W>x<H>] [--python <exe>]";
 
 const DEFAULT_WAIT_MS = 1000;
 const BATCH_MS = 16;
+/** The latest --at: a day. Longer is a typo, not a plan. */
+export const MAX_AT_MS = 24 * 3600 * 1000;
+/** How long, past --at, messages still arriving (or still being drawn) are waited for. */
+const IN_FLIGHT_WAIT_MS = 5000;
 
 interface SnapshotArgs {
   file: string;
@@ -47,6 +52,7 @@ export function parseSnapshotArgs(argv: string[]): SnapshotArgs {
   if (parsed.values.at !== undefined) {
     const at = Number(parsed.values.at);
     if (!Number.isFinite(at) || at < 0) throw new UsageError(`--at needs a number of milliseconds >= 0, got ${JSON.stringify(parsed.values.at)}`);
+    if (at > MAX_AT_MS) throw new UsageError(`--at ${parsed.values.at} is more than a day (${MAX_AT_MS} ms)`);
     args.atMs = at;
   }
   if (parsed.values.size !== undefined) {
@@ -93,16 +99,35 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
   let markStarted: () => void = () => {};
   const programStarted = new Promise<void>((r) => (markStarted = r));
 
+  let postsInFlight = 0;
+  let viewerCrash: ViewerCrashedError | undefined;
   const flush = () => {
-    if (!viewer || !pending.length) return posting;
+    if (!viewer || !pending.length || viewerCrash) return posting;
     const messages = pending;
     pending = [];
     const v = viewer;
-    posting = posting.then(() => v.post({ t: "scene", seq: ++seq, messages })).catch((e: Error) => {
-      if (!closing) process.stderr.write(`scene-runner: could not send scene messages to the viewer: ${e.message}\n`);
-    });
+    postsInFlight++;
+    posting = posting
+      .then(() => v.post({ t: "scene", seq: ++seq, messages }))
+      .catch((e: Error) => {
+        if (e instanceof ViewerCrashedError) viewerCrash ??= e;
+        else if (!closing) process.stderr.write(`scene-runner: could not send scene messages to the viewer: ${e.message}\n`);
+      })
+      .finally(() => postsInFlight--);
     return posting;
   };
+
+  // Ctrl-C, a kill or a closed terminal: no picture; the program is stopped, Chromium closed.
+  let interrupted = false;
+  let onInterrupt: () => void = () => {};
+  const interruption = new Promise<"interrupted">((r) => (onInterrupt = () => r("interrupted")));
+  const onSignal = () => {
+    if (interrupted) return session?.kill(); // a second one does not wait
+    interrupted = true;
+    process.stderr.write("scene-runner: interrupted; stopping\n");
+    onInterrupt();
+  };
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, onSignal);
 
   const onViewer = (m: FromViewerMessage) => {
     if (m.t === "event") session?.send(m.event);
@@ -117,6 +142,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       height: args.height,
       onMessage: onViewer,
       onPageError: (t) => process.stderr.write(`scene-runner: viewer ${t}\n`),
+      handleSignals: false, // ours: stop the program, then close the browser
     });
     const v = viewer;
     const title = args.file.split(/[\\/]/).pop() ?? args.file;
@@ -149,12 +175,26 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         markStarted();
         signalDone();
       });
-      await programStarted;
+      if ((await Promise.race([programStarted, interruption])) === "interrupted") return EXIT.interrupted;
       const started = Date.now();
-      const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
-      if (args.atMs !== undefined) await sleep(started + args.atMs - Date.now());
-      else await Promise.race([mainDone, sleep(started + DEFAULT_WAIT_MS - Date.now())]);
+      const wait = args.atMs !== undefined ? sleepLong(started + args.atMs - Date.now()) : Promise.race([mainDone, sleepLong(started + DEFAULT_WAIT_MS - Date.now())]);
+      if ((await Promise.race([wait, interruption])) === "interrupted") return EXIT.interrupted;
+      // A message still arriving from the program (a big typed array), or still on its way to
+      // the viewer, is waited for a while; if it still is not drawn, the picture says so.
+      const waitedFrom = Date.now();
+      const inFlight = () => (session?.inFlightBytes() ?? 0) + (pending.length || postsInFlight ? 1 : 0);
+      while (inFlight() && !viewerCrash && Date.now() - waitedFrom < IN_FLIGHT_WAIT_MS) {
+        void flush();
+        if ((await Promise.race([sleepLong(BATCH_MS), interruption])) === "interrupted") return EXIT.interrupted;
+      }
+      const arriving = session?.inFlightBytes() ?? 0;
       await flush();
+      if (viewerCrash) throw viewerCrash;
+      if (arriving) {
+        process.stderr.write(
+          `scene-runner: a scene message from the program was still arriving (${arriving} bytes so far) ${IN_FLIGHT_WAIT_MS / 1000} s after the snapshot time; the picture does not show it\n`,
+        );
+      }
       if (failed) await v.post({ t: "session", session: { state: "failed", title } });
       await v.idle();
       const png = await v.screenshot();
@@ -169,11 +209,16 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       process.stderr.write(`scene-runner: ${e.message}\n`);
       return EXIT.usage;
     }
+    if (e instanceof ViewerCrashedError) {
+      process.stderr.write(`scene-runner: ${e.message}; no snapshot written\n`);
+      return EXIT.failed;
+    }
     throw e;
   } finally {
     closing = true;
     await session?.stop().catch(() => undefined);
     await posting;
     await viewer?.close().catch(() => undefined);
+    for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(sig, onSignal);
   }
 }

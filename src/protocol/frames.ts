@@ -169,6 +169,11 @@ export class FrameReader {
     private readonly onError: (e: Error) => void,
   ) {}
 
+  /** Bytes received that do not make a whole frame yet: a message still arriving. */
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
   push(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;

@@ -52,6 +52,11 @@ export class Channel<In, Out> {
     return this.closed;
   }
 
+  /** Bytes of a message that has started to arrive and is not whole yet. */
+  get inboundBytes(): number {
+    return this.reader.bufferedBytes;
+  }
+
   /** Bytes sent but not yet taken by the peer (queued here or in the stream). */
   get backlogBytes(): number {
     return this.pendingBytes + this.stream.writableLength;

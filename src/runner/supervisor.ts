@@ -68,6 +68,8 @@ export interface RunningSession {
   stop(): Promise<SessionExit>;
   /** Ends the process, its group and every process it started, at once. */
   kill(): void;
+  /** Bytes of a message from the program that has started to arrive and is not whole yet. */
+  inFlightBytes(): number;
   readonly exited: Promise<SessionExit>;
 }
 
@@ -215,6 +217,7 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
     file,
     exited,
     send: (m) => channel.send(m),
+    inFlightBytes: () => channel.inboundBytes,
     kill: () => {
       stopRequested = true;
       if (!runnerExited) killTree();

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
+import { descendants, processTable } from "../runner/process-tree.js";
 import { viewerHtml } from "./html.js";
 
 export const CHROME_ARGS = [
@@ -25,6 +26,14 @@ export const CHROME_ARGS = [
 export class ChromeNotFoundError extends Error {
   override name = "ChromeNotFoundError";
 }
+
+/** The viewer page crashed (a renderer out of memory, typically with a huge message) or its browser went away. */
+export class ViewerCrashedError extends Error {
+  override name = "ViewerCrashedError";
+}
+
+/** How long close() waits for the browser to shut down before killing its processes. */
+const CLOSE_MS = 5000;
 
 /** CHROME_PATH, else /usr/bin/chromium (Debian's package), else a clear error. */
 export function findChrome(env: NodeJS.ProcessEnv = process.env): string {
@@ -49,6 +58,8 @@ export interface HeadlessViewerOptions {
   onMessage?(m: FromViewerMessage): void;
   /** Page console errors and crashes. */
   onPageError?(text: string): void;
+  /** Let Playwright close the browser on Ctrl-C/SIGTERM/SIGHUP (default). Off when the caller handles signals itself. */
+  handleSignals?: boolean;
 }
 
 export interface HeadlessViewer {
@@ -140,10 +151,51 @@ function pageBridge(options: unknown): void {
   });
 }
 
+/** Direct children of this process (the browser a launch starts is one of them). */
+function ownChildren(): Set<number> {
+  const out = new Set<number>();
+  for (const p of processTable().values()) if (p.ppid === process.pid) out.add(p.pid);
+  return out;
+}
+
+/** Kills a browser's processes: its own and its descendants (walked before the kill). */
+function killBrowserProcesses(pids: number[]): void {
+  const table = processTable();
+  for (const pid of pids) {
+    for (const p of descendants(pid, table)) {
+      try {
+        process.kill(p.pid, "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
+  }
+}
+
 export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<HeadlessViewer> {
   const { chromium } = await import("playwright-core");
   const bundle = readFileSync(o.bundlePath);
-  const browser = await chromium.launch({ executablePath: o.chromePath ?? findChrome(), args: CHROME_ARGS });
+  const before = ownChildren();
+  const signals = o.handleSignals ?? true;
+  const browser = await chromium.launch({
+    executablePath: o.chromePath ?? findChrome(),
+    args: CHROME_ARGS,
+    handleSIGINT: signals,
+    handleSIGTERM: signals,
+    handleSIGHUP: signals,
+  });
+  // The browser's pid (Playwright does not say it): the child this launch added.
+  const browserPids = [...ownChildren()].filter((p) => !before.has(p));
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([browser.close().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, CLOSE_MS)))]);
+    clearTimeout(timer);
+    // A browser whose page crashed may not shut down by itself: nothing of it survives close().
+    killBrowserProcesses(browserPids);
+  };
   try {
     const page = await browser.newPage({ viewport: { width: o.width ?? 960, height: o.height ?? 540 }, deviceScaleFactor: 1 });
     const origin = "http://scene-runner.localhost";
@@ -160,7 +212,7 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
       return route.fulfill({ status: 404, body: "not found" });
     });
     const received: FromViewerMessage[] = [];
-    const waiters = new Set<{ pred: (m: FromViewerMessage) => boolean; resolve: (m: FromViewerMessage) => void }>();
+    const waiters = new Set<{ pred: (m: FromViewerMessage) => boolean; resolve: (m: FromViewerMessage) => void; reject: (e: Error) => void }>();
     await page.exposeFunction("__sceneRunnerHost", (encoded: unknown) => {
       const m = decodeFromPage(encoded) as FromViewerMessage;
       received.push(m);
@@ -171,6 +223,29 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
       }
     });
     await page.addInitScript(pageBridge, o.viewerOptions ?? {});
+    // A crashed page (or a browser gone) fails every pending and later call at once, with a clear error.
+    let crash: ViewerCrashedError | undefined;
+    let onCrash: (e: ViewerCrashedError) => void = () => {};
+    const crashed = new Promise<never>((_, reject) => (onCrash = reject));
+    crashed.catch(() => undefined);
+    const fail = (why: string) => {
+      if (crash) return;
+      crash = new ViewerCrashedError(why); // reported by whoever called: every call rejects with it
+      onCrash(crash);
+      for (const w of [...waiters]) w.reject(crash);
+    };
+    page.on("crash", () => fail("the viewer page crashed (its renderer died; a message too large to draw can do that)"));
+    browser.on("disconnected", () => {
+      if (!closed) fail("the viewer's browser went away");
+    });
+    const guard = async <T>(what: () => Promise<T>): Promise<T> => {
+      if (crash) throw crash;
+      try {
+        return await Promise.race([what(), crashed]);
+      } catch (e) {
+        throw crash ?? e;
+      }
+    };
     page.on("pageerror", (e) => o.onPageError?.(`page error: ${e.message}`));
     page.on("console", (msg) => {
       if (msg.type() === "error") o.onPageError?.(`console: ${msg.text()}`);
@@ -179,7 +254,7 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
       const seen = received.find(pred);
       if (seen) return Promise.resolve(seen);
       return new Promise<FromViewerMessage>((resolve, reject) => {
-        const w = { pred, resolve: (m: FromViewerMessage) => (clearTimeout(timer), resolve(m)) };
+        const w = { pred, resolve: (m: FromViewerMessage) => (clearTimeout(timer), resolve(m)), reject: (e: Error) => (clearTimeout(timer), reject(e)) };
         const timer = setTimeout(() => {
           waiters.delete(w);
           reject(new Error(`timed out after ${timeoutMs} ms waiting for a viewer message`));
@@ -194,19 +269,20 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
       browser,
       received,
       waitFor,
-      post: async (m) => {
-        // One JSON string crosses CDP much faster than a structured object of 50,000 nodes.
-        await page.evaluate((json) => {
-          const w = globalThis as unknown as { __srDecode(x: unknown): unknown; postMessage(m: unknown, origin: string): void };
-          w.postMessage(w.__srDecode(JSON.parse(json)), "*");
-        }, JSON.stringify(encodeForPage(m)));
-      },
-      idle: () => page.evaluate(() => (globalThis as unknown as { __sceneViewer: { idle(): Promise<void> } }).__sceneViewer.idle()),
-      screenshot: () => page.screenshot({ type: "png" }),
-      close: () => browser.close(),
+      post: (m) =>
+        guard(async () => {
+          // One JSON string crosses CDP much faster than a structured object of 50,000 nodes.
+          await page.evaluate((json) => {
+            const w = globalThis as unknown as { __srDecode(x: unknown): unknown; postMessage(m: unknown, origin: string): void };
+            w.postMessage(w.__srDecode(JSON.parse(json)), "*");
+          }, JSON.stringify(encodeForPage(m)));
+        }),
+      idle: () => guard(() => page.evaluate(() => (globalThis as unknown as { __sceneViewer: { idle(): Promise<void> } }).__sceneViewer.idle())),
+      screenshot: () => guard(() => page.screenshot({ type: "png" })),
+      close,
     };
   } catch (e) {
-    await browser.close();
+    await close();
     throw e;
   }
 }
