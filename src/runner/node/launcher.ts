@@ -7,9 +7,21 @@ export function nodeRunnerScript(): string {
   return join(__dirname, "runner-node.js");
 }
 
+/**
+ * A `.js` scene with `import`/`export` in a folder whose package.json does not say
+ * "type": "module" loads as ESM only with module-syntax detection: on by default from
+ * Node 20.19 and 22.7, behind a flag from 20.10.
+ */
+export function detectModuleFlag(version: string = process.versions.node): string[] {
+  const [major, minor] = version.split(".").map(Number);
+  const byDefault = (major === 20 && minor >= 19) || (major === 22 && minor >= 7) || major >= 23;
+  const flagged = (major === 20 && minor >= 10) || major === 21 || major === 22;
+  return !byDefault && flagged ? ["--experimental-detect-module"] : [];
+}
+
 export const nodeLauncher: Launcher = async (file) => ({
   // In VS Code, execPath is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
   command: process.execPath,
-  args: ["--enable-source-maps", "--no-warnings=ExperimentalWarning", nodeRunnerScript(), file],
+  args: ["--enable-source-maps", "--no-warnings=ExperimentalWarning", ...detectModuleFlag(), nodeRunnerScript(), file],
   env: { ELECTRON_RUN_AS_NODE: "1" },
 });
