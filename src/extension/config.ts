@@ -8,5 +8,7 @@ export function settings(scope?: vscode.Uri) {
     /** Interpreter for Python scenes; empty means discover (python3, then python). */
     python: python ? python : undefined,
     runOnSave: c.get<boolean>("runOnSave", false),
+    /** Finished runs kept in the Tasks view (the oldest go first). */
+    keepFinished: Math.max(0, Math.floor(c.get<number>("keepFinishedRuns", 30))),
   };
 }

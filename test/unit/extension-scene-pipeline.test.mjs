@@ -176,3 +176,18 @@ test("a flood of new nodes is replaced by one SET instead of growing without bou
   assert.equal(last.messages[0].etype, "SET");
   assert.equal(last.messages.reduce((n, m) => n + (m.etype === "SET" ? m.data.children.length : m.data.nodes.length), 0) >= 1000, true);
 });
+
+test("a gizmo drag in the viewer moves the node in the host's store too, so a reload keeps it", () => {
+  const { p, posted, sink } = setup();
+  p.push(upsert("arm", { position: [0, 0, 0], color: "red" }));
+  const before = p.version;
+  p.movedInViewer("arm", { position: [1, 2, 3], quaternion: [0, 0, 0, 1], scale: [1, 1, 1] });
+  p.movedInViewer("arm", { position: ["x"] }); // nothing usable: ignored
+  assert.equal(p.version, before + 1, "the saver sees a change");
+  p.ready(sink);
+  const arm = posted[0].scene.children[0];
+  assert.deepEqual(arm.position, [1, 2, 3]);
+  assert.deepEqual(arm.quaternion, [0, 0, 0, 1]);
+  assert.equal(arm.color, "red");
+  assert.equal(posted.length, 1, "nothing is sent back to the viewer");
+});

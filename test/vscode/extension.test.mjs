@@ -85,8 +85,14 @@ async function waitUntil(what, fn, { timeout = 20_000, interval = 100 } = {}) {
   }
 }
 
-/** Opens a workspace file by clicking it in the Explorer (quick open depends on the search service). */
+/**
+ * Opens a workspace file by clicking it in the Explorer (quick open depends on the search service),
+ * into the first editor group, where a user keeps their code. A click while a viewer's group has focus
+ * would open the file over the viewer; that viewer is then a background tab, which VS Code does not
+ * restore after a window reload until it is shown (the cause of a flaky reload test).
+ */
 async function openFile(vs, name) {
+  await vs.runCommand("View: Focus First Editor Group");
   await vs.runCommand("View: Show Explorer");
   await vs.page.locator(".explorer-folders-view .monaco-list-row", { hasText: name }).first().click();
   await vs.page.locator(".tabs-container .tab.active", { hasText: name }).first().waitFor({ state: "visible", timeout: 15_000 });

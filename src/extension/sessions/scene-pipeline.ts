@@ -90,6 +90,20 @@ export class ScenePipeline {
   }
 
   /**
+   * A gizmo drag ended in the viewer: the node's new pose, as an UPDATE. The store (the
+   * authority) takes it, so a reopened panel or a window reload shows the node where the user
+   * left it; nothing is sent back, the viewer already shows it.
+   */
+  movedInViewer(key: string, pose: { position?: unknown; quaternion?: unknown }): void {
+    const node: { key: string; position?: [number, number, number]; quaternion?: [number, number, number, number] } = { key };
+    if (isNumbers(pose.position, 3)) node.position = pose.position as [number, number, number];
+    if (isNumbers(pose.quaternion, 4)) node.quaternion = pose.quaternion as [number, number, number, number];
+    if (!node.position && !node.quaternion) return;
+    this.store.apply({ etype: "UPDATE", ts: Date.now(), data: { nodes: [node] } });
+    this.version++;
+  }
+
+  /**
    * The viewer (re)loaded and wants the scene: send everything as one snapshot
    * and forget what was queued or in flight for the previous page.
    */
@@ -166,4 +180,8 @@ export class ScenePipeline {
     this.cancelTimer?.();
     this.cancelTimer = null;
   }
+}
+
+function isNumbers(x: unknown, n: number): boolean {
+  return Array.isArray(x) && x.length === n && x.every((v) => typeof v === "number" && Number.isFinite(v));
 }

@@ -2,8 +2,8 @@
  * All runs, live and finished. One live session per scene file: running a file
  * that is already running restarts it. Several files run at once, each with its
  * own session (and so its own panel and tree root). Finished sessions stay until
- * "Clear Finished" (the oldest beyond a cap are dropped so a long day of
- * run-on-save does not grow without bound).
+ * "Clear Finished" (the oldest beyond sceneRunner.keepFinishedRuns are dropped
+ * so a long day of run-on-save does not grow without bound).
  */
 import { basename } from "node:path";
 import * as vscode from "vscode";
@@ -11,10 +11,10 @@ import { log } from "../output/extension-log.js";
 import { RunOutput, type ProgramOutputs } from "../output/program-output.js";
 import { HostSession } from "./host-session.js";
 
-const MAX_FINISHED = 30;
-
 export interface RunSettings {
   python?: string;
+  /** Finished runs kept in the list (sceneRunner.keepFinishedRuns). */
+  keepFinished: number;
 }
 
 export class SessionManager implements vscode.Disposable {
@@ -131,7 +131,7 @@ export class SessionManager implements vscode.Disposable {
 
   private trimFinished(): void {
     const finished = this.all.filter((s) => !s.isLive);
-    for (const s of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) {
+    for (const s of finished.slice(0, Math.max(0, finished.length - this.settings().keepFinished))) {
       this.all.splice(this.all.indexOf(s), 1);
       this.forget(s);
     }

@@ -160,8 +160,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   }
 
   private sessionItem(s: HostSession): vscode.TreeItem {
-    const hasChildren = s.tasks.size > 0 || s.error !== undefined;
-    const item = new vscode.TreeItem(s.label, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    // Always expandable, and expanded: a row first drawn without children (a Python program is
+    // still starting) and given some later would stay collapsed, hiding the new run's tasks.
+    const item = new vscode.TreeItem(s.label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = s.id;
     // No resourceUri: it would also give the row the file's Problems colour (red for an
     // unrelated type error); a row is coloured by its own state only, through its icon.

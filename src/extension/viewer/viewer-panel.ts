@@ -106,10 +106,15 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
       case "applied":
         this.session?.pipeline.applied(m.seq);
         return;
-      case "event":
+      case "event": {
         // Clicks, camera moves, gizmo drags, widget values and RPC answers all belong to the program.
-        this.session?.sendEvent(m.event);
+        const { event } = m;
+        if (event.etype === "OBJECT_MOVE_END" && typeof event.key === "string" && typeof event.value === "object" && event.value !== null) {
+          this.session?.pipeline.movedInViewer(event.key, event.value as Record<string, unknown>);
+        }
+        this.session?.sendEvent(event);
         return;
+      }
       case "warning":
         this.warnings.report(this.panel.title, this.session, m.message, m.key);
         return;
