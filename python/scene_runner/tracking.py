@@ -57,7 +57,7 @@ class TrackedTask(tasks.Task):
     asyncio's own C task, told apart only by reporting cancel requests to the tracker.
     ``asyncio.Task`` itself is untouched; isinstance checks hold."""
 
-    __slots__ = ()
+    __slots__ = ("_sr_entry",)  # its _Entry (None for our own tasks): no dictionary lookups per task
 
     def cancel(self, *args, **kwargs):
         requested = super().cancel(*args, **kwargs)
@@ -79,14 +79,20 @@ class TrackedTask(tasks.Task):
 TrackedTask.__name__ = TrackedTask.__qualname__ = "Task"  # reprs read as asyncio's: <Task pending name=...>
 
 
-class _Entry:
-    __slots__ = ("tid", "name", "cancelling", "ref")
+class _Entry(weakref.ref):
+    """What the tracker knows of one running task, and its only reference to it: a weak one,
+    whose callback notices the task being destroyed while pending."""
 
-    def __init__(self, tid, name):
+    __slots__ = ("tid", "name", "cancelling")
+
+    def __new__(cls, task, callback, tid, name):
+        return super().__new__(cls, task, callback)
+
+    def __init__(self, task, callback, tid, name):
+        super().__init__(task, callback)
         self.tid = tid
         self.name = name
         self.cancelling = False
-        self.ref = None
 
 
 class Tracker:
@@ -94,9 +100,11 @@ class Tracker:
         self._emit_raw = emit
         self._now = now_ms
         self._counter = itertools.count(1)  # next() is atomic: loops in several threads may create tasks
-        self._ids = weakref.WeakKeyDictionary()  # running task -> _Entry
-        self._refs = {}  # id -> weakref to the running task (its callback notices a pending task destroyed)
+        self._foreign = weakref.WeakKeyDictionary()  # running task of another class (a task factory's) -> _Entry
+        self._refs = {}  # id -> _Entry of each running task
         self._destroyed = collections.deque()  # ids whose task was collected while pending (filled by weakref callbacks)
+        destroyed = self._destroyed
+        self._on_collected = lambda entry: destroyed.append(entry.tid)  # may run in any thread, inside anything: no locks
         self._hidden = weakref.WeakKeyDictionary()  # running hidden task -> id of its nearest visible ancestor
         self._to_hide = set()  # coroutines our package runs for itself
         self._sites = {}  # coroutine -> (file, line) to report instead of the caller's
@@ -195,10 +203,16 @@ class Tracker:
 
     # -- task lifecycle ----------------------------------------------------------------
 
+    def _entry(self, task):
+        entry = getattr(task, "_sr_entry", None)
+        if entry is None and type(task) is not TrackedTask:
+            entry = self._foreign.get(task)
+        return entry
+
     def _parent_id(self, parent):
         if parent is None:
             return None
-        entry = self._ids.get(parent)
+        entry = self._entry(parent)
         return entry.tid if entry is not None else self._hidden.get(parent)
 
     def _created(self, loop, task, coro, name, parent):
@@ -208,20 +222,24 @@ class Tracker:
             self.loops.add(loop)
         _drop_our_frame(task)
         parent_id = self._parent_id(parent)
+        mine = type(task) is TrackedTask
         if coro in self._to_hide or self._is_loop_housekeeping(coro):
             self._to_hide.discard(coro)
             self._hidden[task] = parent_id
+            if mine:
+                task._sr_entry = None
             return
         tid = "t%d" % next(self._counter)
         if name is not None:
             name = wire_text(safe_str(name))
         else:
             name = wire_text(getattr(coro, "__qualname__", None) or safe_str(task.get_name()))
-        entry = _Entry(tid, name)
-        destroyed = self._destroyed
-        entry.ref = weakref.ref(task, lambda _ref, tid=tid: destroyed.append(tid))
-        self._ids[task] = entry
-        self._refs[tid] = entry.ref
+        entry = _Entry(task, self._on_collected, tid, name)
+        if mine:
+            task._sr_entry = entry
+        else:
+            self._foreign[task] = entry
+        self._refs[tid] = entry
         site = self._sites.pop(coro, None)
         file, line = site if site else user_caller(3)
         info = {"id": tid, "name": name, "parent": parent_id}
@@ -239,31 +257,34 @@ class Tracker:
 
     def _cancel_requested(self, task):
         """A cancel was asked for (on any thread): "cancelling" once, unless the task has ended."""
-        entry = self._ids.get(task)
+        entry = self._entry(task)
         if entry is None or entry.cancelling:
             return
         with self._state_lock:
-            if entry.cancelling or self._ids.get(task) is not entry or task.done():
+            if entry.cancelling or self._refs.get(entry.tid) is not entry or task.done():
                 return
             entry.cancelling = True
             self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": {"id": entry.tid, "state": "cancelling"}})
 
     def _uncancelled(self, task):
-        entry = self._ids.get(task)
+        entry = self._entry(task)
         if entry is None or not entry.cancelling:
             return
         with self._state_lock:
-            if not entry.cancelling or self._ids.get(task) is not entry or task.done():
+            if not entry.cancelling or self._refs.get(entry.tid) is not entry or task.done():
                 return
             entry.cancelling = False
             self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": {"id": entry.tid, "state": "running"}})
 
     def _done(self, task):
         with self._state_lock:
-            entry = self._ids.pop(task, None)
-            if entry is None:
+            entry = self._entry(task)
+            if entry is None or self._refs.pop(entry.tid, None) is None:
                 return
-            self._refs.pop(entry.tid, None)
+            if type(task) is TrackedTask:
+                task._sr_entry = None
+            else:
+                self._foreign.pop(task, None)
             try:
                 state = self._end_state(entry, task)
             except Exception as e:  # noqa: B902 - whatever the task ended with, it gets its end report
@@ -341,9 +362,6 @@ class Tracker:
         self._flush_destroyed()
         for tid in list(self._refs):
             ref = self._refs.pop(tid, None)
-            task = ref() if ref is not None else None
-            if task is not None:
-                self._ids.pop(task, None)
             if ref is not None:
                 self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": {"id": tid, "state": "cancelled"}})
 
