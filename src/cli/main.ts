@@ -10,7 +10,11 @@ const HELP = `scene-runner: run live async 3D scene programs (TypeScript, JavaSc
 ${RUN_USAGE}
 ${SNAPSHOT_USAGE}
 
-Exit status: 0 main finished, 1 it failed, 2 bad invocation or no main, 124 --timeout, 130 Ctrl-C.`;
+Exit status: 0 main finished, 1 it failed, 2 bad invocation or no main, 124 --timeout,
+130 stopped by Ctrl-C (or SIGTERM/SIGHUP); a program that exits by itself passes its own
+status through (sys.exit(3), process.exit(3): 3; killed by a signal: 128 + its number), with
+one line on stderr saying how it ended. When a session ends, every process the program
+started is ended too. See docs/process-contract.md.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
