@@ -255,3 +255,32 @@ test("the CLI itself, started and killed by SIGKILL before the program printed a
   await eventually(() => !alive(runner), 10_000, "runner after its CLI was killed");
   assert.ok(existsSync(bin));
 });
+
+test("a program that ignores SIGINT/SIGTERM and busy-loops, with a child trapping every signal: gone after the grace period", async () => {
+  const r = await signalWhen(["run", contract("stubborn.ts")], "pids ", "SIGINT");
+  const pids = pidsIn(r.stdout);
+  assert.equal(r.code, 130);
+  assert.equal(pids.length, 1);
+  assert.deepEqual(pids.filter(alive), []);
+});
+
+test("a program that keeps starting children while it is stopped leaves none behind", async () => {
+  const before = new Set(sleepers("605"));
+  const r = await signalWhen(["run", contract("storm.ts")], "storming", "SIGINT");
+  assert.equal(r.code, 130, r.stderr);
+  const left = sleepers("605").filter((p) => !before.has(p));
+  for (const p of left) started.add(p);
+  assert.deepEqual(left, []);
+});
+
+/** Live `sleep <arg>` processes. */
+function sleepers(arg) {
+  const out = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, "utf8") === `sleep\0${arg}\0` && alive(Number(name))) out.push(Number(name));
+    } catch {}
+  }
+  return out;
+}
