@@ -3,7 +3,8 @@
  * window "message" events in. In a plain page without the VS Code API, messages
  * go to the parent frame (if any) and are kept in `window.__sceneViewerOutbox`.
  */
-import type { FromViewerMessage, ToViewerMessage } from "../src/protocol/viewer.js";
+import { entryOf } from "../src/protocol/descriptors.js";
+import { TO_VIEWER, validateToViewer, type FromViewerMessage, type ToViewerMessage } from "../src/protocol/viewer.js";
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -14,8 +15,6 @@ declare global {
     __sceneViewerOutbox?: FromViewerMessage[];
   }
 }
-
-const KINDS = new Set(["scene", "snapshot", "session", "rpc"]);
 
 export class HostLink {
   private readonly api: VsCodeApi | null;
@@ -32,11 +31,22 @@ export class HostLink {
     if (window.parent !== window) window.parent.postMessage(m, "*");
   }
 
-  /** Calls `fn` for every host message that looks like a ToViewerMessage; others are ignored. */
-  listen(fn: (m: ToViewerMessage) => void): () => void {
+  /**
+   * Calls `fn` with every host message, validated. Window traffic that is not a host message
+   * (no known `t`) is ignored; a host message that fails its check goes to `invalid`.
+   */
+  listen(fn: (m: ToViewerMessage) => void, invalid: (reason: string) => void): () => void {
     const handler = (e: MessageEvent) => {
       const d = e.data as { t?: unknown } | null;
-      if (d && typeof d === "object" && typeof d.t === "string" && KINDS.has(d.t)) fn(d as ToViewerMessage);
+      if (!d || typeof d !== "object" || typeof d.t !== "string" || !entryOf(TO_VIEWER, d.t)) return;
+      let m: ToViewerMessage;
+      try {
+        m = validateToViewer(d);
+      } catch (err) {
+        invalid((err as Error).message);
+        return;
+      }
+      fn(m);
     };
     window.addEventListener("message", handler);
     return () => window.removeEventListener("message", handler);

@@ -5,7 +5,8 @@
  */
 import type { GrabRenderRequest } from "../src/protocol/runner.js";
 import type { SceneMessage } from "../src/protocol/scene.js";
-import type { ToViewerMessage, ViewerSessionInfo } from "../src/protocol/viewer.js";
+import { assertNever } from "../src/protocol/descriptors.js";
+import type { ToViewerMessage } from "../src/protocol/viewer.js";
 import type { HostLink } from "./host-link.js";
 import { Hud } from "./hud.js";
 import { InstancePools } from "./instancing.js";
@@ -68,7 +69,10 @@ export class Viewer {
       movable: (key, holder) => this.interaction.movable(key, holder),
     });
     this.interaction = new Interaction(this.stage, this.mirror, this.pools, (etype, key, value) => this.emit(etype, key, value), () => this.requestRender());
-    link.listen((m) => this.receive(m));
+    link.listen(
+      (m) => this.receive(m),
+      (reason) => this.warn(`ignored a malformed message from the host: ${reason}`),
+    );
     this.timer = setInterval(() => this.report(performance.now()), 250);
     this.requestRender();
   }
@@ -103,22 +107,24 @@ export class Viewer {
   receive(m: ToViewerMessage): void {
     switch (m.t) {
       case "scene":
-        this.batches.push({ seq: typeof m.seq === "number" ? m.seq : -1, messages: Array.isArray(m.messages) ? m.messages : [] });
+        this.batches.push({ seq: m.seq, messages: m.messages });
         break;
       case "snapshot": {
         // A whole scene: a new run, or the page (re)loaded. Its warnings start afresh.
         this.hud.clearWarnings();
-        const scene = m.scene && typeof m.scene === "object" ? m.scene : { tag: "Scene", key: "scene", children: [] };
+        const scene = m.scene ?? { tag: "Scene", key: "scene", children: [] };
         this.batches.push({ seq: -1, messages: [{ etype: "SET", ts: Date.now(), data: scene }] });
-        if (m.session) this.hud.setSession(m.session);
+        this.hud.setSession(m.session);
         break;
       }
       case "session":
-        this.hud.setSession(m.session as ViewerSessionInfo);
+        this.hud.setSession(m.session);
         break;
       case "rpc":
         this.rpcs.push(m.request);
         break;
+      default:
+        assertNever(m);
     }
     this.requestRender();
   }

@@ -12,6 +12,7 @@
  * Why not msgpack: the Python side must run on the standard library alone, and
  * JSON + raw blobs gives the same zero-copy property with a 40-line codec on each side.
  */
+import { mayCarryBinary } from "./runner.js";
 import { isBinaryArray, type BinaryArray } from "./scene.js";
 import { ProtocolError, isRecord } from "./validate.js";
 
@@ -69,15 +70,14 @@ export function dtypeOf(a: BinaryArray): Dtype {
 
 const pad8 = (n: number) => (n + 7) & ~7;
 
-/** Messages that never carry typed arrays: encoded without the (slower) replacer walk. */
-const BINARY_FREE = new Set(["TASK_SPAWN", "TASK_STATE", "LOG", "SESSION_START", "SESSION_END", "TASK_CANCEL", "STOP", "REMOVE"]);
 
 /** Encodes one message as a frame (a list of buffers to write in order, no concatenation copy). */
 export function encodeFrame(message: unknown): Buffer[] {
   const blobs: BinaryArray[] = [];
   let blobBytes = 0;
   const etype = isRecord(message) ? message.etype : undefined;
-  const json = typeof etype === "string" && BINARY_FREE.has(etype) ? JSON.stringify(message) : JSON.stringify(message, (_k, v) => {
+  // Messages whose descriptor says they never carry typed arrays skip the (slower) replacer walk.
+  const json = !mayCarryBinary(etype) ? JSON.stringify(message) : JSON.stringify(message, (_k, v) => {
     if (isBinaryArray(v)) {
       const ref = { $bin: [blobBytes, v.byteLength], dtype: dtypeOf(v) };
       blobs.push(v);

@@ -4,7 +4,8 @@
  * host). One discriminated union per direction, tagged by `etype`.
  */
 import { validateClientEvent, type ClientEvent } from "./events.js";
-import { validateSceneMessage, SCENE_ETYPES, type OnDroppedNode, type SceneMessage } from "./scene.js";
+import { entryOf, validateBy, type Descriptor, type MessageOf, type Table } from "./descriptors.js";
+import { validateSceneMessage, type OnDroppedNode, type RemoveMessage, type SceneMessage } from "./scene.js";
 import {
   validateError,
   validateTaskInfo,
@@ -14,10 +15,11 @@ import {
   type TaskSpawnMessage,
   type TaskStateMessage,
 } from "./tasks.js";
-import { fail, num, oneOf, optStr, record, str, isRecord } from "./validate.js";
+import { num, oneOf, optStr, record, str, isRecord } from "./validate.js";
 
 export type RuntimeKind = "node" | "python";
-export type SessionOutcome = "done" | "failed" | "stopped";
+export const SESSION_OUTCOMES = ["done", "failed", "stopped"] as const;
+export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
 
 /** First message of every session: who is running what. */
 export interface SessionStartMessage {
@@ -45,14 +47,23 @@ export interface GrabRenderRequest {
   data: { quality?: number; downsample?: number; key?: string };
 }
 
-export type RunnerToHost =
-  | SceneMessage
-  | TaskSpawnMessage
-  | TaskStateMessage
-  | LogMessage
-  | GrabRenderRequest
-  | SessionStartMessage
-  | SessionEndMessage;
+/** One key per message type of the runner pipe, runner to host (checked against RUNNER_TO_HOST). */
+interface RunnerToHostShapes {
+  SET: unknown;
+  ADD: unknown;
+  UPSERT: unknown;
+  UPDATE: unknown;
+  REMOVE: unknown;
+  TASK_SPAWN: unknown;
+  TASK_STATE: unknown;
+  LOG: unknown;
+  GRAB_RENDER: unknown;
+  SESSION_START: unknown;
+  SESSION_END: unknown;
+}
+
+/** Every message a runner sends: derived from RUNNER_TO_HOST, so none exists without its validator. */
+export type RunnerToHost = MessageOf<typeof RUNNER_TO_HOST>;
 
 /** Ask the runner to cancel one task, exactly as `task.cancel()` would. */
 export interface TaskCancelMessage {
@@ -76,58 +87,107 @@ export function isStop(m: HostToRunner): m is StopMessage {
   return m.etype === "STOP";
 }
 
-/** `onDrop` hears of each malformed node left out of a scene message (the rest of it applies). */
-export function validateRunnerToHost(x: unknown, onDrop: OnDroppedNode): RunnerToHost {
-  const m = record(x, "message");
-  const etype = str(m.etype, "message.etype");
-  if ((SCENE_ETYPES as readonly string[]).includes(etype)) return validateSceneMessage(m, onDrop);
-  const ts = num(m.ts, "message.ts");
-  switch (etype) {
-    case "TASK_SPAWN":
-      return { etype, ts, task: validateTaskInfo(m.task, "message.task") };
-    case "TASK_STATE":
-      return { etype, ts, task: validateTaskState(m.task, "message.task") };
-    case "LOG": {
+const sceneEntry = <E extends SceneMessage["etype"]>(doc: string): Descriptor<Extract<SceneMessage, { etype: E }>> => ({
+  doc,
+  binary: true,
+  validate: (m, ctx) => validateSceneMessage(m, ctx.onDrop) as Extract<SceneMessage, { etype: E }>,
+});
+
+/** Every message a runner sends its host. `RunnerToHost` is derived from this table. */
+export const RUNNER_TO_HOST = {
+  SET: sceneEntry<"SET">("vuer: replace the whole scene with a Scene node"),
+  ADD: sceneEntry<"ADD">("vuer: add nodes under a parent (or the scene)"),
+  UPSERT: sceneEntry<"UPSERT">("vuer: merge props into the nodes with these keys, creating the missing ones"),
+  UPDATE: sceneEntry<"UPDATE">("vuer: merge props into existing nodes only"),
+  REMOVE: { doc: "vuer: remove nodes by key", binary: false, validate: (m, ctx) => validateSceneMessage(m, ctx.onDrop) as RemoveMessage },
+  TASK_SPAWN: {
+    doc: "a task started: id, name, spawner, creation site",
+    binary: false,
+    validate: (m): TaskSpawnMessage => ({ etype: "TASK_SPAWN", ts: num(m.ts, "message.ts"), task: validateTaskInfo(m.task, "message.task") }),
+  },
+  TASK_STATE: {
+    doc: "a task is cancelling, or ended (done, cancelled, failed with its error)",
+    binary: false,
+    validate: (m): TaskStateMessage => ({ etype: "TASK_STATE", ts: num(m.ts, "message.ts"), task: validateTaskState(m.task, "message.task") }),
+  },
+  LOG: {
+    doc: "text the program wrote that did not go to its own stdout/stderr",
+    binary: false,
+    validate: (m): LogMessage => {
       const log: LogMessage = {
-        etype,
-        ts,
+        etype: "LOG",
+        ts: num(m.ts, "message.ts"),
         stream: oneOf(m.stream, ["stdout", "stderr"] as const, "message.stream"),
         text: str(m.text, "message.text"),
       };
       const task = optStr(m.task, "message.task");
       if (task !== undefined) log.task = task;
       return log;
-    }
-    case "GRAB_RENDER": {
-      const data = isRecord(m.data) ? m.data : {};
-      return { etype, ts, uuid: str(m.uuid, "message.uuid"), rtype: str(m.rtype, "message.rtype"), data };
-    }
-    case "SESSION_START":
-      return {
-        etype,
-        ts,
-        file: str(m.file, "message.file"),
-        runtime: oneOf(m.runtime, ["node", "python"] as const, "message.runtime"),
-        pid: num(m.pid, "message.pid"),
-      };
-    case "SESSION_END": {
-      const end: SessionEndMessage = {
-        etype,
-        ts,
-        status: oneOf(m.status, ["done", "failed", "stopped"] as const, "message.status"),
-      };
+    },
+  },
+  GRAB_RENDER: {
+    doc: "vuer's RPC: a picture of the view, answered by the viewer",
+    binary: false,
+    validate: (m): GrabRenderRequest => ({
+      etype: "GRAB_RENDER",
+      ts: num(m.ts, "message.ts"),
+      uuid: str(m.uuid, "message.uuid"),
+      rtype: str(m.rtype, "message.rtype"),
+      data: isRecord(m.data) ? m.data : {},
+    }),
+  },
+  SESSION_START: {
+    doc: "first message of a session: the file, the runtime, the pid",
+    binary: false,
+    validate: (m): SessionStartMessage => ({
+      etype: "SESSION_START",
+      ts: num(m.ts, "message.ts"),
+      file: str(m.file, "message.file"),
+      runtime: oneOf(m.runtime, ["node", "python"] as const, "message.runtime"),
+      pid: num(m.pid, "message.pid"),
+    }),
+  },
+  SESSION_END: {
+    doc: "last message of a session: how it ended, and main's error",
+    binary: false,
+    validate: (m): SessionEndMessage => {
+      const end: SessionEndMessage = { etype: "SESSION_END", ts: num(m.ts, "message.ts"), status: oneOf(m.status, SESSION_OUTCOMES, "message.status") };
       if (m.error !== undefined && m.error !== null) end.error = validateError(m.error, "message.error");
       return end;
-    }
-    default:
-      return fail("message.etype", "a scene, task, log, render or session message", etype);
-  }
+    },
+  },
+} satisfies Table<"etype", RunnerToHostShapes>;
+
+/** `onDrop` hears of each malformed node left out of a scene message (the rest of it applies). */
+export function validateRunnerToHost(x: unknown, onDrop: OnDroppedNode): RunnerToHost {
+  const m = record(x, "message");
+  return validateBy(RUNNER_TO_HOST, m.etype, "message.etype", m, { onDrop });
+}
+
+/** The messages a host sends its runner, besides the viewer's events (an open set of etypes). */
+export const HOST_TO_RUNNER = {
+  TASK_CANCEL: {
+    doc: "cancel one task, exactly as task.cancel() in the program",
+    binary: false,
+    validate: (m): TaskCancelMessage => ({ etype: "TASK_CANCEL", ts: num(m.ts ?? Date.now(), "message.ts"), id: str(m.id, "message.id") }),
+  },
+  STOP: {
+    doc: "end the session: cancel every task, let finally blocks run, exit",
+    binary: false,
+    validate: (m): StopMessage => ({ etype: "STOP", ts: num(m.ts ?? Date.now(), "message.ts") }),
+  },
+} satisfies Table<"etype", { TASK_CANCEL: unknown; STOP: unknown }>;
+
+/** Whether a message of this etype may carry typed arrays (unknown etypes: assume so). */
+export function mayCarryBinary(etype: unknown): boolean {
+  if (typeof etype !== "string") return true;
+  const d = entryOf(RUNNER_TO_HOST, etype) ?? entryOf(HOST_TO_RUNNER, etype);
+  return d ? d.binary : true;
 }
 
 export function validateHostToRunner(x: unknown): HostToRunner {
   const m = record(x, "message");
   const etype = str(m.etype, "message.etype");
-  if (etype === "TASK_CANCEL") return { etype, ts: num(m.ts ?? Date.now(), "message.ts"), id: str(m.id, "message.id") };
-  if (etype === "STOP") return { etype, ts: num(m.ts ?? Date.now(), "message.ts") };
-  return validateClientEvent(m);
+  const d = entryOf(HOST_TO_RUNNER, etype);
+  return d ? (d as Descriptor<HostToRunner>).validate(m, { onDrop: () => {} }) : validateClientEvent(m);
 }

@@ -5,10 +5,11 @@
  */
 import { validateClientEvent, type ClientEvent } from "./events.js";
 import type { GrabRenderRequest } from "./runner.js";
+import { validateBy, type MessageOf, type Table } from "./descriptors.js";
 import type { SceneMessage, SceneNode } from "./scene.js";
-import { fail, num, oneOf, optStr, record, str } from "./validate.js";
+import { arr, fail, isRecord, num, oneOf, optStr, record, str } from "./validate.js";
 
-export type ViewerSessionState = "idle" | "starting" | "running" | "done" | "failed" | "stopped";
+export type ViewerSessionState = (typeof VIEWER_SESSION_STATES)[number];
 
 export interface ViewerSessionInfo {
   state: ViewerSessionState;
@@ -38,8 +39,6 @@ export interface RpcMsg {
   t: "rpc";
   request: GrabRenderRequest;
 }
-
-export type ToViewerMessage = SceneBatchMsg | SnapshotMsg | SessionMsg | RpcMsg;
 
 /** The viewer finished loading and wants the current scene. */
 export interface ReadyMsg {
@@ -77,34 +76,101 @@ export interface ScreenshotMsg {
   png: Uint8Array;
 }
 
-export type FromViewerMessage = ReadyMsg | EventMsg | WarningMsg | StatsMsg | AppliedMsg | ScreenshotMsg;
+const VIEWER_SESSION_STATES = ["idle", "starting", "running", "done", "failed", "stopped"] as const;
 
-export function validateFromViewer(x: unknown): FromViewerMessage {
-  const m = record(x, "viewer message");
-  const t = oneOf(m.t, ["ready", "event", "warning", "stats", "applied", "screenshot"] as const, "viewer message.t");
-  switch (t) {
-    case "ready":
-      return { t };
-    case "event":
-      return { t, event: validateClientEvent(m.event) };
-    case "warning": {
-      const w: WarningMsg = { t, message: str(m.message, "viewer message.message") };
+function validateSessionInfo(x: unknown, path: string): ViewerSessionInfo {
+  const r = record(x, path);
+  return { state: oneOf(r.state, VIEWER_SESSION_STATES, `${path}.state`), title: str(r.title, `${path}.title`) };
+}
+
+/**
+ * Every message the host posts to the viewer. The viewer checks each on arrival (a page is an
+ * edge like any other); a scene batch's own messages are checked node by node when applied.
+ */
+export const TO_VIEWER = {
+  scene: {
+    doc: "scene messages, coalesced by the host, to apply together on the next frame",
+    binary: true,
+    validate: (m): SceneBatchMsg => ({ t: "scene", seq: num(m.seq, "host message.seq"), messages: arr(m.messages, "host message.messages") as SceneMessage[] }),
+  },
+  snapshot: {
+    doc: "the whole scene as the host holds it, when the page (re)loads or a new run attaches",
+    binary: true,
+    // The scene itself is checked node by node when the viewer applies it.
+    validate: (m): SnapshotMsg => ({
+      t: "snapshot",
+      scene: m.scene === null || m.scene === undefined ? null : (record(m.scene, "host message.scene") as SceneNode),
+      session: validateSessionInfo(m.session, "host message.session"),
+    }),
+  },
+  session: {
+    doc: "the run changed state",
+    binary: false,
+    validate: (m): SessionMsg => ({ t: "session", session: validateSessionInfo(m.session, "host message.session") }),
+  },
+  rpc: {
+    doc: "a render request from the program (vuer's GRAB_RENDER)",
+    binary: false,
+    validate: (m): RpcMsg => {
+      const r = record(m.request, "host message.request");
+      const data = isRecord(r.data) ? r.data : {};
+      return { t: "rpc", request: { etype: "GRAB_RENDER", ts: num(r.ts, "host message.request.ts"), uuid: str(r.uuid, "host message.request.uuid"), rtype: str(r.rtype, "host message.request.rtype"), data } };
+    },
+  },
+} satisfies Table<"t", { scene: unknown; snapshot: unknown; session: unknown; rpc: unknown }>;
+
+export type ToViewerMessage = MessageOf<typeof TO_VIEWER>;
+
+export function validateToViewer(x: unknown): ToViewerMessage {
+  const m = record(x, "host message");
+  return validateBy(TO_VIEWER, m.t, "host message.t", m, NO_DROPS);
+}
+
+/** Every message the viewer posts to the host. */
+export const FROM_VIEWER = {
+  ready: { doc: "the page loaded and wants the current scene", binary: false, validate: (): ReadyMsg => ({ t: "ready" }) },
+  event: {
+    doc: "a user interaction or an RPC answer, for the program",
+    binary: true,
+    validate: (m): EventMsg => ({ t: "event", event: validateClientEvent(m.event) }),
+  },
+  warning: {
+    doc: "something the viewer could not draw, with the node's key",
+    binary: false,
+    validate: (m): WarningMsg => {
+      const w: WarningMsg = { t: "warning", message: str(m.message, "viewer message.message") };
       const key = optStr(m.key, "viewer message.key");
       if (key !== undefined) w.key = key;
       return w;
-    }
-    case "applied":
-      return { t, seq: num(m.seq, "viewer message.seq") };
-    case "screenshot":
+    },
+  },
+  stats: {
+    doc: "periodic numbers for the status line, tests and benchmarks",
+    binary: false,
+    validate: (m): StatsMsg => ({
+      t: "stats",
+      fps: num(m.fps, "viewer message.fps"),
+      nodes: num(m.nodes, "viewer message.nodes"),
+      lastTs: num(m.lastTs, "viewer message.lastTs"),
+    }),
+  },
+  applied: { doc: "every batch up to seq is drawn: the host may send more", binary: false, validate: (m): AppliedMsg => ({ t: "applied", seq: num(m.seq, "viewer message.seq") }) },
+  screenshot: {
+    doc: "the screenshot button: a PNG of the view to save",
+    binary: true,
+    validate: (m): ScreenshotMsg => {
       if (!(m.png instanceof Uint8Array)) return fail("viewer message.png", "PNG bytes (Uint8Array)", m.png);
-      return { t, png: m.png };
-    case "stats":
-      return {
-        t,
-        fps: num(m.fps, "viewer message.fps"),
-        nodes: num(m.nodes, "viewer message.nodes"),
-        lastTs: num(m.lastTs, "viewer message.lastTs"),
-      };
-  }
+      return { t: "screenshot", png: m.png };
+    },
+  },
+} satisfies Table<"t", { ready: unknown; event: unknown; warning: unknown; stats: unknown; applied: unknown; screenshot: unknown }>;
+
+export type FromViewerMessage = MessageOf<typeof FROM_VIEWER>;
+
+export function validateFromViewer(x: unknown): FromViewerMessage {
+  const m = record(x, "viewer message");
+  return validateBy(FROM_VIEWER, m.t, "viewer message.t", m, NO_DROPS);
 }
 
+/** Viewer messages carry no scene nodes to drop (a batch's are checked when applied). */
+const NO_DROPS = { onDrop: () => {} };

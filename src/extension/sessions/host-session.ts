@@ -7,6 +7,7 @@
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import { rpcResponseType, type ClientEvent } from "../../protocol/events.js";
+import { assertNever } from "../../protocol/descriptors.js";
 import type { RunnerToHost, RuntimeKind } from "../../protocol/runner.js";
 import type { ErrorInfo } from "../../protocol/tasks.js";
 import type { ViewerSessionState } from "../../protocol/viewer.js";
@@ -185,10 +186,8 @@ export class HostSession implements vscode.Disposable {
       case "SESSION_END":
         if (m.error) this.error = m.error;
         return; // the state follows the process exit, which comes right after
-      default: {
-        const never: never = m;
-        return never;
-      }
+      default:
+        assertNever(m);
     }
     this.changed.fire(this);
   }

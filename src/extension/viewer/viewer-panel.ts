@@ -11,6 +11,7 @@ import { basename, dirname, join } from "node:path";
 import * as vscode from "vscode";
 import type { SceneNode } from "../../protocol/scene.js";
 import { validateFromViewer, type FromViewerMessage, type ToViewerMessage, type ViewerSessionInfo } from "../../protocol/viewer.js";
+import { assertNever } from "../../protocol/descriptors.js";
 import { viewerHtml } from "../../viewer/html.js";
 import { errorText, log } from "../output/extension-log.js";
 import type { HostSession } from "../sessions/host-session.js";
@@ -124,10 +125,8 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
       case "screenshot":
         void this.saveScreenshot(m.png);
         return;
-      default: {
-        const never: never = m;
-        return never;
-      }
+      default:
+        assertNever(m);
     }
   }
 
