@@ -18,6 +18,7 @@ function debugHook(v: Viewer) {
   return Object.freeze({
     getNode: (key: string) => v.mirror.describe(key),
     keys: () => [...v.mirror.store.walk()].slice(1).map((n) => n.key),
+    selected: () => v.selection.key,
     stats: () => v.stats(),
     idle: () => v.idle(),
     png: (downsample?: number) => v.png(downsample),

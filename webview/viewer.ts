@@ -12,6 +12,7 @@ import { Hud } from "./hud.js";
 import { InstancePools } from "./instancing.js";
 import { Interaction } from "./interaction.js";
 import { SceneMirror } from "./mirror.js";
+import { Selection } from "./selection.js";
 import { WidgetPanel } from "./panel.js";
 import { Stage } from "./stage.js";
 
@@ -29,6 +30,8 @@ export class Viewer {
   private readonly panel: WidgetPanel;
   private batches: Array<{ seq: number; messages: SceneMessage[] }> = [];
   private rpcs: GrabRenderRequest[] = [];
+  readonly selection: Selection;
+  private pendingSelect: { key: string | null; frame: boolean } | undefined;
   private frameRequested = false;
   private dirty = true;
   private readonly loads = new Set<Promise<unknown>>();
@@ -49,6 +52,7 @@ export class Viewer {
   ) {
     this.stage = new Stage(container);
     this.stage.onChange = () => this.requestRender();
+    this.selection = new Selection(this.stage);
     this.hud = new Hud(container, { resetCamera: () => this.stage.resetCamera(), screenshot: () => void this.screenshot() });
     this.watchContext(this.stage.renderer.domElement);
     this.pools = options.instancing === false ? null : new InstancePools(this.stage.content);
@@ -123,6 +127,10 @@ export class Viewer {
       case "rpc":
         this.rpcs.push(m.request);
         break;
+      case "select":
+        // After the queued batches, so a node that has just arrived can be framed.
+        this.pendingSelect = m;
+        break;
       default:
         assertNever(m);
     }
@@ -151,6 +159,14 @@ export class Viewer {
       this.dirty = true;
       this.applyMs = performance.now() - t0;
     }
+    if (this.pendingSelect) {
+      const { key, frame } = this.pendingSelect;
+      this.pendingSelect = undefined;
+      if (!this.selection.select(key, key === null ? undefined : this.mirror.holderOf(key), frame) && key !== null) {
+        this.warn(`cannot show "${key}": it draws nothing the viewer can outline`, key);
+      }
+      this.dirty = true;
+    }
     if (this.dirty) this.draw();
     if (seq >= 0) this.link.post({ t: "applied", seq });
     const rpcs = this.rpcs;
@@ -168,6 +184,7 @@ export class Viewer {
     this.dirty = false;
     this.stage.scene.updateMatrixWorld();
     this.pools?.sync();
+    if (this.selection.key !== null) this.selection.refresh(this.mirror.holderOf(this.selection.key));
     this.stage.render();
     this.drawMs = performance.now() - t0;
     this.renders++;
@@ -262,6 +279,7 @@ export class Viewer {
     clearInterval(this.timer);
     this.mirror.apply([{ etype: "SET", ts: Date.now(), data: { tag: "Scene", key: "scene", children: [] } }]);
     this.interaction.dispose();
+    this.selection.dispose();
     this.stage.dispose();
   }
 

@@ -16,6 +16,7 @@ import { ProgramOutputs } from "./output/program-output.js";
 import { SceneDiagnostics } from "./problems/diagnostics.js";
 import type { HostSession } from "./sessions/host-session.js";
 import { SessionManager } from "./sessions/session-manager.js";
+import { SceneOutliner } from "./outliner/scene-outliner.js";
 import { SceneStatusBar } from "./status/status-bar.js";
 import { isSessionItem, TaskTreeProvider, type SessionItem } from "./tasks/task-tree.js";
 import { mayRunCode } from "./trust.js";
@@ -35,6 +36,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const sessions = push(new SessionManager(outputs, () => settings()));
   const diagnostics = push(new SceneDiagnostics());
   const panels = push(new ScenePanels(context.extensionUri, context.workspaceState, context.globalState, sessions));
+  const outliner = push(new SceneOutliner(sessions, () => panels.activeFile(), (s, key) => panels.select(s, key)));
+  push(panels.onDidClickNode(({ session, key }) => void outliner.reveal(session, key)));
   const tree = push(new TaskTreeProvider(sessions));
   push(vscode.window.createTreeView("sceneRunner.tasks", { treeDataProvider: tree, showCollapseAll: true }));
   push(vscode.languages.registerCodeLensProvider(SCENE_SELECTOR, push(new MainCodeLensProvider(sessions))));

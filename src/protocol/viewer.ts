@@ -40,6 +40,13 @@ export interface RpcMsg {
   request: GrabRenderRequest;
 }
 
+/** The node picked in the scene outliner (null: none); `frame` also moves the camera to it. */
+export interface SelectMsg {
+  t: "select";
+  key: string | null;
+  frame: boolean;
+}
+
 /** The viewer finished loading and wants the current scene. */
 export interface ReadyMsg {
   t: "ready";
@@ -117,7 +124,12 @@ export const TO_VIEWER = {
       return { t: "rpc", request: { etype: "GRAB_RENDER", ts: num(r.ts, "host message.request.ts"), uuid: str(r.uuid, "host message.request.uuid"), rtype: str(r.rtype, "host message.request.rtype"), data } };
     },
   },
-} satisfies Table<"t", { scene: unknown; snapshot: unknown; session: unknown; rpc: unknown }>;
+  select: {
+    doc: "outline the node picked in the scene outliner, and frame it",
+    binary: false,
+    validate: (m): SelectMsg => ({ t: "select", key: m.key === null ? null : str(m.key, "host message.key"), frame: m.frame === true }),
+  },
+} satisfies Table<"t", { scene: unknown; snapshot: unknown; session: unknown; rpc: unknown; select: unknown }>;
 
 export type ToViewerMessage = MessageOf<typeof TO_VIEWER>;
 

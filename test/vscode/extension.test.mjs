@@ -340,6 +340,38 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     assert.doesNotMatch(hud, /running/);
   });
 
+  step("the Scene view lists the nodes; a click in the viewer reveals a row, selecting a row outlines and frames its node", async () => {
+    await openFile(vs, "outline.ts");
+    await vs.runCommand("Scene: Run Scene");
+    const frame = await viewerFrame(vs, "outline.ts", { nodes: 3 });
+    await vs.openViewContainer("Scene");
+    const arm = await rowFor(vs, "arm");
+    assert.match(await arm.innerText(), /Group/);
+    assert.equal(await taskRows(vs).filter({ has: vs.page.locator(".label-name", { hasText: /^hand$/ }) }).count(), 0, "the group starts collapsed");
+    // Clicking the green box in the viewer reveals its row inside the collapsed group.
+    const canvas = frame.locator("canvas").first();
+    const box = await canvas.boundingBox();
+    await waitUntil("the hand's row revealed by a click on it", async () => {
+      await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+      return (await taskRows(vs).filter({ has: vs.page.locator(".label-name", { hasText: /^hand$/ }) }).count()) > 0;
+    });
+    // Selecting far-box outlines it and frames it: the small blue box now fills the middle of the view.
+    const isBlue = (r, g, b) => b > 200 && r < 60 && g < 60;
+    const blueShare = async () => {
+      await frame.evaluate(() => window.__sceneViewer.idle());
+      return fraction(decodePng(await canvas.screenshot()), isBlue);
+    };
+    const before = await blueShare();
+    await (await rowFor(vs, "far-box")).click();
+    await waitUntil("far-box selected in the viewer", async () => (await frame.evaluate(() => window.__sceneViewer.selected())) === "far-box");
+    const after = await waitUntil("far-box framed", async () => {
+      const share = await blueShare();
+      return share > 0.1 && share;
+    });
+    assert.ok(after > before * 3, `blue share ${before} -> ${after}`);
+    await vs.runCommand("Scene: Stop Scene");
+  });
+
   step("a task failing in the background reaches Problems, naming its task, and its session is not green", async () => {
     await openFile(vs, "background_fails.ts");
     await vs.runCommand("Scene: Run Scene");

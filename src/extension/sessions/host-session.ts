@@ -12,6 +12,7 @@ import type { RunnerToHost, RuntimeKind } from "../../protocol/runner.js";
 import type { ErrorInfo } from "../../protocol/tasks.js";
 import type { ViewerSessionState } from "../../protocol/viewer.js";
 import { LaunchError } from "../../runner/launch.js";
+import { exitStatus } from "../../runner/outcome.js";
 import { startSession, type RunningSession, type SessionExit } from "../../runner/supervisor.js";
 import { log } from "../output/extension-log.js";
 import type { RunOutput } from "../output/program-output.js";
@@ -204,10 +205,14 @@ export class HostSession implements vscode.Disposable {
   }
 
   private exited(exit: SessionExit): void {
-    const status = exit.end?.status ?? (this.stopping ? "stopped" : "failed");
+    const status = exit.channelClosed ? "failed" : (exit.end?.status ?? (this.stopping ? "stopped" : "failed"));
     const unreported = this.tasks.endAll(Date.now());
+    // One line on how the program ended, as the CLI prints it (a signal, a closed channel, its own status, what it left running).
+    const outcome = exitStatus(exit, this.stopping ? "interrupted" : undefined);
     if (exit.killed) this.output.note(`did not stop within the grace period: killed${unreported ? ` (${unreported} task${unreported > 1 ? "s" : ""} never finished)` : ""}`);
-    else if (!exit.end) this.output.note(`the process ended without reporting (exit ${exit.signal ?? exit.code})`);
+    if (outcome.line) this.output.note(outcome.line);
+    else if (!exit.end && !exit.killed) this.output.note(`the process ended without reporting (exit ${exit.signal ?? exit.code})`);
+    if (exit.channelClosed && !this.error) this.error = { name: "Error", message: "the program closed the runner's channel (fd 3)" };
     if (status === "failed" && !this.error) this.error = { name: "Error", message: `the program exited with ${exit.signal ?? `code ${exit.code}`}` };
     const failedTasks = this.tasks.counts().failed;
     const tasksNote = status !== "failed" && failedTasks ? ` (${failedTasks} task${failedTasks === 1 ? "" : "s"} failed: see Problems)` : "";

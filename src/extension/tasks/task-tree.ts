@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import * as vscode from "vscode";
 import type { ErrorInfo } from "../../protocol/tasks.js";
 import { commandFor } from "../commands.js";
+import { escapeMd } from "../markdown.js";
 import type { HostSession } from "../sessions/host-session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { formatElapsed, type TaskRecord } from "../sessions/task-model.js";
@@ -244,6 +245,3 @@ function errorItem(node: ErrorItem): vscode.TreeItem {
   return item;
 }
 
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, "\\$&");
-}

@@ -12,14 +12,17 @@ import type { HostSession } from "../sessions/host-session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { SavedScenes } from "./saved-scenes.js";
 import { ViewerWarnings } from "./viewer-warnings.js";
-import { ScenePanel, VIEWER_VIEW_TYPE, viewerPanelOptions, viewerTitle } from "./viewer-panel.js";
+import { ScenePanel, type PanelServices, VIEWER_VIEW_TYPE, viewerPanelOptions, viewerTitle } from "./viewer-panel.js";
 
 const SAVE_EVERY_MS = 3000;
 
 export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
   private readonly panels = new Map<string, ScenePanel>();
   private readonly saved: SavedScenes;
-  private readonly warnings: ViewerWarnings;
+  private readonly services: PanelServices;
+  private readonly clicked = new vscode.EventEmitter<{ session: HostSession; key: string }>();
+  /** An object was clicked in a viewer. */
+  readonly onDidClickNode = this.clicked.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   /**
    * The scene version last saved, per run. Per run, not per panel: a re-run in the same panel
@@ -35,7 +38,7 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     private readonly sessions: SessionManager,
   ) {
     this.saved = new SavedScenes(workspaceState);
-    this.warnings = new ViewerWarnings(globalState);
+    this.services = { warnings: new ViewerWarnings(globalState), nodeClicked: (session, key) => this.clicked.fire({ session, key }) };
     this.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(VIEWER_VIEW_TYPE, this),
       sessions.onDidStartSession((s) => this.showOnceStarted(s)),
@@ -91,6 +94,14 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     return undefined;
   }
 
+  /** Outlines and frames a node in the viewer of `session` (shown if it was hidden). */
+  select(session: HostSession, key: string): void {
+    const p = this.panels.get(session.file);
+    if (!p || p.current !== session) return;
+    p.select(key); // kept by the panel: a hidden page gets it once it has loaded
+    if (!p.panel.visible) p.panel.reveal(undefined, true);
+  }
+
   /** Reveals a file's panel, reopening it on the file's newest session. False if the file never ran. */
   show(file: string): boolean {
     const p = this.panels.get(file);
@@ -122,7 +133,7 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
   }
 
   private adopt(panel: vscode.WebviewPanel, file: string): ScenePanel {
-    const p = new ScenePanel(panel, file, this.extensionUri, this.warnings);
+    const p = new ScenePanel(panel, file, this.extensionUri, this.services);
     this.panels.set(file, p);
     p.onDidDispose(() => {
       if (this.panels.get(file) === p) this.panels.delete(file);
@@ -159,6 +170,7 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
   dispose(): void {
     this.shuttingDown = true;
     clearInterval(this.saver);
+    this.clicked.dispose();
     this.subscriptions.forEach((d) => d.dispose());
     // Released, not closed: on a window reload the open panels are what the serializer restores.
     for (const p of [...this.panels.values()]) p.release();

@@ -39,18 +39,27 @@ export function viewerPanelOptions(extensionUri: vscode.Uri): vscode.WebviewPane
   };
 }
 
+/** What every viewer panel reports to (shared by the panels of a window). */
+export interface PanelServices {
+  warnings: ViewerWarnings;
+  /** An object was clicked in the viewer (the outliner reveals its row). */
+  nodeClicked(session: HostSession, key: string): void;
+}
+
 export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> {
   private session: HostSession | undefined;
   private fixed: StaticScene | undefined;
   /** The page has said `ready` and has not been hidden since. */
   private loaded = false;
   private readonly sink = (m: ToViewerMessage) => this.post(m);
+  /** The outliner's selection: sent again when the page reloads (shown after being hidden). */
+  private selected: string | null = null;
 
   constructor(
     panel: vscode.WebviewPanel,
     readonly file: string,
     extensionUri: vscode.Uri,
-    private readonly warnings: ViewerWarnings,
+    private readonly services: PanelServices,
   ) {
     super(panel);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "scene.svg");
@@ -75,8 +84,15 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     this.session?.pipeline.detach();
     this.session = session;
     this.fixed = undefined;
+    this.selected = null;
     this.panel.title = viewerTitle(session.label);
     if (this.loaded) session.pipeline.ready(this.sink);
+  }
+
+  /** Outlines a node and moves the camera to it (the scene outliner's selection). */
+  select(key: string | null): void {
+    this.selected = key;
+    if (this.loaded) this.post({ t: "select", key, frame: key !== null });
   }
 
   /** Shows a saved scene (no session is running for this file). */
@@ -103,6 +119,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
         this.loaded = true;
         if (this.session) this.session.pipeline.ready(this.sink);
         else if (this.fixed) this.post({ t: "snapshot", scene: this.fixed.scene, session: this.fixed.session });
+        if (this.selected !== null) this.post({ t: "select", key: this.selected, frame: true });
         return;
       case "applied":
         this.session?.pipeline.applied(m.seq);
@@ -113,11 +130,12 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
         if (event.etype === "OBJECT_MOVE_END" && typeof event.key === "string" && typeof event.value === "object" && event.value !== null) {
           this.session?.pipeline.movedInViewer(event.key, event.value as Record<string, unknown>);
         }
+        if (event.etype === "CLICK" && typeof event.key === "string" && this.session) this.services.nodeClicked(this.session, event.key);
         this.session?.sendEvent(event);
         return;
       }
       case "warning":
-        this.warnings.report(this.panel.title, this.session, m.message, m.key);
+        this.services.warnings.report(this.panel.title, this.session, m.message, m.key);
         return;
       case "stats":
         log.trace(`${this.panel.title}: viewer ${m.fps} fps, ${m.nodes} nodes`);
