@@ -14,19 +14,10 @@
  */
 import { mayCarryBinary } from "./runner.js";
 import { isBinaryArray, type BinaryArray } from "./scene.js";
+import { DTYPES, dtypeOf, isDtype } from "./typed-arrays.js";
 import { ProtocolError, isRecord } from "./validate.js";
 
-export const DTYPES = {
-  float32: Float32Array,
-  float64: Float64Array,
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  uint32: Uint32Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-} as const;
-export type Dtype = keyof typeof DTYPES;
+export { DTYPES, dtypeOf, type Dtype } from "./typed-arrays.js";
 
 /** Frames larger than this are refused: a corrupt length must not make us allocate gigabytes. */
 export const MAX_FRAME_BYTES = 1 << 30;
@@ -63,10 +54,6 @@ export function jsonDepth(bytes: Uint8Array, start = 0, end = bytes.length, limi
   return max;
 }
 
-export function dtypeOf(a: BinaryArray): Dtype {
-  for (const [name, ctor] of Object.entries(DTYPES)) if (a instanceof ctor) return name as Dtype;
-  throw new ProtocolError(`unsupported typed array ${a.constructor.name}`);
-}
 
 const pad8 = (n: number) => (n + 7) & ~7;
 
@@ -135,7 +122,7 @@ function reviveBlobs(x: unknown, area: ArrayBuffer): unknown {
   if (!isRecord(x)) return x;
   if (Array.isArray(x.$bin) && typeof x.dtype === "string") {
     // Own names only: "toString" or "__proto__" must not find Object.prototype's members.
-    const ctor = Object.prototype.hasOwnProperty.call(DTYPES, x.dtype) ? DTYPES[x.dtype as Dtype] : undefined;
+    const ctor = isDtype(x.dtype) ? DTYPES[x.dtype] : undefined;
     const ref = x.$bin as unknown[];
     const [offset, length] = ref as [number, number];
     const whole = (n: unknown) => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;

@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
+import { typedArraysFromText, typedArraysToText } from "../protocol/typed-arrays.js";
 import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
 import { descendants, processTable } from "../runner/process-tree.js";
 import { viewerHtml } from "./html.js";
@@ -77,39 +78,12 @@ export interface HeadlessViewer {
 }
 
 // ---- typed arrays across the boundary ---------------------------------------------------------
+// Messages cross page.evaluate / exposeFunction as JSON: typed arrays travel in their text form
+// (src/protocol/typed-arrays.ts). pageBridge below is the page's half of the same codec; it runs
+// before any bundle, so it cannot import, and mirrors the dtype names.
 
-const TYPED = ["Float32Array", "Float64Array", "Uint8Array", "Uint8ClampedArray", "Uint16Array", "Uint32Array", "Int8Array", "Int16Array", "Int32Array"];
-
-export function encodeForPage(x: unknown): unknown {
-  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
-    const name = x.constructor.name;
-    return { __typed: TYPED.includes(name) ? name : "Uint8Array", b64: Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString("base64") };
-  }
-  if (Array.isArray(x)) return x.map(encodeForPage);
-  if (x && typeof x === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) out[k] = encodeForPage(v);
-    return out;
-  }
-  return x;
-}
-
-export function decodeFromPage(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(decodeFromPage);
-  if (x && typeof x === "object") {
-    const r = x as { __typed?: string; b64?: string };
-    if (typeof r.__typed === "string" && typeof r.b64 === "string") {
-      const bytes = Buffer.from(r.b64, "base64");
-      const copy = new Uint8Array(bytes.byteLength);
-      copy.set(bytes);
-      return r.__typed === "Uint8Array" ? copy : new (globalThis as unknown as Record<string, new (b: ArrayBuffer) => unknown>)[r.__typed](copy.buffer);
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) out[k] = decodeFromPage(v);
-    return out;
-  }
-  return x;
-}
+export const encodeForPage = typedArraysToText;
+export const decodeFromPage = typedArraysFromText;
 
 /** Runs in the page before the bundle: the VS Code API stand-in and the codec. */
 function pageBridge(options: unknown): void {
@@ -119,9 +93,25 @@ function pageBridge(options: unknown): void {
     for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode.apply(null, Array.from(u8.subarray(i, i + 0x8000)));
     return btoa(s);
   };
+  // The dtype names of src/protocol/typed-arrays.ts.
+  const DTYPES: Record<string, new (b: ArrayBuffer) => ArrayBufferView> = {
+    float32: Float32Array,
+    float64: Float64Array,
+    uint8: Uint8Array,
+    uint16: Uint16Array,
+    uint32: Uint32Array,
+    int8: Int8Array,
+    int16: Int16Array,
+    int32: Int32Array,
+  };
+  const dtypeOf = (x: ArrayBufferView) => {
+    if (x instanceof Uint8ClampedArray) return "uint8";
+    for (const [name, Ctor] of Object.entries(DTYPES)) if (x instanceof Ctor) return name;
+    return "uint8";
+  };
   const enc = (x: unknown): unknown => {
     if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
-      return { __typed: x.constructor.name, b64: toB64(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)) };
+      return { $typed: dtypeOf(x), base64: toB64(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)) };
     }
     if (Array.isArray(x)) return x.map(enc);
     if (x && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, enc(v)]));
@@ -130,13 +120,12 @@ function pageBridge(options: unknown): void {
   const dec = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(dec);
     if (x && typeof x === "object") {
-      const r = x as { __typed?: string; b64?: string };
-      if (typeof r.__typed === "string" && typeof r.b64 === "string") {
-        const bin = atob(r.b64);
+      const r = x as { $typed?: string; base64?: string };
+      if (typeof r.$typed === "string" && typeof r.base64 === "string" && Object.prototype.hasOwnProperty.call(DTYPES, r.$typed)) {
+        const bin = atob(r.base64);
         const u8 = new Uint8Array(bin.length);
         for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-        const Ctor = w[r.__typed] as new (b: ArrayBuffer) => unknown;
-        return r.__typed === "Uint8Array" ? u8 : new Ctor(u8.buffer);
+        return r.$typed === "uint8" ? u8 : new DTYPES[r.$typed](u8.buffer);
       }
       return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, dec(v)]));
     }

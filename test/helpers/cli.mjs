@@ -1,4 +1,5 @@
 // Runs the real `scene-runner` CLI (bin/scene-runner.js, built bundles) as a child process.
+import { loadTs } from "./load-ts.mjs";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -7,6 +8,7 @@ import { dirname, join } from "node:path";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const bin = join(root, "bin", "scene-runner.js");
 export const fixture = (...p) => join(root, "test", "fixtures", ...p);
+const { fromJsonLine } = await loadTs("src/protocol/jsonl.ts");
 
 /** Starts the CLI; resolves with {code, signal, stdout, stderr, ms}. `onStdout` sees output as it arrives. */
 export function runCli(args, { onStdout, cwd = root, env = {} } = {}) {
@@ -26,19 +28,7 @@ export function runCli(args, { onStdout, cwd = root, env = {} } = {}) {
   return done;
 }
 
-/** Reads an --events file back: one protocol message per line (typed arrays restored). */
+/** Reads an --events file back: one protocol message per line (typed arrays restored by the product's own codec). */
 export function readEvents(path) {
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((line) =>
-      JSON.parse(line, (_k, v) => {
-        if (v && typeof v === "object" && typeof v.$typed === "string") {
-          const bytes = Buffer.from(v.base64, "base64");
-          const ctor = { float32: Float32Array, uint8: Uint8Array, uint32: Uint32Array, uint16: Uint16Array, float64: Float64Array, int32: Int32Array }[v.$typed];
-          return new ctor(new Uint8Array(bytes).buffer);
-        }
-        return v;
-      }),
-    );
+  return readFileSync(path, "utf8").split("\n").filter(Boolean).map(fromJsonLine);
 }
