@@ -2,13 +2,34 @@
 // Builds every bundle with esbuild: the extension host, the Node runner child,
 // the CLI, the runtime library and the webview viewer. `--watch` rebuilds on change.
 import * as esbuild from "esbuild";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const watch = process.argv.includes("--watch");
 const production = process.argv.includes("--production");
+
+// `import gz from "scene-runner-font:NAME"` in the viewer: media/fonts/NAME.typeface.json,
+// gzipped into the bundle as bytes (inflated only when a Text3D is drawn). Embedding keeps
+// the font working wherever the bundle loads (VS Code webview, headless snapshot) with no
+// extra request under the page's CSP and nothing fetched from the internet.
+const fonts = {
+  name: "scene-runner-fonts",
+  setup(build) {
+    build.onResolve({ filter: /^scene-runner-font:/ }, (args) => {
+      const name = args.path.slice("scene-runner-font:".length);
+      if (!/^[a-z0-9_-]+$/.test(name)) return { errors: [{ text: `bad font name ${name}` }] };
+      return { path: join(root, "media", "fonts", `${name}.typeface.json`), namespace: "scene-runner-font" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "scene-runner-font" }, (args) => ({
+      contents: gzipSync(readFileSync(args.path), { level: 9 }),
+      loader: "binary",
+      watchFiles: [args.path],
+    }));
+  },
+};
 
 const node = { bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: true, minify: production, logLevel: "warning" };
 const bundles = [
@@ -22,7 +43,7 @@ const bundles = [
   { ...node, entryPoints: ["src/runtime/index.ts"], outfile: "dist/runtime.js" },
   // The viewer: one script with three inside, no CDN.
   { bundle: true, platform: "browser", target: "chrome114", format: "iife", sourcemap: true, minify: production, logLevel: "warning",
-    entryPoints: ["webview/main.ts"], outfile: "dist/webview.js", loader: { ".css": "text" } },
+    entryPoints: ["webview/main.ts"], outfile: "dist/webview.js", loader: { ".css": "text" }, plugins: [fonts] },
 ];
 
 mkdirSync(join(root, "dist"), { recursive: true });

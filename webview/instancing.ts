@@ -8,10 +8,18 @@
  */
 import { Color, InstancedBufferAttribute, InstancedMesh, type BufferGeometry, type Material, type Object3D } from "three";
 
+type Make = () => { geometry: BufferGeometry; material: Material };
+
 export class Member {
   pool: Pool | null = null;
   index = -1;
   color = new Color();
+  /** The pool this member asked for last (kept while it is held out of pools). */
+  wanted: { id: string; make: Make } | null = null;
+  /** Held out of every pool (a material child draws it as its own mesh). */
+  held = false;
+  /** Told when a held member's pool id changed (its geometry args did). */
+  onHeldChange: (() => void) | null = null;
   constructor(
     readonly key: string,
     readonly holder: Object3D,
@@ -98,7 +106,13 @@ export class InstancePools {
 
   constructor(private readonly root: Object3D) {}
 
-  join(m: Member, id: string, make: () => { geometry: BufferGeometry; material: Material }): void {
+  join(m: Member, id: string, make: Make): void {
+    const was = m.wanted?.id;
+    m.wanted = { id, make };
+    if (m.held) {
+      if (was !== id) m.onHeldChange?.();
+      return;
+    }
     if (m.pool?.id === id) return this.dirty(m);
     if (m.pool) this.leave(m);
     let pool = this.pools.get(id);
@@ -129,6 +143,36 @@ export class InstancePools {
     } else pool.dirty = this.anyDirty = true;
   }
 
+  /** Takes a member out of the pools; returns a geometry of its own for it (the caller owns it). */
+  hold(m: Member): BufferGeometry | null {
+    if (!m.wanted) return null;
+    let geometry: BufferGeometry;
+    if (m.pool) geometry = m.pool.geometry.clone();
+    else {
+      const made = m.wanted.make();
+      made.material.dispose();
+      geometry = made.geometry;
+    }
+    this.leave(m);
+    m.held = true;
+    return geometry;
+  }
+
+  /** A fresh geometry for a held member (after its args changed). */
+  heldGeometry(m: Member): BufferGeometry | null {
+    if (!m.wanted) return null;
+    const made = m.wanted.make();
+    made.material.dispose();
+    return made.geometry;
+  }
+
+  release(m: Member): void {
+    if (!m.held) return;
+    m.held = false;
+    m.onHeldChange = null;
+    if (m.wanted) this.join(m, m.wanted.id, m.wanted.make);
+  }
+
   dirty(m: Member): void {
     if (m.pool) m.pool.dirty = this.anyDirty = true;
   }
@@ -141,6 +185,12 @@ export class InstancePools {
 
   /** Call after the scene's world matrices are up to date, before rendering. */
   sync(): boolean {
+    // Per-frame hooks (billboards, centring) move holders: they run before matrices are copied.
+    const stage = this.root.parent?.userData.services as { beforeFrame?: () => boolean } | undefined;
+    if (stage?.beforeFrame?.()) {
+      this.root.updateMatrixWorld();
+      this.allDirty();
+    }
     if (!this.anyDirty) return false;
     for (const p of this.pools.values()) if (p.dirty) p.sync();
     this.anyDirty = false;

@@ -3,14 +3,16 @@
  * ambient + directional light, and a background that follows the VS Code theme
  * (CSS variables on <body>, re-read when its class changes). Resizes with the panel.
  */
-import { AmbientLight, Color, DirectionalLight, Group, PerspectiveCamera, Scene, Vector3, WebGLRenderer, type LineSegments, type Texture } from "three";
+import { AmbientLight, Color, DirectionalLight, Group, PerspectiveCamera, PMREMGenerator, Scene, Vector3, WebGLRenderer, type Fog, type FogExp2, type LineSegments, type OrthographicCamera, type Texture } from "three";
 import { disposeGrid, makeGrid } from "./grid.js";
 import { OrbitControls } from "three/addons/controls/OrbitControls.js";
+import { RoomEnvironment } from "three/addons/environments/RoomEnvironment.js";
 import type { Props } from "./props.js";
+import type { FrameHook, StageServices } from "./nodes/services.js";
 
 export const HOME = { position: new Vector3(2.4, 2, 3.2), target: new Vector3(0, 0.2, 0) };
 
-export class Stage {
+export class Stage implements StageServices {
   readonly renderer: WebGLRenderer;
   readonly scene = new Scene();
   /** Scene nodes live under this group; the stage's own objects do not. */
@@ -24,6 +26,14 @@ export class Stage {
   private themeBackground = new Color(0x1e1e1e);
   private sceneBackground: Color | null = null;
   private readonly backgrounds = new Map<string, Texture>();
+  private readonly backgroundColors = new Map<string, Color>();
+  private readonly fogs = new Map<string, Fog | FogExp2>();
+  private readonly views = new Map<string, PerspectiveCamera | OrthographicCamera>();
+  private readonly environments = new Map<string, number>();
+  private environmentTexture: Texture | null = null;
+  private readonly frameHooks = new Set<FrameHook>();
+  private readonly resizeHooks = new Set<() => void>();
+  private overlayLayer: HTMLElement | null = null;
   foreground = new Color(0xcccccc);
   private readonly resizeObserver: ResizeObserver;
   private readonly themeObserver: MutationObserver;
@@ -44,6 +54,7 @@ export class Stage {
     this.renderer.domElement.className = "sr-canvas";
     this.renderer.domElement.tabIndex = 0;
     this.scene.matrixWorldAutoUpdate = false; // updated once per frame by the viewer
+    this.scene.userData.services = this; // node factories find the stage through their holder
     this.content.name = "content";
     this.scene.add(this.content);
     this.camera.position.copy(HOME.position);
@@ -102,7 +113,105 @@ export class Stage {
 
   private applyBackground(): void {
     const textures = [...this.backgrounds.values()];
-    this.scene.background = textures.length ? textures[textures.length - 1] : (this.sceneBackground ?? this.themeBackground);
+    const colors = [...this.backgroundColors.values()];
+    this.scene.background = textures.length ? textures[textures.length - 1] : colors.length ? colors[colors.length - 1] : (this.sceneBackground ?? this.themeBackground);
+  }
+
+  setBackgroundColor(owner: string, color: Color | null): void {
+    this.backgroundColors.delete(owner);
+    if (color) this.backgroundColors.set(owner, color);
+    this.applyBackground();
+    this.onChange();
+  }
+
+  setFog(owner: string, fog: Fog | FogExp2 | null): void {
+    this.fogs.delete(owner);
+    if (fog) this.fogs.set(owner, fog);
+    const all = [...this.fogs.values()];
+    this.scene.fog = all.length ? all[all.length - 1] : null;
+    this.onChange();
+  }
+
+  /** The camera frames are drawn with: the last node-provided one, else the orbit camera. */
+  get view(): PerspectiveCamera | OrthographicCamera {
+    const all = [...this.views.values()];
+    return all.length ? all[all.length - 1] : this.camera;
+  }
+
+  setView(owner: string, camera: PerspectiveCamera | OrthographicCamera | null): void {
+    this.views.delete(owner);
+    if (camera) this.views.set(owner, camera);
+    // The orbit controls drive whatever is drawn, so a user can still look around.
+    this.controls.object = this.view;
+    this.controls.update();
+    this.resize();
+  }
+
+  setEnvironment(owner: string, kind: "room" | null, intensity = 1): void {
+    this.environments.delete(owner);
+    if (kind) this.environments.set(owner, intensity);
+    if (this.environments.size && !this.environmentTexture) {
+      const pmrem = new PMREMGenerator(this.renderer);
+      const room = new RoomEnvironment();
+      this.environmentTexture = pmrem.fromScene(room, 0.04).texture;
+      room.dispose();
+      pmrem.dispose();
+    }
+    if (!this.environments.size && this.environmentTexture) {
+      this.environmentTexture.dispose();
+      this.environmentTexture = null;
+    }
+    this.scene.environment = this.environmentTexture;
+    const all = [...this.environments.values()];
+    this.scene.environmentIntensity = all.length ? all[all.length - 1] : 1;
+    this.onChange();
+  }
+
+  addFrameHook(hook: FrameHook): () => void {
+    this.frameHooks.add(hook);
+    this.onChange();
+    return () => {
+      this.frameHooks.delete(hook);
+      this.onChange();
+    };
+  }
+
+  /** Runs the per-frame hooks (billboards, centring, camera nodes): true if one moved something. */
+  beforeFrame(): boolean {
+    let moved = false;
+    const view = this.view;
+    view.updateMatrixWorld();
+    for (const h of this.frameHooks) {
+      try {
+        if (h(view)) moved = true;
+      } catch {
+        /* a hook's failure must not stop the frame */
+      }
+    }
+    return moved;
+  }
+
+  onResize(fn: () => void): () => void {
+    this.resizeHooks.add(fn);
+    return () => this.resizeHooks.delete(fn);
+  }
+
+  overlay(): HTMLElement {
+    if (!this.overlayLayer) {
+      const el = document.createElement("div");
+      el.className = "sr-overlay";
+      // CSSOM assignments are allowed under the page's CSP (inline style attributes are not).
+      // translateZ makes it the containing block of anything inside, `fixed` included: nothing escapes it.
+      Object.assign(el.style, { position: "absolute", inset: "0", pointerEvents: "none", overflow: "hidden", zIndex: "1", transform: "translateZ(0)" });
+      if (getComputedStyle(this.container).position === "static") this.container.style.position = "relative";
+      this.container.appendChild(el);
+      this.overlayLayer = el;
+    }
+    return this.overlayLayer;
+  }
+
+  changed(): void {
+    this.onChange();
   }
 
   setBackgroundTexture(owner: string, texture: Texture | null): void {
@@ -124,7 +233,7 @@ export class Stage {
       this.camera.up.copy(newUp);
       if (newUp.z === 1) this.camera.position.set(HOME.position.x, -HOME.position.z, HOME.position.y);
       this.controls.dispose();
-      (this as { controls: OrbitControls }).controls = new OrbitControls(this.camera, this.renderer.domElement);
+      (this as { controls: OrbitControls }).controls = new OrbitControls(this.view, this.renderer.domElement);
       this.controls.target.copy(HOME.target);
       this.controls.addEventListener("change", () => this.cameraMoved());
       this.controls.update();
@@ -164,11 +273,20 @@ export class Stage {
     this.renderer.setSize(w, h, true);
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
+    const view = this.view;
+    if (view !== this.camera) {
+      const u = view.userData as { fit?: (aspect: number) => void };
+      u.fit?.(w / h);
+    }
+    for (const f of this.resizeHooks) f();
     this.onChange();
   }
 
   render(): void {
-    this.renderer.render(this.scene, this.camera);
+    // Idempotent: InstancePools.sync ran them already when instancing is on (they must move
+    // holders before instance matrices are copied); without pools this is the only call.
+    if (this.beforeFrame()) this.scene.updateMatrixWorld();
+    this.renderer.render(this.scene, this.view);
   }
 
   dispose(): void {
@@ -176,6 +294,8 @@ export class Stage {
     this.themeObserver.disconnect();
     this.controls.dispose();
     disposeGrid(this.grid);
+    this.environmentTexture?.dispose();
+    this.overlayLayer?.remove();
     this.renderer.dispose();
   }
 }

@@ -16,12 +16,23 @@ import { PRIMITIVE_TAGS, primitiveMesh } from "./primitives.js";
 import { text } from "./text.js";
 import type { Content, NodeContext } from "./types.js";
 import { urdf } from "./urdf.js";
+import { billboard, center } from "./layout.js";
+import { CAMERA_HELPER_TAGS, CAMERA_TAGS, CONTROL_TAGS, camera, cameraHelper, controls } from "./cameras.js";
+import { backgroundColor, fog } from "./environment.js";
+import { materialChild, materialTag } from "./material-child.js";
+import { OVERLAY_TAGS, overlay } from "./overlays.js";
+import { CURVE_TAGS, SHAPE_TAGS, bbox, curveLine, edges, shapeMesh } from "./shapes.js";
+import { text3d } from "./text3d.js";
 
 /** Nodes that only group and transform their children. */
-export const GROUP_TAGS = new Set(["Scene", "Group", "VuerGroup", "group", "Movable", "Pivot", "Clickable", "Center", "Billboard", "Fragment"]);
+export const GROUP_TAGS = new Set(["Scene", "Group", "VuerGroup", "group", "Movable", "Pivot", "Clickable", "Fragment", "BoundingBoxProvider", "DepthPointCloudProvider", "mesh"]);
 export const WIDGET_TAGS = new Set(["Button", "Slider", "Input", "InputBox"]);
 /** Tags that draw nothing in 3D and are not worth a warning. */
-const SILENT_TAGS = new Set(["OrbitControls", "PerspectiveCamera", "SceneCamera", "SceneCameraControl", "Gamepad", "Hands", "MotionControllers", "GrabRender", "KeyboardMonitor", "Page", "div", "span", "Markdown"]);
+const SILENT_TAGS = new Set([
+  "GrabRender", "KeyboardMonitor", "PointerControls", "CameraPreviewThumbs", "CameraPreviewOverlay", "ViewportHud",
+  // XR-only: they do something only in a headset; accepted without a placeholder or a warning.
+  "Gamepad", "Gamepads", "Hands", "MotionControllers", "Body", "Head", "WebXRMesh", "HandActuator", "MotionControllerActuator", "XR", "XRHitTest",
+]);
 
 export interface Env {
   pools: InstancePools | null;
@@ -35,7 +46,14 @@ export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env):
   if (PRIMITIVE_TAGS.has(tag)) {
     return env.pools && p.raw.instanced !== false ? instancedPrimitive(tag, p, ctx, env.pools) : primitiveMesh(tag, p);
   }
-  if (LIGHT_TAGS.has(tag)) return light(tag, p);
+  if (LIGHT_TAGS.has(tag)) return light(tag, p, ctx);
+  if (CAMERA_TAGS.has(tag)) return camera(tag, p, ctx);
+  if (CONTROL_TAGS.has(tag)) return controls(p, ctx);
+  if (CAMERA_HELPER_TAGS.has(tag)) return cameraHelper(tag, p, ctx);
+  if (CURVE_TAGS.has(tag)) return curveLine(tag, p, ctx);
+  if (SHAPE_TAGS.has(tag)) return shapeMesh(tag, p);
+  if (OVERLAY_TAGS.has(tag)) return overlay(tag, p, ctx);
+  if (materialTag(tag)) return materialChild(tag, p, ctx, env.pools);
   if (tag in MODEL_TAGS) return model(MODEL_TAGS[tag], p, ctx);
   if (WIDGET_TAGS.has(tag)) {
     env.panel.add(ctx.key, tag === "InputBox" ? "Input" : tag, p);
@@ -52,6 +70,14 @@ export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env):
     case "Line": return line(p);
     case "Arrow": return arrow(p);
     case "Text": return text(p, ctx);
+    case "Text3D": return text3d(p, ctx);
+    case "Billboard": return billboard(p, ctx);
+    case "Center": return center(p, ctx);
+    case "Fog": case "fog": return fog(p, ctx);
+    case "BackgroundColor": return backgroundColor(p, ctx);
+    case "SceneBackground": return imageBackground(p, ctx);
+    case "Edges": case "Wireframe": return edges(tag, p, ctx);
+    case "BBox": case "BoundingBox": return bbox(tag, p, ctx);
     case "PointCloud": case "p": return pointCloud(p);
     case "TriMesh": return triMesh(p);
     case "Grid": return grid(p);

@@ -119,7 +119,7 @@ export function primitiveMesh(tag: string, p: Props): Content {
             mesh.geometry = makeGeometry(tag, next.args);
             ({ args, key } = next);
           }
-        } else if (MATERIAL_PROPS.has(c)) {
+        } else if (MATERIAL_PROPS.has(c) && mesh.userData.materialOwner === undefined) {
           if (c === "material" || c === "side" || !updateMaterial(mesh.material, np)) {
             mesh.material.dispose();
             mesh.material = tagMaterialKind(makeMaterial(np, { side: primitiveSide(tag) }), np);
