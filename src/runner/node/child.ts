@@ -57,8 +57,13 @@ function requestStop(): void {
 }
 
 // Errors outside any task (a throwing setTimeout callback, a stray rejection) are reported, not fatal.
-process.on("uncaughtException", (e) => process.stderr.write(`Uncaught exception outside any task: ${errorInfo(e).stack ?? e}\n`));
-process.on("unhandledRejection", (e) => process.stderr.write(`Unhandled rejection outside any task: ${errorInfo(e).stack ?? e}\n`));
+// errorInfo() describes any thrown value in words (even one whose toString throws): never `${e}`.
+const describeThrown = (e: unknown) => {
+  const info = errorInfo(e);
+  return info.stack ?? `${info.name}: ${info.message}`;
+};
+process.on("uncaughtException", (e) => process.stderr.write(`Uncaught exception outside any task: ${describeThrown(e)}\n`));
+process.on("unhandledRejection", (e) => process.stderr.write(`Unhandled rejection outside any task: ${describeThrown(e)}\n`));
 process.on("SIGINT", () => requestStop());
 
 let finishing = false;
