@@ -91,6 +91,23 @@ export function locationInStack(stack: string | undefined): SourceLocation | und
   return undefined;
 }
 
+/**
+ * A stack as the user should read it: the message, then only their own frames (the runtime's
+ * and Node's internals say nothing about their program). SCENE_RUNNER_DEBUG=1 keeps them all.
+ */
+export function userStack(stack: string): string {
+  if (process.env.SCENE_RUNNER_DEBUG) return stack;
+  const lines = stack.split("\n");
+  const kept = lines.filter((line) => {
+    const t = line.trim();
+    if (!t.startsWith("at ")) return true;
+    const m = FRAME.exec(t);
+    const file = m ? toPath(m[1]) : /\(node:|^at node:/.test(t) ? "node:" : undefined;
+    return file === undefined || !isInternalFile(file);
+  });
+  return kept.join("\n");
+}
+
 /** What the host is told about a failure; total: any thrown value gets a readable description. */
 export function errorInfo(error: unknown): ErrorInfo {
   try {
@@ -111,7 +128,7 @@ function errorObjectInfo(error: Error): ErrorInfo {
   const message = text(safeGet(error, "message"), "");
   const stack = safeGet(error, "stack");
   const info: ErrorInfo = { name, message };
-  if (typeof stack === "string") info.stack = stack;
+  if (typeof stack === "string") info.stack = userStack(stack);
   if (safeInstanceOf(error, AggregateError)) {
     const errors = safeGet(error, "errors");
     const list: unknown[] = Array.isArray(errors) ? errors : [];
