@@ -82,6 +82,7 @@ const FRAME = /\(?((?:file:\/\/)?(?:\/|[A-Za-z]:\\)[^():]+(?:\.[A-Za-z0-9]+)?):(
 export function locationInStack(stack: string | undefined): SourceLocation | undefined {
   if (!stack) return undefined;
   for (const raw of stack.split("\n").slice(1)) {
+    if (raw.includes("(node:")) continue; // Node's own frame: "node:internal/x:1:2" would pass for a path
     const m = FRAME.exec(raw.trim());
     if (!m) continue;
     const file = toPath(m[1]);
@@ -101,9 +102,9 @@ export function userStack(stack: string): string {
   const kept = lines.filter((line) => {
     const t = line.trim();
     if (!t.startsWith("at ")) return true;
+    if (/\(node:|^at node:/.test(t)) return false; // Node's own (its paths would pass for absolute ones)
     const m = FRAME.exec(t);
-    const file = m ? toPath(m[1]) : /\(node:|^at node:/.test(t) ? "node:" : undefined;
-    return file === undefined || !isInternalFile(file);
+    return !m || !isInternalFile(toPath(m[1]));
   });
   return kept.join("\n");
 }

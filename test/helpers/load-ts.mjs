@@ -15,6 +15,8 @@ export async function loadTs(relPath) {
     target: "node20",
     write: false,
     logLevel: "silent",
+    // Modules written for the CommonJS bundles (the runtime) name their own file.
+    banner: { js: `var __filename = ${JSON.stringify(join(ROOT, relPath))};` },
     // Anything reaching for vscode is not pure logic: fail the test instead of stubbing it.
     plugins: [{ name: "no-vscode", setup: (b) => b.onResolve({ filter: /^vscode$/ }, () => ({ errors: [{ text: `${relPath} imports vscode` }] })) }],
   });
