@@ -18,6 +18,12 @@ export interface Descriptor<M> {
   doc: string;
   /** Whether it may carry typed arrays (the frame codec skips its replacer walk otherwise). */
   binary: boolean;
+  /**
+   * An order barrier: scene messages held back by flow control (folded while the pipe or the
+   * viewer is behind) go out before it. A grabbed picture must show every upsert sent before
+   * the request; the session's end must come after all of its scene.
+   */
+  barrier?: boolean;
   /** Checks a decoded message (an object whose tag is this entry's) and returns it typed. */
   validate(m: Record<string, unknown>, ctx: ValidateContext): M;
 }

@@ -128,6 +128,7 @@ export const RUNNER_TO_HOST = {
   GRAB_RENDER: {
     doc: "vuer's RPC: a picture of the view, answered by the viewer",
     binary: false,
+    barrier: true,
     validate: (m): GrabRenderRequest => ({
       etype: "GRAB_RENDER",
       ts: num(m.ts, "message.ts"),
@@ -150,6 +151,7 @@ export const RUNNER_TO_HOST = {
   SESSION_END: {
     doc: "last message of a session: how it ended, and main's error",
     binary: false,
+    barrier: true,
     validate: (m): SessionEndMessage => {
       const end: SessionEndMessage = { etype: "SESSION_END", ts: num(m.ts, "message.ts"), status: oneOf(m.status, SESSION_OUTCOMES, "message.status") };
       if (m.error !== undefined && m.error !== null) end.error = validateError(m.error, "message.error");
@@ -177,6 +179,12 @@ export const HOST_TO_RUNNER = {
     validate: (m): StopMessage => ({ etype: "STOP", ts: num(m.ts ?? Date.now(), "message.ts") }),
   },
 } satisfies Table<"etype", { TASK_CANCEL: unknown; STOP: unknown }>;
+
+/** Whether held scene messages must go out before a message of this etype (see Descriptor.barrier). */
+export function isBarrier(etype: string): boolean {
+  const d: Descriptor<unknown> | undefined = entryOf(RUNNER_TO_HOST, etype);
+  return d?.barrier === true;
+}
 
 /** Whether a message of this etype may carry typed arrays (unknown etypes: assume so). */
 export function mayCarryBinary(etype: unknown): boolean {

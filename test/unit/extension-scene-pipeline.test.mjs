@@ -191,3 +191,20 @@ test("a gizmo drag in the viewer moves the node in the host's store too, so a re
   assert.equal(arm.color, "red");
   assert.equal(posted.length, 1, "nothing is sent back to the viewer");
 });
+
+test("a render request is a barrier: held updates go first even past the in-flight limit", () => {
+  const { p, clock, posted, sink } = setup();
+  p.ready(sink);
+  for (let round = 0; round < 2; round++) {
+    p.push(upsert("box", { position: [round, 0, 0] }));
+    clock.tick();
+  }
+  assert.equal(p.inFlight, 2, "the viewer has not acknowledged anything: flow control holds further batches");
+  p.push(upsert("box", { position: [9, 0, 0] }));
+  clock.tick();
+  assert.deepEqual(posted.map((m) => m.t), ["snapshot", "scene", "scene"], "the third update is held");
+  const before = posted.length;
+  p.rpc({ etype: "GRAB_RENDER", ts: 1, uuid: "u", rtype: "GRAB_RENDER_RESPONSE@u", data: {} });
+  assert.deepEqual(posted.slice(before).map((m) => m.t), ["scene", "rpc"]);
+  assert.deepEqual(posted.at(-2).messages.at(-1).data.nodes[0].position, [9, 0, 0]);
+});

@@ -59,3 +59,15 @@ test("without coalescing (run --events) every message is sent as produced", () =
   for (let i = 0; i < 50; i++) sink.send(upsert(i));
   assert.equal(ch.sent.length, 50);
 });
+
+test("a grab_render request waits for the scene sent before it (a barrier); a task state does not", () => {
+  const ch = fakeChannel();
+  const sink = new SceneSink(ch, true);
+  sink.send(upsert(0));
+  ch.backlogBytes = 10 << 20;
+  for (let i = 1; i <= 100; i++) sink.send(upsert(i));
+  sink.send({ etype: "TASK_STATE", ts: 1, task: { id: "t2", state: "done" } });
+  sink.send({ etype: "GRAB_RENDER", ts: 2, uuid: "u", rtype: "GRAB_RENDER_RESPONSE@u", data: {} });
+  assert.deepEqual(ch.sent.map((m) => m.etype), ["UPSERT", "TASK_STATE", "UPSERT", "GRAB_RENDER"]);
+  assert.deepEqual(ch.sent[2].data.nodes[0].position, [100, 0, 0], "the picture's request comes after the last upsert");
+});

@@ -144,7 +144,9 @@ export class ScenePipeline {
    */
   rpc(request: GrabRenderRequest): boolean {
     if (!this.sink) return false;
-    this.flush();
+    // A barrier: what the program sent before the request goes first, even past the in-flight
+    // limit (one extra batch), so the picture shows it. The viewer applies batches, draws, then answers.
+    this.flush(true);
     this.sink({ t: "rpc", request });
     return true;
   }
@@ -153,11 +155,11 @@ export class ScenePipeline {
     return this.session;
   }
 
-  /** Posts one batch now if the viewer can take it. Normally called by the frame timer. */
-  flush(): void {
+  /** Posts one batch now if the viewer can take it (or `force`: a barrier). Normally called by the frame timer. */
+  flush(force = false): void {
     this.cancelFlush();
     if (!this.sink || this.coalescer.pending === 0) return;
-    if (this.inFlight >= this.maxInFlight) return; // `applied` reschedules
+    if (!force && this.inFlight >= this.maxInFlight) return; // `applied` reschedules
     const messages = this.coalescer.drain();
     this.seq++;
     this.batchesSent++;

@@ -6,7 +6,7 @@
  * still ends with exactly the program's scene. Only for viewer sessions: a
  * headless `run --events` records every message as produced.
  */
-import type { RunnerToHost } from "../../protocol/runner.js";
+import { isBarrier, type RunnerToHost } from "../../protocol/runner.js";
 import { isSceneMessage, type SceneMessage, type SceneNode } from "../../protocol/scene.js";
 import { SceneCoalescer } from "../../scene/coalescer.js";
 import { nestedKeyClash, SceneStore } from "../../scene/scene-store.js";
@@ -47,7 +47,9 @@ export class SceneSink {
       }
     }
     if (!this.coalesce || !isSceneMessage(m)) {
-      if (m.etype === "SESSION_END") this.flush();
+      // GRAB_RENDER and SESSION_END wait for the scene sent before them; other messages
+      // (task states, logs) may overtake held scene updates.
+      if (isBarrier(m.etype)) this.flush();
       this.channel.send(m);
       return;
     }
