@@ -110,7 +110,7 @@ export class Interaction {
   pick(clientX: number, clientY: number, hovering: boolean): Hit | undefined {
     const rect = this.stage.renderer.domElement.getBoundingClientRect();
     const ndc = new Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
-    this.raycaster.setFromCamera(ndc, this.stage.camera);
+    this.raycaster.setFromCamera(ndc, this.stage.view); // the camera frames are drawn with (an orthographic one too)
     const targets: Object3D[] = [];
     this.stage.content.traverseVisible((o) => {
       const any = o as Mesh & Points;

@@ -32,6 +32,7 @@ export class Stage implements StageServices {
   private readonly environments = new Map<string, number>();
   private environmentTexture: Texture | null = null;
   private readonly frameHooks = new Set<FrameHook>();
+  private readonly cameraHooks = new Set<FrameHook>();
   private readonly resizeHooks = new Set<() => void>();
   private overlayLayer: HTMLElement | null = null;
   foreground = new Color(0xcccccc);
@@ -167,11 +168,12 @@ export class Stage implements StageServices {
     this.onChange();
   }
 
-  addFrameHook(hook: FrameHook): () => void {
-    this.frameHooks.add(hook);
+  addFrameHook(hook: FrameHook, first = false): () => void {
+    const set = first ? this.cameraHooks : this.frameHooks;
+    set.add(hook);
     this.onChange();
     return () => {
-      this.frameHooks.delete(hook);
+      set.delete(hook);
       this.onChange();
     };
   }
@@ -179,6 +181,13 @@ export class Stage implements StageServices {
   /** Runs the per-frame hooks (billboards, centring, camera nodes): true if one moved something. */
   beforeFrame(): boolean {
     let moved = false;
+    for (const h of this.cameraHooks) {
+      try {
+        if (h(this.view)) moved = true;
+      } catch {
+        /* a hook's failure must not stop the frame */
+      }
+    }
     const view = this.view;
     view.updateMatrixWorld();
     for (const h of this.frameHooks) {

@@ -49,7 +49,7 @@ function follow(ctx: NodeContext, s: StageServices, camera: () => PerspectiveCam
     }
     s.controls.update();
     return false;
-  });
+  }, true);
 }
 
 function applyLens(cam: PerspectiveCamera, p: Props): void {
@@ -155,7 +155,7 @@ export function controls(p: Props, ctx: NodeContext): Content {
       apply(applied, props);
     }
     return false;
-  });
+  }, true);
   return {
     object: null,
     update(np) {

@@ -25,6 +25,9 @@ export function instancedPrimitive(tag: string, p: Props, ctx: NodeContext, pool
       return true;
     },
     dispose() {
+      // Gone for good: a material child releasing it afterwards must not put it back in a pool.
+      member.wanted = null;
+      member.held = false;
       pools.leave(member);
       delete ctx.holder.userData.member;
     },

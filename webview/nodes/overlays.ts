@@ -108,11 +108,8 @@ export function overlay(tag: string, p: Props, ctx: NodeContext): Content {
     if (typeof q.raw.className === "string") el.className = q.raw.className.replace(/[^\w -]/g, "");
     if (el instanceof HTMLAnchorElement) {
       const href = safeHref(q.raw.href);
-      if (href) {
-        el.href = href;
-        el.target = "_blank";
-        el.rel = "noopener noreferrer";
-      } else el.removeAttribute("href");
+      if (href) link(el, href);
+      else el.removeAttribute("href");
     }
   };
   fill(p);
@@ -223,24 +220,34 @@ function markdownNode(p: Props, ctx: NodeContext, s: StageServices): Content {
 }
 
 /** Inline Markdown: `code`, **bold**, *italic* / _italic_, [text](url); everything else is text. */
+const LINK_COLOR = "var(--vscode-textLink-foreground, #3794ff)";
+const MONO = "var(--vscode-editor-font-family, ui-monospace, monospace)";
+
+function link(el: HTMLAnchorElement, href: string): void {
+  el.href = href;
+  el.target = "_blank";
+  el.rel = "noopener noreferrer";
+  el.style.color = LINK_COLOR;
+}
+
 function inline(text: string, into: Node): void {
-  const re = /`([^`]+)`|\*\*([^*]+)\*\*|__([^_]+)__|\*([^*]+)\*|_([^_]+)_|\[([^\]]+)\]\(([^)\s]+)\)/g;
+  const re = /`([^`]+)`|\*\*([^*]+)\*\*|__([^_]+)__|\*([^*]+)\*|_([^_]+)_|\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g;
   let last = 0;
   for (let m; (m = re.exec(text)); ) {
     if (m.index > last) into.appendChild(document.createTextNode(text.slice(last, m.index)));
     let el: HTMLElement;
-    if (m[1] !== undefined) (el = document.createElement("code")).textContent = m[1];
+    if (m[1] !== undefined) {
+      el = document.createElement("code");
+      el.textContent = m[1];
+      el.style.fontFamily = MONO;
+    }
     else if (m[2] !== undefined || m[3] !== undefined) inline(m[2] ?? m[3], (el = document.createElement("strong")));
     else if (m[4] !== undefined || m[5] !== undefined) inline(m[4] ?? m[5], (el = document.createElement("em")));
     else {
       const href = safeHref(m[7]);
       el = document.createElement(href ? "a" : "span");
       inline(m[6], el);
-      if (href && el instanceof HTMLAnchorElement) {
-        el.href = href;
-        el.target = "_blank";
-        el.rel = "noopener noreferrer";
-      }
+      if (href && el instanceof HTMLAnchorElement) link(el, href);
     }
     into.appendChild(el);
     last = re.lastIndex;
@@ -273,6 +280,7 @@ export function renderMarkdown(src: string): DocumentFragment {
       const pre = document.createElement("pre");
       const c = document.createElement("code");
       c.textContent = code.join("\n");
+      c.style.fontFamily = MONO;
       pre.appendChild(c);
       out.appendChild(pre);
       continue;

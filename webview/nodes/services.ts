@@ -18,7 +18,8 @@ export interface StageServices {
   readonly view: PerspectiveCamera | OrthographicCamera;
   readonly controls: OrbitControls;
   readonly container: HTMLElement;
-  addFrameHook(hook: FrameHook): () => void;
+  /** `first`: runs before the others (cameras move before billboards turn to them). */
+  addFrameHook(hook: FrameHook, first?: boolean): () => void;
   /** An orthographic (or other) camera drawn instead of the default one; null gives it back. */
   setView(owner: string, camera: PerspectiveCamera | OrthographicCamera | null): void;
   setFog(owner: string, fog: Fog | FogExp2 | null): void;

@@ -239,6 +239,8 @@ export function edges(tag: string, p: Props, ctx: NodeContext): Content {
   const onAdded = () => queueMicrotask(rebuild);
   parent?.addEventListener("childadded", onAdded as never);
   // The lines hang under this node's holder, a child of the parent: same frame as the parent's mesh.
+  // A hair larger than the surface, so the lines do not fight with it in the depth buffer.
+  group.scale.setScalar(1.002);
   return {
     object: group,
     update(np) {
