@@ -8,7 +8,7 @@ import { disposeGrid, makeGrid } from "./grid.js";
 import { OrbitControls } from "three/addons/controls/OrbitControls.js";
 import { RoomEnvironment } from "three/addons/environments/RoomEnvironment.js";
 import type { Props } from "./props.js";
-import type { FrameHook, StageServices } from "./nodes/services.js";
+import type { FrameHook, Monitor, StageServices } from "./nodes/services.js";
 
 export const HOME = { position: new Vector3(2.4, 2, 3.2), target: new Vector3(0, 0.2, 0) };
 
@@ -35,6 +35,8 @@ export class Stage implements StageServices {
   private readonly cameraHooks = new Set<FrameHook>();
   private readonly resizeHooks = new Set<() => void>();
   private overlayLayer: HTMLElement | null = null;
+  private readonly monitors = new Set<Monitor>();
+  private readonly savedClear = new Color();
   foreground = new Color(0xcccccc);
   private readonly resizeObserver: ResizeObserver;
   private readonly themeObserver: MutationObserver;
@@ -200,6 +202,50 @@ export class Stage implements StageServices {
     return moved;
   }
 
+  addMonitor(m: Monitor): () => void {
+    this.monitors.add(m);
+    this.onChange();
+    return () => {
+      this.monitors.delete(m);
+      this.onChange();
+    };
+  }
+
+  /** Picture-in-picture views, stacked at the top left under the toolbar. */
+  private renderMonitors(): void {
+    const r = this.renderer;
+    const w = Math.max(1, this.container.clientWidth);
+    const h = Math.max(1, this.container.clientHeight);
+    let y = 40;
+    r.setScissorTest(true);
+    try {
+      for (const m of this.monitors) {
+        const s = m.size(w, h);
+        if (y + s.height > h) break;
+        // A one-pixel frame, then the view inside it.
+        r.getClearColor(this.savedClear);
+        const alpha = r.getClearAlpha();
+        r.setScissor(7, h - y - s.height - 1, s.width + 2, s.height + 2);
+        r.setClearColor(this.foreground, 1);
+        r.clear(true, false, false);
+        r.setClearColor(this.savedClear, alpha);
+        r.setViewport(8, h - y - s.height, s.width, s.height);
+        r.setScissor(8, h - y - s.height, s.width, s.height);
+        m.camera.updateMatrixWorld();
+        m.before?.();
+        try {
+          r.render(this.scene, m.camera);
+        } finally {
+          m.after?.();
+        }
+        y += s.height + 6;
+      }
+    } finally {
+      r.setScissorTest(false);
+      r.setViewport(0, 0, w, h);
+    }
+  }
+
   onResize(fn: () => void): () => void {
     this.resizeHooks.add(fn);
     return () => this.resizeHooks.delete(fn);
@@ -296,6 +342,7 @@ export class Stage implements StageServices {
     // holders before instance matrices are copied); without pools this is the only call.
     if (this.beforeFrame()) this.scene.updateMatrixWorld();
     this.renderer.render(this.scene, this.view);
+    if (this.monitors.size) this.renderMonitors();
   }
 
   dispose(): void {

@@ -123,6 +123,16 @@ test("cameras: PerspectiveCamera/SceneCamera props move the view, OrthographicCa
   await v.send(scene([{ tag: "CameraHelper", key: "h", fov: 60, far: 2, position: [0, 0, 1] }, { tag: "PerspectiveFrustum", key: "f", position: [1, 0, 0] }, { tag: "CameraView", key: "cv", position: [-1, 0, 0] }]));
   for (const k of ["h", "f", "cv"]) assert.equal((await v.node(k)).placeholder, false, k);
   assert.ok(share(await frame(), notBackground) > 0.005, "frustum lines are drawn");
+
+  // CameraView's monitor: a red box only it can see shows in the picture-in-picture at the top left.
+  await v.send(scene([
+    { tag: "Box", key: "far", args: [1, 1, 1], position: [20, 0, -3], color: "red", materialType: "basic" },
+    { tag: "CameraView", key: "cv", position: [20, 0, 0], fov: 50, width: 320, height: 240 },
+  ]));
+  const pip = await frame();
+  // 640 px wide: the monitor is 213 x 160 at (8, 40).
+  assert.ok(share(pip, red, [0.15, 0.22, 0.21, 0.28]) > 0.9, `the monitor shows the box at its centre (${share(pip, red, [0.15, 0.22, 0.21, 0.28]).toFixed(3)})`);
+  assert.ok(share(pip, red, [0.4, 0, 1, 1]) < 0.001, "the main view does not");
 });
 
 test("lights and stages: RectAreaLight, HemisphereLightStage, Stage; BackgroundColor and Fog", async () => {

@@ -174,14 +174,16 @@ export function controls(p: Props, ctx: NodeContext): Content {
 
 /** A camera's frustum as lines (three's CameraHelper), from fov/aspect/near/far or left/right/top/bottom. */
 export function cameraHelper(tag: string, p: Props, ctx: NodeContext): Content {
-  if (tag === "CameraView" && !p.bool("showFrustum", true)) return none();
   const ortho = tag === "OrthographicFrustum" || p.str("type") === "orthographic";
   let cam: Camera;
   if (ortho) cam = new OrthographicCamera(p.num("left", -1), p.num("right", 1), p.num("top", 1), p.num("bottom", -1), p.num("near", 0.1, { min: 0 }), p.num("far", 1, { min: 1e-3 }));
   else {
     const w = p.num("width", 0), h = p.num("height", 0);
     const aspect = p.num("aspect", w > 0 && h > 0 ? w / h : 4 / 3, { min: 0.01 });
-    cam = new PerspectiveCamera(p.num("fov", tag === "FisheyeFrustum" ? 120 : 50, { min: 1, max: 179 }), aspect, p.num("near", 0.1, { min: 1e-4 }), p.num("far", tag === "CameraHelper" ? 1 : 2, { min: 1e-3 }));
+    const far = p.num("far", tag === "CameraHelper" ? 1 : tag === "CameraView" ? 20 : 2, { min: 1e-3 });
+    // CameraView draws its frustum to distanceToCamera (vuer's default 2), not to its far plane.
+    const depth = tag === "CameraView" ? Math.min(far, p.num("distanceToCamera", 2, { min: 1e-3 })) : far;
+    cam = new PerspectiveCamera(p.num("fov", tag === "FisheyeFrustum" ? 120 : 50, { min: 1, max: 179 }), aspect, p.num("near", 0.1, { min: 1e-4 }), depth);
   }
   (cam as PerspectiveCamera).updateProjectionMatrix();
   cam.updateMatrixWorld();
@@ -191,9 +193,33 @@ export function cameraHelper(tag: string, p: Props, ctx: NodeContext): Content {
   helper.update();
   const color = p.color("color");
   if (color) helper.setColors(color, color, color, color, color);
+  if (tag === "CameraView" && !p.bool("showFrustum", true)) helper.visible = false;
+  // CameraView's monitor: what the camera sees, drawn over the frame at the top left.
+  let offMonitor: (() => void) | undefined;
+  const s = servicesOf(ctx.holder);
+  if (tag === "CameraView" && s && p.bool("monitor", true) && cam instanceof PerspectiveCamera) {
+    // The monitor sees as far as the camera does (vuer: far 20); the frustum drawn is shorter.
+    const view = new PerspectiveCamera(cam.fov, cam.aspect, p.num("near", 0.1, { min: 1e-4 }), p.num("far", 20, { min: 1e-3 }));
+    view.matrixAutoUpdate = false;
+    view.updateMatrixWorld = function (this: PerspectiveCamera) {
+      this.matrix.copy(ctx.holder.matrixWorld);
+      this.matrixWorld.copy(ctx.holder.matrixWorld);
+      this.matrixWorldInverse.copy(this.matrixWorld).invert();
+    };
+    offMonitor = s.addMonitor({
+      camera: view,
+      size: (w) => {
+        const width = Math.min(p.num("width", 320, { min: 16 }), Math.round(w / 3));
+        return { width, height: Math.round(width / view.aspect) };
+      },
+      before: () => (helper.visible = false),
+      after: () => (helper.visible = tag !== "CameraView" || p.bool("showFrustum", true)),
+    });
+  }
   return {
     object: helper,
     dispose() {
+      offMonitor?.();
       helper.dispose();
       helper.removeFromParent();
     },

@@ -11,6 +11,15 @@ import type { OrbitControls } from "three/addons/controls/OrbitControls.js";
 /** Runs before each drawn frame; returns true when it moved something (instance pools recopy). */
 export type FrameHook = (camera: Camera) => boolean;
 
+/** A picture-in-picture view drawn over the frame (vuer's CameraView monitor). */
+export interface Monitor {
+  camera: PerspectiveCamera | OrthographicCamera;
+  /** Its size in CSS pixels (it is stacked at the top left, under the toolbar). */
+  size(viewWidth: number, viewHeight: number): { width: number; height: number };
+  before?(): void;
+  after?(): void;
+}
+
 export interface StageServices {
   /** The perspective camera the user orbits (kept even while an orthographic view is shown). */
   readonly camera: PerspectiveCamera;
@@ -29,6 +38,7 @@ export interface StageServices {
   setEnvironment(owner: string, kind: "room" | null, intensity?: number): void;
   /** The layer HTML overlays (Html, Markdown, Img...) are put in, above the canvas. */
   overlay(): HTMLElement;
+  addMonitor(m: Monitor): () => void;
   /** Called after the viewport changed size. */
   onResize(fn: () => void): () => void;
   changed(): void;
