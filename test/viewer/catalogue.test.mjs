@@ -231,6 +231,24 @@ test("geometry: curves, Tube, Lathe, Extrude, Shape, Polyhedron, Edges, Wirefram
   assert.equal((await v.stats()).geometries, baseline.geometries, "geometries freed");
 });
 
+test("Pcd point clouds (three's PCDLoader) and the Gripper / SkeletalGripper", async () => {
+  const pts = [];
+  for (let x = -1; x <= 1; x += 0.1) for (let y = -1; y <= 1; y += 0.1) pts.push(`${x.toFixed(2)} ${y.toFixed(2)} 0`);
+  const pcd = `# .PCD v0.7\nVERSION 0.7\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nCOUNT 1 1 1\nWIDTH ${pts.length}\nHEIGHT 1\nVIEWPOINT 0 0 0 1 0 0 0\nPOINTS ${pts.length}\nDATA ascii\n${pts.join("\n")}\n`;
+  await v.send(scene([{ tag: "Pcd", key: "pcd", buff: new TextEncoder().encode(pcd), size: 0.08, color: "red" }]));
+  assert.equal((await v.node("pcd")).placeholder, false);
+  const r = share(await frame(), red, middle);
+  assert.ok(r > 0.05, `red points in the middle (${r.toFixed(3)})`);
+  assert.ok(share(await frame(), red, [0, 0, 0.25, 1]) < 0.001, "and not outside the cloud");
+
+  for (const tag of ["Gripper", "SkeletalGripper"]) {
+    await v.send(SET([{ tag, key: "g", color: "#00ff00", materialType: "basic", rotation: [0, Math.PI / 2, 0], showOrigin: true, axes: true }], { grid: false, bgChildren: [frontCamera({ position: [0, 0.3, 0], lookAt: [0, 0, 0] })] }));
+    assert.equal((await v.node("g")).placeholder, false, tag);
+    const g = share(await frame(), (r, g, b) => g > 120 && r < 100 && b < 100);
+    assert.ok(g > (tag === "Gripper" ? 0.02 : 0.002), `${tag} is drawn (${g.toFixed(4)})`);
+  }
+});
+
 test("HTML overlays: elements built from data, sanitised; Html follows its node; Markdown and Img", async () => {
   const png = tinyPng(8, 8, [255, 0, 0]);
   await v.send(scene([

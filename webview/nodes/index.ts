@@ -23,6 +23,7 @@ import { materialChild, materialTag } from "./material-child.js";
 import { OVERLAY_TAGS, overlay } from "./overlays.js";
 import { CURVE_TAGS, SHAPE_TAGS, bbox, curveLine, edges, shapeMesh } from "./shapes.js";
 import { text3d } from "./text3d.js";
+import { gripper } from "./gripper.js";
 
 /** Nodes that only group and transform their children. */
 export const GROUP_TAGS = new Set(["Scene", "Group", "VuerGroup", "group", "Movable", "Pivot", "Clickable", "Fragment", "BoundingBoxProvider", "DepthPointCloudProvider", "mesh"]);
@@ -78,6 +79,7 @@ export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env):
     case "SceneBackground": return imageBackground(p, ctx);
     case "Edges": case "Wireframe": return edges(tag, p, ctx);
     case "BBox": case "BoundingBox": return bbox(tag, p, ctx);
+    case "Gripper": case "SkeletalGripper": return gripper(tag, p);
     case "PointCloud": case "p": return pointCloud(p);
     case "TriMesh": return triMesh(p);
     case "Grid": return grid(p);

@@ -1,7 +1,8 @@
-/** Model files (GLB/glTF, OBJ, PLY, STL) from `src` (URL), `buff` (bytes) or `text`. */
+/** Model files (GLB/glTF, OBJ, PLY, STL) and point clouds (PCD) from `src` (URL), `buff` (bytes) or `text`. */
 import { BufferGeometry, Group, Mesh, Points, PointsMaterial, DoubleSide, type Object3D } from "three";
 import { GLTFLoader } from "three/addons/loaders/GLTFLoader.js";
 import { OBJLoader } from "three/addons/loaders/OBJLoader.js";
+import { PCDLoader } from "three/addons/loaders/PCDLoader.js";
 import { PLYLoader } from "three/addons/loaders/PLYLoader.js";
 import { STLLoader } from "three/addons/loaders/STLLoader.js";
 import { makeMaterial } from "../materials.js";
@@ -10,8 +11,8 @@ import { describe } from "../props.js";
 import { disposeObject } from "../dispose.js";
 import type { Content, NodeContext } from "./types.js";
 
-export type ModelKind = "glb" | "obj" | "ply" | "stl";
-export const MODEL_TAGS: Record<string, ModelKind> = { Glb: "glb", Gltf: "glb", Obj: "obj", Ply: "ply", Stl: "stl" };
+export type ModelKind = "glb" | "obj" | "ply" | "stl" | "pcd";
+export const MODEL_TAGS: Record<string, ModelKind> = { Glb: "glb", Gltf: "glb", Obj: "obj", Ply: "ply", Stl: "stl", Pcd: "pcd" };
 
 type Source = ArrayBuffer | string;
 
@@ -52,6 +53,16 @@ export async function parseModel(kind: ModelKind, src: Source, p: Props): Promis
       const g = new STLLoader().parse(asBytes(src));
       const hasColors = g.hasAttribute("color");
       return new Mesh(g, makeMaterial(p, { vertexColors: hasColors, side: DoubleSide }));
+    }
+    case "pcd": {
+      // three's PCDLoader: ascii, binary and binary_compressed, with rgb/intensity when present.
+      const pts = new PCDLoader().parse(asBytes(src));
+      const m = pts.material as PointsMaterial;
+      m.size = p.num("size", 0.005, { min: 0 });
+      const c = p.color("color");
+      if (c && !pts.geometry.hasAttribute("color")) m.color.copy(c);
+      if (p.bool("hide", false)) pts.visible = false;
+      return pts;
     }
     case "ply": {
       const g: BufferGeometry = new PLYLoader().parse(asBytes(src));
