@@ -278,7 +278,7 @@ test("HTML overlays: elements built from data, sanitised; Html follows its node;
       labelPosition: label.style.position,
       labelBackground: label.style.backgroundImage,
       labelColor: label.style.color,
-      pin: [pin.left + pin.width / 2, pin.top + pin.height / 2],
+      pin: [pin.left, pin.top],
       md: { strong: root.querySelector(".sr-markdown strong")?.textContent, em: root.querySelector(".sr-markdown em")?.textContent, code: root.querySelector(".sr-markdown code")?.textContent, items: root.querySelectorAll(".sr-markdown li").length, links: [...root.querySelectorAll(".sr-markdown a")].map((a) => a.href) },
       anchorHref: root.querySelector('[data-key="a"]').getAttribute("href"),
       img: { w: img.naturalWidth, src: img.src.slice(0, 5) },
@@ -292,7 +292,7 @@ test("HTML overlays: elements built from data, sanitised; Html follows its node;
   assert.equal(dom.labelPosition, "", "position: fixed is dropped");
   assert.equal(dom.labelBackground, "", "url() is dropped");
   assert.equal(dom.labelColor, "white");
-  assert.ok(Math.abs(dom.pin[0] - 320) < 2 && Math.abs(dom.pin[1] - 240) < 2, `Html is pinned at its node's screen position: ${dom.pin}`);
+  assert.ok(Math.abs(dom.pin[0] - 320) < 2 && Math.abs(dom.pin[1] - 240) < 2, `Html's top left corner is at its node's screen position (drei's default): ${dom.pin}`);
   assert.deepEqual(dom.md, { strong: "bold", em: "it", code: "code", items: 2, links: ["https://vuer.ai/"] });
   assert.equal(dom.anchorHref, null, "javascript: links get no href");
   assert.deepEqual(dom.img, { w: 8, src: "blob:" });

@@ -114,9 +114,10 @@ export function overlay(tag: string, p: Props, ctx: NodeContext): Content {
   };
   fill(p);
   attach(ctx, el, s);
+  let props = p;
   let off: (() => void) | undefined;
   if (tag === "Html") {
-    // drei's Html: pinned to the node's projected position, centred unless `center` is false.
+    // drei's Html: its top left corner pinned to the node's projected position (`center` centres it).
     el.style.position = "absolute";
     el.style.pointerEvents = "none";
     if (el.parentElement?.classList.contains("sr-html")) s.overlay().appendChild(el);
@@ -129,7 +130,7 @@ export function overlay(tag: string, p: Props, ctx: NodeContext): Content {
       const x = ((v.x + 1) / 2) * w, y = ((1 - v.y) / 2) * h;
       el.style.left = `${x.toFixed(1)}px`;
       el.style.top = `${y.toFixed(1)}px`;
-      el.style.transform = p.bool("center", true) ? "translate(-50%, -50%)" : "";
+      el.style.transform = props.bool("center", false) ? "translate(-50%, -50%)" : "";
       return false;
     });
   }
@@ -137,6 +138,7 @@ export function overlay(tag: string, p: Props, ctx: NodeContext): Content {
   return {
     object: null,
     update(np) {
+      props = np;
       fill(np);
       s.changed();
       return true;
