@@ -1,6 +1,6 @@
 // pipeline.updates: bench/programs/boxes.ts (1,000 boxes moved every frame, as fast as the
 // program can, for 5 s) through the real runner (startSession), the extension's scene
-// pipeline (src/extension/sessions/scene-pipeline.ts) and the real viewer bundle in
+// pipeline (src/scene/pipeline.ts) and the real viewer bundle in
 // headless Chromium. The peer is the same path with coalescing switched off (in the runner
 // and in the host pipeline).
 //

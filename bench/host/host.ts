@@ -7,12 +7,11 @@
  * `child_process.spawn` is wrapped before the supervisor calls it.
  */
 import type { ChildProcess } from "node:child_process";
-import { SceneCoalescer } from "../../src/scene/coalescer.js";
-import { ScenePipeline, type PipelineOptions } from "../../src/extension/sessions/scene-pipeline.js";
+import { ScenePipeline, type PipelineOptions } from "../../src/scene/pipeline.js";
 import type { ViewerSessionInfo } from "../../src/protocol/viewer.js";
 
 export { startSession } from "../../src/runner/supervisor.js";
-export { ScenePipeline } from "../../src/extension/sessions/scene-pipeline.js";
+export { ScenePipeline } from "../../src/scene/pipeline.js";
 export { SceneCoalescer } from "../../src/scene/coalescer.js";
 export { openHeadlessViewer, findChrome, CHROME_ARGS, encodeForPage } from "../../src/viewer/headless.js";
 export { viewerHtml } from "../../src/viewer/html.js";
@@ -36,16 +35,9 @@ cp.spawn = function countingSpawn(...args: unknown[]): ChildProcess {
 };
 
 /**
- * The extension's scene pipeline, with coalescing on (as shipped) or off (the baseline:
- * the same flow control, but every message queued and sent as is). The pipeline has no
- * option for that, so the baseline swaps its private coalescer for SceneCoalescer(enabled=false).
+ * The scene pipeline (src/scene/pipeline.ts) with coalescing on (as shipped) or off (the
+ * baseline: the same flow control, but every message queued and sent as is).
  */
 export function makePipeline(session: ViewerSessionInfo, coalesce: boolean, options: PipelineOptions = {}): ScenePipeline {
-  const p = new ScenePipeline(session, options);
-  if (!coalesce) {
-    const slot = p as unknown as { coalescer: SceneCoalescer };
-    if (!(slot.coalescer instanceof SceneCoalescer)) throw new Error("ScenePipeline no longer keeps its coalescer in .coalescer: update bench/host/host.ts");
-    slot.coalescer = new SceneCoalescer(() => p.store.snapshot(), Number.MAX_SAFE_INTEGER, false);
-  }
-  return p;
+  return new ScenePipeline(session, { ...options, coalesce });
 }

@@ -10,16 +10,17 @@ import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseSceneArgs, UsageError } from "./args.js";
 import type { RunnerToHost } from "../protocol/runner.js";
-import { isSceneMessage, type SceneMessage } from "../protocol/scene.js";
-import type { FromViewerMessage } from "../protocol/viewer.js";
+import { isSceneMessage } from "../protocol/scene.js";
+import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
 import { EXIT } from "../runner/exit-codes.js";
 import { LaunchError } from "../runner/launch.js";
 import { startSession, type RunningSession } from "../runner/supervisor.js";
 import { sleepLong } from "../runner/timers.js";
+import { ScenePipeline } from "../scene/pipeline.js";
 import { ChromeNotFoundError, findChrome, openHeadlessViewer, ViewerCrashedError, type HeadlessViewer } from "../viewer/headless.js";
 
 export const SNAPSHOT_USAGE =
-  "usage: scene-runner snapshot <file.ts|file.js|file.py> --out <file.png> [--at <ms>] [--size <W>x<H>] [--python <exe>]";
+  "usage: scene-runner snapshot <file.ts|file.js|file.py> --out <file.png> [--at <ms>] [--size <W>x<H>] [--hud] [--python <exe>]";
 
 const DEFAULT_WAIT_MS = 1000;
 const BATCH_MS = 16;
@@ -34,13 +35,15 @@ interface SnapshotArgs {
   atMs?: number;
   width: number;
   height: number;
+  /** Draw the viewer's status line and toolbar into the picture (off: the scene alone). */
+  hud: boolean;
   python?: string;
 }
 
 export function parseSnapshotArgs(argv: string[]): SnapshotArgs {
   const { file, values } = parseSceneArgs(
     argv,
-    { out: { type: "string", short: "o" }, at: { type: "string" }, size: { type: "string" }, python: { type: "string" } },
+    { out: { type: "string", short: "o" }, at: { type: "string" }, size: { type: "string" }, hud: { type: "boolean" }, python: { type: "string" } },
     "to picture",
   );
   const parsed = { values };
@@ -48,7 +51,7 @@ export function parseSnapshotArgs(argv: string[]): SnapshotArgs {
   if (!out) throw new UsageError("missing --out <file.png>");
   // Checked before Chromium starts and the program runs, not after.
   if (!existsSync(dirname(resolve(out)))) throw new UsageError(`${dirname(resolve(out))}: no such directory`);
-  const args: SnapshotArgs = { file, out, width: 960, height: 540, python: parsed.values.python };
+  const args: SnapshotArgs = { file, out, width: 960, height: 540, hud: parsed.values.hud === true, python: parsed.values.python };
   if (parsed.values.at !== undefined) {
     const at = Number(parsed.values.at);
     if (!Number.isFinite(at) || at < 0) throw new UsageError(`--at needs a number of milliseconds >= 0, got ${JSON.stringify(parsed.values.at)}`);
@@ -86,8 +89,10 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
 
   let session: RunningSession | undefined;
   let viewer: HeadlessViewer | undefined;
-  let pending: SceneMessage[] = [];
-  let seq = 0;
+  // The scene pipeline the VS Code panel uses (store, coalescing, flow control by the viewer's
+  // acknowledgements); posts to the page are chained, as the headless bridge is asynchronous.
+  const title = args.file.split(/[\\/]/).pop() ?? args.file;
+  const pipeline = new ScenePipeline({ state: "running", title });
   let mainId: string | undefined;
   let failed = false;
   let signalDone: () => void = () => {};
@@ -101,19 +106,21 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
 
   let postsInFlight = 0;
   let viewerCrash: ViewerCrashedError | undefined;
-  const flush = () => {
-    if (!viewer || !pending.length || viewerCrash) return posting;
-    const messages = pending;
-    pending = [];
+  const post = (m: ToViewerMessage) => {
     const v = viewer;
+    if (!v || viewerCrash) return;
     postsInFlight++;
     posting = posting
-      .then(() => v.post({ t: "scene", seq: ++seq, messages }))
+      .then(() => v.post(m))
       .catch((e: Error) => {
         if (e instanceof ViewerCrashedError) viewerCrash ??= e;
         else if (!closing) process.stderr.write(`scene-runner: could not send scene messages to the viewer: ${e.message}\n`);
       })
       .finally(() => postsInFlight--);
+  };
+  /** Posts what the pipeline holds, past flow control (the picture is due), and waits for the posts. */
+  const flushAll = () => {
+    pipeline.flush(true);
     return posting;
   };
 
@@ -131,7 +138,8 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
 
   const onViewer = (m: FromViewerMessage) => {
     if (m.t === "event") session?.send(m.event);
-    else if (m.t === "warning") process.stderr.write(`scene-runner: viewer: ${m.message}\n`);
+    else if (m.t === "applied") pipeline.applied(m.seq);
+    else if (m.t === "warning") process.stderr.write(`scene-runner: viewer: ${m.message}${m.key !== undefined && !m.message.includes(m.key) ? ` (node "${m.key}")` : ""}\n`);
   };
 
   try {
@@ -143,11 +151,10 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       onMessage: onViewer,
       onPageError: (t) => process.stderr.write(`scene-runner: viewer ${t}\n`),
       handleSignals: false, // ours: stop the program, then close the browser
+      hud: args.hud,
     });
     const v = viewer;
-    const title = args.file.split(/[\\/]/).pop() ?? args.file;
-    await v.post({ t: "session", session: { state: "running", title } });
-    const timer = setInterval(() => void flush(), BATCH_MS);
+    pipeline.ready(post); // the page said ready when it opened: it gets the (empty) scene, then batches
     try {
       session = await startSession({
         file: args.file,
@@ -155,10 +162,9 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         coalesce: true, // a picture needs the latest scene, not every step to it
         onMessage: (m: RunnerToHost) => {
           markStarted();
-          if (isSceneMessage(m)) pending.push(m);
-          else if (m.etype === "GRAB_RENDER") {
-            void flush().then(() => v.post({ t: "rpc", request: m }));
-          } else if (m.etype === "TASK_SPAWN" && m.task.parent === null && mainId === undefined) mainId = m.task.id;
+          if (isSceneMessage(m)) pipeline.push(m);
+          else if (m.etype === "GRAB_RENDER") pipeline.rpc(m); // a barrier: held updates go first
+          else if (m.etype === "TASK_SPAWN" && m.task.parent === null && mainId === undefined) mainId = m.task.id;
           else if (m.etype === "TASK_STATE" && m.task.id === mainId && m.task.state !== "running") {
             if (m.task.state === "failed") failed = true;
             signalDone();
@@ -182,26 +188,27 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       // A message still arriving from the program (a big typed array), or still on its way to
       // the viewer, is waited for a while; if it still is not drawn, the picture says so.
       const waitedFrom = Date.now();
-      const inFlight = () => (session?.inFlightBytes() ?? 0) + (pending.length || postsInFlight ? 1 : 0);
+      const inFlight = () => (session?.inFlightBytes() ?? 0) + (pipeline.pending || postsInFlight ? 1 : 0);
       while (inFlight() && !viewerCrash && Date.now() - waitedFrom < IN_FLIGHT_WAIT_MS) {
-        void flush();
+        void flushAll();
         if ((await Promise.race([sleepLong(BATCH_MS), interruption])) === "interrupted") return EXIT.interrupted;
       }
       const arriving = session?.inFlightBytes() ?? 0;
-      await flush();
+      await flushAll();
       if (viewerCrash) throw viewerCrash;
       if (arriving) {
         process.stderr.write(
           `scene-runner: a scene message from the program was still arriving (${arriving} bytes so far) ${IN_FLIGHT_WAIT_MS / 1000} s after the snapshot time; the picture does not show it\n`,
         );
       }
-      if (failed) await v.post({ t: "session", session: { state: "failed", title } });
+      if (failed) pipeline.setSession({ state: "failed", title });
+      await flushAll();
       await v.idle();
       const png = await v.screenshot();
       writeFileSync(resolve(args.out), png);
       process.stderr.write(`scene-runner: wrote ${args.out} (${args.width}x${args.height}, ${png.length} bytes)\n`);
     } finally {
-      clearInterval(timer);
+      pipeline.detach();
     }
     return failed ? EXIT.failed : EXIT.done;
   } catch (e) {

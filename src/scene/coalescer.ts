@@ -33,7 +33,7 @@ export class SceneCoalescer {
     /** Called when the queue overflows: the full current scene, to send as one SET. */
     private readonly snapshot: () => SceneNode,
     private readonly maxPending = 20_000,
-    /** With false, every message is queued as is: the baseline the benchmark compares against. */
+    /** With false, every message is queued as is (a pipeline with `coalesce: false`). */
     private readonly enabled = true,
   ) {}
 

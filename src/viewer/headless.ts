@@ -61,6 +61,8 @@ export interface HeadlessViewerOptions {
   onPageError?(text: string): void;
   /** Let Playwright close the browser on Ctrl-C/SIGTERM/SIGHUP (default). Off when the caller handles signals itself. */
   handleSignals?: boolean;
+  /** Draw the status line and toolbar (default true; snapshots leave them out unless asked). */
+  hud?: boolean;
 }
 
 export interface HeadlessViewer {
@@ -191,7 +193,7 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
     const secret = randomBytes(16).toString("hex");
     const base = `${origin}/${secret}/`;
     const nonce = randomBytes(18).toString("base64url");
-    const html = viewerHtml({ scriptUri: `${base}webview.js`, cspSource: origin, nonce, title: "Scene Runner", connectSrc: "" });
+    const html = viewerHtml({ scriptUri: `${base}webview.js`, cspSource: origin, nonce, title: "Scene Runner", connectSrc: "", hud: o.hud });
     // Last registered route wins: refuse everything, then serve our two files.
     await page.route("**/*", (route) => route.abort("blockedbyclient"));
     await page.route(`${origin}/**`, (route) => {

@@ -14,7 +14,12 @@ export interface ViewerHtmlOptions {
   title: string;
   /** Extra origins models and images may be fetched from by URL (default: https:). */
   connectSrc?: string;
+  /** Show the status line, the toolbar and the warnings (default). Off: the scene alone (snapshots). */
+  hud?: boolean;
 }
+
+/** With the HUD off, the page draws only the scene (widgets such as sliders stay: they are scene nodes). */
+const NO_HUD_CSS = ".sr-hud, .sr-toolbar, .sr-warnings { display: none !important; }";
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -37,7 +42,7 @@ export function viewerHtml(o: ViewerHtmlOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(o.title)}</title>
-<style nonce="${o.nonce}">${VIEWER_CSS}</style>
+<style nonce="${o.nonce}">${VIEWER_CSS}${o.hud === false ? NO_HUD_CSS : ""}</style>
 </head>
 <body>
 <div id="scene-viewer"></div>

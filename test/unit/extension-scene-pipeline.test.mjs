@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadTs } from "../helpers/load-ts.mjs";
 
-const { ScenePipeline } = await loadTs("src/extension/sessions/scene-pipeline.ts");
+const { ScenePipeline } = await loadTs("src/scene/pipeline.ts");
 
 /** A manual clock: `tick()` runs what is due, like one frame passing. */
 function manualTimers() {

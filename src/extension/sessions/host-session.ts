@@ -16,7 +16,7 @@ import { exitStatus } from "../../runner/outcome.js";
 import { startSession, type RunningSession, type SessionExit } from "../../runner/supervisor.js";
 import { log } from "../output/extension-log.js";
 import type { RunOutput } from "../output/program-output.js";
-import { ScenePipeline } from "./scene-pipeline.js";
+import { ScenePipeline } from "../../scene/pipeline.js";
 import { TaskModel, type TaskRecord } from "./task-model.js";
 
 export type SessionState = Extract<ViewerSessionState, "starting" | "running" | "done" | "failed" | "stopped">;

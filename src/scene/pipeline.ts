@@ -1,5 +1,6 @@
 /**
- * The scene of one session on its way from the runner to a viewer panel.
+ * The scene of one session on its way from the runner to a viewer: the one pipeline of the
+ * VS Code panel, the CLI's snapshot and the benchmarks.
  *
  * The store is the authority: every scene message lands there first, whether
  * or not a viewer is listening. Only while a viewer is ready do messages also
@@ -12,11 +13,11 @@
  *
  * Pure (no vscode): the clock and the sink are injected, so tests drive it.
  */
-import type { GrabRenderRequest } from "../../protocol/runner.js";
-import type { SceneMessage } from "../../protocol/scene.js";
-import type { ToViewerMessage, ViewerSessionInfo } from "../../protocol/viewer.js";
-import { SceneCoalescer } from "../../scene/coalescer.js";
-import { SceneStore } from "../../scene/scene-store.js";
+import type { GrabRenderRequest } from "../protocol/runner.js";
+import type { SceneMessage } from "../protocol/scene.js";
+import type { ToViewerMessage, ViewerSessionInfo } from "../protocol/viewer.js";
+import { SceneCoalescer } from "./coalescer.js";
+import { SceneStore } from "./scene-store.js";
 
 export interface PipelineTimers {
   /** Calls `fn` once after `ms`; returns a function that cancels it. */
@@ -37,6 +38,11 @@ export interface PipelineOptions {
   maxInFlight?: number;
   /** Coalescer queue length that triggers replacing the queue by one SET. */
   maxPending?: number;
+  /**
+   * Fold updates of one node between frames (default). Off, every message is posted as
+   * produced (the benchmarks' baseline); flow control still applies.
+   */
+  coalesce?: boolean;
   timers?: PipelineTimers;
 }
 
@@ -64,7 +70,8 @@ export class ScenePipeline {
     this.frameMs = options.frameMs ?? 16;
     this.maxInFlight = options.maxInFlight ?? 2;
     this.timers = options.timers ?? realTimers;
-    this.coalescer = new SceneCoalescer(() => this.store.snapshot(), options.maxPending);
+    const coalesce = options.coalesce ?? true;
+    this.coalescer = new SceneCoalescer(() => this.store.snapshot(), coalesce ? options.maxPending : Number.MAX_SAFE_INTEGER, coalesce);
   }
 
 
@@ -133,8 +140,8 @@ export class ScenePipeline {
   setSession(info: ViewerSessionInfo): void {
     this.session = info;
     if (!this.sink) return;
-    // Whatever is queued belongs before the state change (a final upsert, then "done").
-    this.flush();
+    // Whatever is queued belongs before the state change (a final upsert, then "done"): a barrier.
+    this.flush(true);
     this.sink({ t: "session", session: info });
   }
 
