@@ -9,6 +9,7 @@ lifted out of the JSON into the 8-aligned blob area and replaced by
 without parsing number lists.
 """
 import json
+import math
 import struct
 
 DTYPES = {
@@ -79,14 +80,42 @@ def _plain(value):
 _plain_encoder = json.JSONEncoder(allow_nan=False, separators=(",", ":"), ensure_ascii=False)
 
 
+def _finite(value):
+    """The message with NaN and infinities as null, as JavaScript's JSON.stringify writes them.
+
+    Only on the rare message that holds one: a program's NaN position must not crash its
+    upsert (vuer's msgpack would carry it); the viewer reports the null prop on that node."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, (Blob, bytes, bytearray, memoryview, str, int, bool)) or value is None:
+        return value
+    try:
+        return _finite(_plain(value))
+    except TypeError:
+        return value  # left for the encoder to refuse with its own message
+
+
+def _utf8(text):
+    """JSON text as UTF-8; a lone surrogate (legal in a Python str) is written as a JSON escape,
+    as JavaScript's JSON.stringify writes it, instead of failing the message."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
 def encode_frame(message):
     """One message -> list of bytes-like parts to write in order (blobs are not copied)."""
     try:
-        body_json = _plain_encoder.encode(message).encode("utf-8")
+        body_json = _utf8(_plain_encoder.encode(message))
     except TypeError:
         return _encode_with_blobs(message)
-    except ValueError as e:
-        raise ValueError("scene messages cannot carry NaN or Infinity (%s)" % e) from None
+    except ValueError:
+        return encode_frame(_finite(message))
     pad = _pad8(4 + len(body_json)) - 4 - len(body_json)
     return [_U32.pack(4 + len(body_json) + pad) + _U32.pack(len(body_json)) + body_json + bytes(pad)]
 
@@ -107,10 +136,10 @@ def _encode_with_blobs(message):
 
     try:
         text = json.dumps(message, default=default, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
-    except ValueError as e:
-        # allow_nan=False: JSON.parse on the host would reject NaN; say so where the program can see it.
-        raise ValueError("scene messages cannot carry NaN or Infinity (%s)" % e) from None
-    body_json = text.encode("utf-8")
+    except ValueError:
+        # JSON has no NaN: written as null (see _finite); the blobs collected so far are dropped.
+        return _encode_with_blobs(_finite(message))
+    body_json = _utf8(text)
     json_padded = _pad8(4 + len(body_json)) - 4
     body_length = 4 + json_padded + offset[0]
     parts = [_U32.pack(body_length) + _U32.pack(len(body_json)), body_json]

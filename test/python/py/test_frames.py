@@ -49,9 +49,17 @@ class FramesTest(unittest.TestCase):
         with self.assertRaisesRegex(FrameError, "bad binary reference"):
             decode_body(body)
 
-    def test_nan_is_refused_with_a_reason(self):
-        with self.assertRaisesRegex(ValueError, "NaN or Infinity"):
-            encode_frame({"position": [float("nan"), 0, 0]})
+    def test_nan_and_infinity_travel_as_null_as_in_javascript(self):
+        # JSON.stringify writes null for them; the same program must not crash in Python
+        # where it goes on in TypeScript (the viewer then reports the null prop).
+        reader = FrameReader(self.fail)
+        raw = b"".join(bytes(p) for p in encode_frame({"position": [float("nan"), 0, float("-inf")], "v": Blob("uint8", b"ab")}))
+        self.assertEqual(reader.push(raw), [{"position": [None, 0, None], "v": Blob("uint8", b"ab")}])
+
+    def test_a_lone_surrogate_is_a_json_escape_not_a_failure(self):
+        reader = FrameReader(self.fail)
+        raw = b"".join(bytes(p) for p in encode_frame({"etype": "LOG", "text": "x\udc80y"}))
+        self.assertEqual(reader.push(raw), [{"etype": "LOG", "text": "x\udc80y"}])
 
     def test_bytes_travel_as_uint8_blobs(self):
         raw = frame_bytes({"src": b"\x89PNG"})
