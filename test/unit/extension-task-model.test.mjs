@@ -83,6 +83,11 @@ test("cancelling lies between running and an end: still counted as running, then
   assert.equal(m.get("t1").state, "cancelling");
   assert.equal(m.get("t1").endedAt, undefined, "its code still runs");
   assert.deepEqual(m.counts(), { total: 2, running: 2, cancelling: 1, done: 0, failed: 0, cancelled: 0 });
+  // A task that takes the cancel back (asyncio's uncancel) runs on.
+  assert.equal(m.setState("t1", "running", 12), true);
+  assert.deepEqual(m.counts(), { total: 2, running: 2, cancelling: 0, done: 0, failed: 0, cancelled: 0 });
+  assert.equal(m.setState("t2", "running", 13), false, "a running task is already running");
+  assert.equal(m.setState("t1", "cancelling", 14), true);
   // Its finally blocks may still fail it, or it may swallow the cancel and return.
   assert.equal(m.setState("t1", "done", 20), true);
   assert.equal(m.get("t1").endedAt, 20);

@@ -92,14 +92,16 @@ export class TaskModel {
    * A TASK_STATE. Returns false when nothing changed: an unknown task, a task
    * already finished (a task ends once, and a late "cancelled" must not
    * overwrite "failed"), or a second "cancelling". "cancelling" is the one
-   * state between running and an end: the task's code has not exited yet.
+   * state between running and an end: the task's code has not exited yet. It can
+   * go back to "running" when the task takes the cancel back (asyncio's uncancel:
+   * a timeout or a task group that absorbed its own cancellation).
    */
   setState(id: string, state: TaskState, ts: number, error?: ErrorInfo): boolean {
     const t = this.tasks.get(id);
-    if (!t || !isLive(t.state) || state === "running" || state === t.state) return false;
-    if (state === "cancelling") {
+    if (!t || !isLive(t.state) || state === t.state) return false;
+    if (state === "running" || state === "cancelling") {
       t.state = state;
-      this.tally.cancelling++;
+      this.tally.cancelling += state === "cancelling" ? 1 : -1;
       return true;
     }
     if (t.state === "cancelling") this.tally.cancelling--;
