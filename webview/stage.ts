@@ -257,9 +257,10 @@ export class Stage implements StageServices {
       el.className = "sr-overlay";
       // CSSOM assignments are allowed under the page's CSP (inline style attributes are not).
       // translateZ makes it the containing block of anything inside, `fixed` included: nothing escapes it.
-      Object.assign(el.style, { position: "absolute", inset: "0", pointerEvents: "none", overflow: "hidden", zIndex: "1", transform: "translateZ(0)" });
+      Object.assign(el.style, { position: "absolute", inset: "0", pointerEvents: "none", overflow: "hidden", transform: "translateZ(0)" });
       if (getComputedStyle(this.container).position === "static") this.container.style.position = "relative";
-      this.container.appendChild(el);
+      // Right after the canvas: the HUD (toolbar, warnings, widgets) comes later and stays on top.
+      this.container.insertBefore(el, this.renderer.domElement.nextSibling);
       this.overlayLayer = el;
     }
     return this.overlayLayer;

@@ -15,7 +15,12 @@ export function fog(p: Props, ctx: NodeContext): Content {
   const make = (q: Props): Fog | FogExp2 => {
     const a = Array.isArray(q.raw.args) ? (q.raw.args as unknown[]) : [];
     const color = q.color("color") ?? parseColor(a[0]) ?? new Color(0xcccccc);
-    const n = (i: number, name: string, d: number) => (typeof a[i] === "number" && Number.isFinite(a[i]) ? (a[i] as number) : q.num(name, d, { min: 0 }));
+    // vuer's own examples send near="3": a numeric string is a number here, as it is to three.
+    const n = (i: number, name: string, d: number) => {
+      const raw = a[i] ?? q.raw[name];
+      if (typeof raw === "string" && raw.trim() && Number.isFinite(Number(raw))) return Math.max(0, Number(raw));
+      return typeof a[i] === "number" && Number.isFinite(a[i]) ? (a[i] as number) : q.num(name, d, { min: 0 });
+    };
     if (q.has("density") && !q.has("near") && !q.has("far")) return new FogExp2(color, q.num("density", 0.05, { min: 0 }));
     return new Fog(color, n(1, "near", 1), n(2, "far", 100));
   };
