@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { writeContractPy } from "./gen-python-contract.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const watch = process.argv.includes("--watch");
@@ -61,4 +62,6 @@ if (watch) {
     for (const f of failed) console.error(`build: ${f.reason?.message ?? f.reason}`);
     process.exit(1);
   }
+  // The Python side's constants come from the TypeScript contract (checked in; rewritten when changed).
+  if (await writeContractPy()) console.log("build: python/scene_runner/contract.py regenerated from the TypeScript contract");
 }

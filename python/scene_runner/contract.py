@@ -1,28 +1,60 @@
-"""The runner protocol's constants, as the Python side uses them: the one place in
-python/ that names them (the TypeScript sources are the contract: src/runner/exit-codes.ts,
-src/runner/launch.ts, src/protocol/events.ts, src/protocol/tasks.ts). Every other module
-imports from here. Plain assignments only: this module loads on any Python, so
-__main__ can refuse an old one with a readable message."""
+"""The runner protocol's constants for the Python side, generated from the TypeScript contract
+by scripts/gen-python-contract.mjs (npm run build). Do not edit: change the TypeScript and build.
+
+Plain assignments only: this module loads on any Python, so __main__ can refuse an old one
+with a readable message."""
 
 # Oldest Python the runner supports (src/runner/python/launcher.ts MIN_PYTHON).
 MIN_PYTHON = (3, 9)
 
-# Exit statuses of the runner process (src/runner/exit-codes.ts EXIT). A program that
-# ends with sys.exit(n), os._exit(n) or a signal exits with its own status instead.
+# Exit statuses (src/runner/exit-codes.ts EXIT). A program that ends with sys.exit(n),
+# os._exit(n) or a signal exits with its own status instead.
 EXIT_DONE = 0
 EXIT_FAILED = 1
-EXIT_USAGE = 2  # bad invocation, or an app with nothing to run
-EXIT_STOPPED = 3  # the host asked the session to stop
+EXIT_USAGE = 2
+EXIT_STOPPED = 3
+EXIT_TIMEOUT = 124
+EXIT_INTERRUPTED = 130
 EXIT_CODES = {"done": EXIT_DONE, "failed": EXIT_FAILED, "stopped": EXIT_STOPPED}
 
-# The channel's fd number is passed in this variable (src/runner/launch.ts CHANNEL_ENV).
-CHANNEL_ENV = "SCENE_RUNNER_CHANNEL_FD"
+# Environment of the runner process (src/runner/launch.ts, src/runner/process-tree.ts).
+CHANNEL_ENV = "SCENE_RUNNER_CHANNEL_FD"  # the channel's fd number
+CHANNEL_FD = 3
+COALESCE_ENV = "SCENE_RUNNER_COALESCE"  # "1": fold scene updates while the pipe is backed up
+MARKER_ENV = "SCENE_RUNNER_SESSION"  # inherited by everything the program starts
+
+# Task states (src/protocol/tasks.ts TASK_STATES); "cancelling": a cancel was requested and
+# the task's code has not exited yet.
+TASK_STATES = ("running", "cancelling", "done", "cancelled", "failed")
+
+# How a session ends (src/protocol/runner.ts SESSION_OUTCOMES).
+SESSION_OUTCOMES = ("done", "failed", "stopped")
+
+# Message types by direction (src/protocol/runner.ts RUNNER_TO_HOST, HOST_TO_RUNNER; viewer
+# events besides). Barriers: held scene updates are sent before them.
+RUNNER_TO_HOST = ("SET", "ADD", "UPSERT", "UPDATE", "REMOVE", "TASK_SPAWN", "TASK_STATE", "LOG", "GRAB_RENDER", "SESSION_START", "SESSION_END")
+HOST_TO_RUNNER = ("TASK_CANCEL", "STOP")
+BARRIERS = ("GRAB_RENDER", "SESSION_END")
+
+# Dtypes of typed arrays (src/protocol/typed-arrays.ts): protocol name -> (typecode, item size).
+DTYPES = {
+    "float32": ("f", 4),
+    "float64": ("d", 8),
+    "uint8": ("B", 1),
+    "uint16": ("H", 2),
+    "uint32": ("I", 4),
+    "int8": ("b", 1),
+    "int16": ("h", 2),
+    "int32": ("i", 4),
+}
+
+# Frame codec limits (src/protocol/frames.ts).
+MAX_FRAME_BYTES = 1073741824
+MAX_DEPTH = 512
 
 # Response etype of an RPC request (src/protocol/events.ts rpcResponseType).
+RPC_RESPONSE_FORMAT = "%s_RESPONSE@%s"
+
+
 def rpc_response_type(etype, uuid):
-    return "%s_RESPONSE@%s" % (etype, uuid)
-
-
-# Task states (src/protocol/tasks.ts TASK_STATES); "cancelling": a cancel was requested
-# and the task has not ended yet.
-TASK_STATES = ("running", "cancelling", "done", "cancelled", "failed")
+    return RPC_RESPONSE_FORMAT % (etype, uuid)

@@ -12,23 +12,10 @@ import json
 import math
 import struct
 
-DTYPES = {
-    # protocol name -> struct/array typecode and item size
-    "float32": ("f", 4),
-    "float64": ("d", 8),
-    "uint8": ("B", 1),
-    "uint16": ("H", 2),
-    "uint32": ("I", 4),
-    "int8": ("b", 1),
-    "int16": ("h", 2),
-    "int32": ("i", 4),
-}
-
-# Same bound as the TypeScript reader: a corrupt length must not make us allocate gigabytes.
-MAX_FRAME_BYTES = 1 << 30
-# Same bound as the TypeScript reader (frames.ts MAX_DEPTH): deeper messages are refused,
-# never a RecursionError in the reader thread.
-MAX_DEPTH = 512
+# Dtype names, the frame size bound and the depth bound are the TypeScript reader's
+# (contract.py is generated from it): a corrupt length must not make us allocate gigabytes,
+# and deeper messages are refused, never a RecursionError in the reader thread.
+from .contract import DTYPES, MAX_DEPTH, MAX_FRAME_BYTES  # noqa: E402,F401 (re-exported)
 
 _U32 = struct.Struct("<I")
 

@@ -14,7 +14,7 @@ import signal
 import threading
 
 POLL_S = 0.2
-MARKER_ENV = "SCENE_RUNNER_SESSION"  # src/runner/process-tree.ts SESSION_MARKER_ENV
+from .contract import MARKER_ENV  # src/runner/process-tree.ts SESSION_MARKER_ENV
 
 _started = False
 
