@@ -227,6 +227,13 @@ test("geometry: curves, Tube, Lathe, Extrude, Shape, Polyhedron, Edges, Wirefram
   px = await frame();
   assert.ok(share(px, yellow) > 0.003 && share(px, red, [0.6, 0.2, 1, 0.6]) > 0.003, "both box outlines");
 
+  // Trail: a ribbon behind its child, one point per drawn frame in which the child moved.
+  await v.send(scene([{ tag: "Trail", key: "tr", width: 0.15, color: "#ff00ff", length: 4, children: [{ tag: "Sphere", key: "ball", args: [0.1], position: [-2, 0, 0], color: "white", materialType: "basic" }] }]));
+  for (let x = -2; x <= 2.001; x += 0.25) await v.send(UPSERT({ tag: "Sphere", key: "ball", position: [x, Math.sin(x), 0] }));
+  px = await frame();
+  const magenta = (r, g, b) => r > 150 && b > 150 && g < 90;
+  assert.ok(share(px, magenta, [0.1, 0, 0.4, 1]) > 0.003 && share(px, magenta, [0.4, 0, 0.7, 1]) > 0.003, "the trail spans the path");
+
   await v.send(scene([]));
   assert.equal((await v.stats()).geometries, baseline.geometries, "geometries freed");
 });

@@ -21,7 +21,7 @@ import { CAMERA_HELPER_TAGS, CAMERA_TAGS, CONTROL_TAGS, camera, cameraHelper, co
 import { backgroundColor, fog } from "./environment.js";
 import { materialChild, materialTag } from "./material-child.js";
 import { OVERLAY_TAGS, overlay } from "./overlays.js";
-import { CURVE_TAGS, SHAPE_TAGS, bbox, curveLine, edges, shapeMesh } from "./shapes.js";
+import { CURVE_TAGS, SHAPE_TAGS, bbox, curveLine, edges, shapeMesh, trail } from "./shapes.js";
 import { text3d } from "./text3d.js";
 import { gripper } from "./gripper.js";
 
@@ -80,6 +80,7 @@ export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env):
     case "Edges": case "Wireframe": return edges(tag, p, ctx);
     case "BBox": case "BoundingBox": return bbox(tag, p, ctx);
     case "Gripper": case "SkeletalGripper": return gripper(tag, p);
+    case "Trail": return trail(p, ctx);
     case "PointCloud": case "p": return pointCloud(p);
     case "TriMesh": return triMesh(p);
     case "Grid": return grid(p);

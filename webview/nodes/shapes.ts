@@ -37,6 +37,8 @@ import {
   DoubleSide,
   type BufferGeometry,
   type Curve,
+  type InterleavedBuffer,
+  type InterleavedBufferAttribute,
   type Object3D,
 } from "three";
 import { Line2 } from "three/addons/lines/Line2.js";
@@ -300,6 +302,70 @@ export function bbox(tag: string, p: Props, ctx: NodeContext): Content {
     dispose() {
       off?.();
       disposeObject(helper);
+    },
+  };
+}
+
+/**
+ * Trail (drei's): a ribbon behind its first drawn child (or the node itself) as it
+ * moves: the last `length` x 10 world positions, `width` wide in world units, `color`
+ * (hotpink), a new point once the child moved `stride` from the last one. Points are
+ * taken when frames are drawn (the program moving the child draws them).
+ */
+export function trail(p: Props, ctx: NodeContext): Content {
+  const s = servicesOf(ctx.holder);
+  const max = Math.min(2000, Math.max(2, Math.round(p.num("length", 1, { min: 0 }) * 10)));
+  const stride = p.num("stride", 0, { min: 0 });
+  const pts: Vector3[] = [];
+  const geometry = new LineGeometry();
+  const material = new LineMaterial({ color: (p.color("color") ?? new Color("hotpink")).getHex(), linewidth: p.num("width", 0.2, { min: 0 }), worldUnits: true, transparent: true, opacity: 0.9 });
+  const line = new Line2(geometry, material);
+  line.visible = false;
+  line.frustumCulled = false;
+  // The ribbon is in world space: it must not move with the node.
+  line.matrixAutoUpdate = false;
+  line.updateMatrixWorld = function (this: Line2) {
+    const parent = this.parent;
+    this.matrixWorld.identity();
+    if (parent) this.matrix.copy(parent.matrixWorld).invert();
+  };
+  const here = new Vector3();
+  let segments: InterleavedBuffer | undefined;
+  const source = (): Object3D => {
+    for (const c of ctx.holder.children) if (c.userData.nodeKey !== undefined) return c;
+    return ctx.holder;
+  };
+  const off = s?.addFrameHook(() => {
+    source().getWorldPosition(here);
+    const last = pts[pts.length - 1];
+    if (last && last.distanceTo(here) <= Math.max(stride, 1e-9)) return false;
+    pts.push(here.clone());
+    if (pts.length > max) pts.shift();
+    if (pts.length >= 2) {
+      // A fixed number of segments, filled in place (no new GPU buffers per frame); the
+      // unused ones at the start repeat the oldest point and draw nothing.
+      if (!segments) {
+        geometry.setPositions(new Float32Array(max * 3));
+        segments = (geometry.attributes.instanceStart as InterleavedBufferAttribute).data as InterleavedBuffer;
+      }
+      const a = segments.array as Float32Array;
+      const at = (i: number) => pts[Math.max(0, i - (max - pts.length))];
+      for (let i = 0; i < max - 1; i++) {
+        const p0 = at(i), p1 = at(i + 1);
+        a.set([p0.x, p0.y, p0.z, p1.x, p1.y, p1.z], i * 6);
+      }
+      segments.needsUpdate = true;
+      line.visible = true;
+    }
+    return false;
+  });
+  return {
+    object: line,
+    dispose() {
+      off?.();
+      geometry.dispose();
+      material.dispose();
+      line.removeFromParent();
     },
   };
 }
