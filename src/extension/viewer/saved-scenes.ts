@@ -47,8 +47,10 @@ export class SavedScenes {
   }
 
   async save(file: string, title: string, scene: StaticScene): Promise<void> {
-    // One encoding gives both the size check and what is stored.
-    const line = scene.scene !== null ? toJsonLine(scene.scene) : null;
+    // A scene whose typed arrays alone are past the limit is not encoded at all (a point cloud
+    // would be base64'd on the host thread every few seconds only to be thrown away); otherwise
+    // one encoding gives both the exact size check and what is stored.
+    const line = scene.scene !== null && (binaryBytes(scene.scene) * 4) / 3 <= MAX_SCENE_CHARS ? toJsonLine(scene.scene) : null;
     const entry: StoredPanel = { file, title, sceneLine: line !== null && line.length <= MAX_SCENE_CHARS ? line : null, session: scene.session, savedAt: Date.now() };
     await this.state.update(KEY, { ...this.all(), [title]: entry });
   }
@@ -59,4 +61,17 @@ export class SavedScenes {
     delete all[title];
     await this.state.update(KEY, all);
   }
+}
+
+/** Bytes of the typed arrays in a node tree (what base64 would turn into 4/3 as many characters). */
+function binaryBytes(root: unknown): number {
+  let bytes = 0;
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const x = stack.pop();
+    if (ArrayBuffer.isView(x)) bytes += x.byteLength;
+    else if (Array.isArray(x)) for (const v of x) stack.push(v);
+    else if (x !== null && typeof x === "object") for (const v of Object.values(x)) stack.push(v);
+  }
+  return bytes;
 }
