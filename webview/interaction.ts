@@ -90,15 +90,16 @@ export class Interaction {
   }
 
   cameraValue(): unknown {
-    const c = this.stage.camera;
+    const c = this.stage.view; // what is drawn: the orbit camera, or an orthographic camera node
+    const lens = this.stage.camera;
     c.updateMatrixWorld();
     return {
       camera: {
         position: c.position.toArray(),
         quaternion: c.quaternion.toArray(),
         matrix: c.matrixWorld.toArray(),
-        fov: c.fov,
-        aspect: c.aspect,
+        fov: lens.fov,
+        aspect: lens.aspect,
         near: c.near,
         far: c.far,
         target: this.stage.controls.target.toArray(),

@@ -317,7 +317,8 @@ export class Stage implements StageServices {
 
   resetCamera(): void {
     const zUp = this.camera.up.z === 1;
-    this.camera.position.copy(zUp ? new Vector3(HOME.position.x, -HOME.position.z, HOME.position.y) : HOME.position);
+    // The camera drawn with (an orthographic one from a node too).
+    this.view.position.copy(zUp ? new Vector3(HOME.position.x, -HOME.position.z, HOME.position.y) : HOME.position);
     this.controls.target.copy(HOME.target);
     this.controls.update();
     this.cameraMoved();
