@@ -183,6 +183,10 @@ test("material child tags and the material prop; an instanced parent leaves its 
   await v.send(scene([box([{ tag: "meshPhongMaterial", key: "m", color: "#00ff00", emissive: "#00ff00", side: 2 }])]));
   assert.ok(share(await frame(), green, [0.45, 0.45, 0.55, 0.55]) > 0.9, "phong + emissive green");
 
+  // shaderMaterial: the program's GLSL and uniforms.
+  await v.send(scene([box([{ tag: "shaderMaterial", key: "m", uniforms: { tint: { value: "#00ff00" } }, fragmentShader: "uniform vec3 tint; void main() { gl_FragColor = vec4(tint, 1.0); }" }])]));
+  assert.ok(share(await frame(), green, [0.45, 0.45, 0.55, 0.55]) > 0.9, "shader material: green from a uniform");
+
   // The `material` prop (vuer's dict of material fields) on a primitive.
   await v.send(scene([{ tag: "Box", key: "b", args: [1, 1, 1], materialType: "basic", material: { color: "#ffff00" } }]));
   assert.ok(share(await frame(), yellow, [0.45, 0.45, 0.55, 0.55]) > 0.9, "material.color");
@@ -270,6 +274,7 @@ test("HTML overlays: elements built from data, sanitised; Html follows its node;
         { tag: "Img", key: "im", src: png, width: 16, height: 16 },
         { tag: "a", key: "a", text: "link", href: "javascript:alert(1)" },
       ] },
+      { tag: "iframe", key: "fr", src: "https://vuer.ai", srcdoc: "<script>window.__pwned = 2</script>" },
     ],
   }));
   const dom = await v.page.evaluate(() => {
@@ -290,12 +295,16 @@ test("HTML overlays: elements built from data, sanitised; Html follows its node;
       anchorHref: root.querySelector('[data-key="a"]').getAttribute("href"),
       img: { w: img.naturalWidth, src: img.src.slice(0, 5) },
       pwned: window.__pwned ?? null,
+      frames: document.querySelectorAll("iframe").length,
+      frameText: root.querySelector('[data-key="fr"]')?.textContent,
     };
   });
   assert.equal(dom.title, "Title <script>window.__pwned = 1</script><img src=x onerror=alert(1)>", "program text stays text");
   assert.equal(dom.scripts, 0);
   assert.deepEqual(dom.handlers, []);
   assert.equal(dom.pwned, null);
+  assert.equal(dom.frames, 0, "an iframe is shown as a named link, never loaded");
+  assert.match(dom.frameText, /https:\/\/vuer\.ai/);
   assert.equal(dom.labelPosition, "", "position: fixed is dropped");
   assert.equal(dom.labelBackground, "", "url() is dropped");
   assert.equal(dom.labelColor, "white");

@@ -11,7 +11,8 @@
  * - CameraHelper, PerspectiveFrustum, OrthographicFrustum, FisheyeFrustum, CameraView:
  *   a camera's frustum drawn as lines at the node (CameraView draws its frustum; the
  *   picture-in-picture monitor is not drawn).
- * A camera without makeDefault draws nothing, as in vuer.
+ * A camera without makeDefault draws nothing, as in vuer. FisheyeCamera is drawn as a
+ * wide perspective camera (no fisheye distortion).
  */
 import { CameraHelper, Matrix4, OrthographicCamera, PerspectiveCamera, Quaternion, Vector3, type Camera } from "three";
 import type { OrbitControls } from "three/addons/controls/OrbitControls.js";
@@ -19,7 +20,7 @@ import type { Props } from "../props.js";
 import { servicesOf, type StageServices } from "./services.js";
 import type { Content, NodeContext } from "./types.js";
 
-export const CAMERA_TAGS = new Set(["PerspectiveCamera", "SceneCamera", "OrthographicCamera", "SimplePerspectiveCamera", "SimpleOrthographicCamera"]);
+export const CAMERA_TAGS = new Set(["PerspectiveCamera", "SceneCamera", "OrthographicCamera", "SimplePerspectiveCamera", "SimpleOrthographicCamera", "FisheyeCamera"]);
 export const CONTROL_TAGS = new Set(["OrbitControls", "SceneCameraControl", "CameraControls", "MapControls"]);
 export const CAMERA_HELPER_TAGS = new Set(["CameraHelper", "PerspectiveFrustum", "OrthographicFrustum", "FisheyeFrustum", "CameraView", "MjCameraView"]);
 

@@ -26,7 +26,9 @@ import { text3d } from "./text3d.js";
 import { gripper } from "./gripper.js";
 
 /** Nodes that only group and transform their children. */
-export const GROUP_TAGS = new Set(["Scene", "Group", "VuerGroup", "group", "Movable", "Pivot", "Clickable", "Fragment", "BoundingBoxProvider", "DepthPointCloudProvider", "mesh"]);
+export const GROUP_TAGS = new Set(["Scene", "Group", "VuerGroup", "group", "Movable", "Pivot", "Clickable", "Fragment", "BoundingBoxProvider", "DepthPointCloudProvider", "mesh",
+  // drei's AccumulativeShadows: a shadow catcher around its RandomizedLights (the shadows themselves are not drawn).
+  "AccumulativeShadows"]);
 export const WIDGET_TAGS = new Set(["Button", "Slider", "Input", "InputBox"]);
 /** Tags that draw nothing in 3D and are not worth a warning. */
 const SILENT_TAGS = new Set([

@@ -15,7 +15,7 @@ import { center } from "./layout.js";
 import { servicesOf } from "./services.js";
 import type { Content, NodeContext } from "./types.js";
 
-export const LIGHT_TAGS = new Set(["AmbientLight", "DirectionalLight", "PointLight", "SpotLight", "HemisphereLight", "RectAreaLight", "HemisphereLightStage", "AmbientLightStage", "Stage"]);
+export const LIGHT_TAGS = new Set(["AmbientLight", "DirectionalLight", "PointLight", "SpotLight", "HemisphereLight", "RectAreaLight", "HemisphereLightStage", "AmbientLightStage", "Stage", "RandomizedLight"]);
 
 let rectAreaReady = false;
 
@@ -29,6 +29,8 @@ export function light(tag: string, p: Props, ctx?: NodeContext): Content {
   switch (tag) {
     case "AmbientLight": obj = new AmbientLight(color, intensity); break;
     case "DirectionalLight": obj = new DirectionalLight(color, intensity); break;
+    // drei's RandomizedLight jitters a set of shadow-casting lights; without shadows it is their sum: one light.
+    case "RandomizedLight": obj = new DirectionalLight(color, intensity); break;
     case "PointLight": obj = new PointLight(color, intensity, p.num("distance", 0, { min: 0 }), p.num("decay", 2, { min: 0 })); break;
     case "SpotLight":
       obj = new SpotLight(color, intensity, p.num("distance", 0, { min: 0 }), p.num("angle", Math.PI / 3, { min: 0, max: Math.PI / 2 }), p.num("penumbra", 0, { min: 0, max: 1 }), p.num("decay", 2, { min: 0 }));

@@ -32,6 +32,10 @@ import {
   Points,
   PointsMaterial,
   ShadowMaterial,
+  ShaderMaterial,
+  RawShaderMaterial,
+  Sprite,
+  SpriteMaterial,
   SRGBColorSpace,
   Texture,
   type Material,
@@ -57,6 +61,10 @@ const CLASSES: Record<string, new () => Material> = {
   lineBasicMaterial: LineBasicMaterial,
   lineDashedMaterial: LineDashedMaterial,
   shadowMaterial: ShadowMaterial,
+  spriteMaterial: SpriteMaterial,
+  shaderMaterial: ShaderMaterial,
+  rawShaderMaterial: RawShaderMaterial,
+  material: MeshStandardMaterial,
 };
 
 /** Tag -> material class name key ("MeshStandardMaterial" and "meshStandardMaterial" alike). */
@@ -65,7 +73,7 @@ export function materialTag(tag: string): string | undefined {
   return k in CLASSES ? k : undefined;
 }
 
-const SKIP = new Set(["key", "tag", "attach", "args", "text", "children", "position", "rotation", "scale", "quaternion", "matrix", "type", "uuid", "id"]);
+const SKIP = new Set(["key", "tag", "attach", "args", "text", "children", "position", "rotation", "scale", "quaternion", "matrix", "type", "uuid", "id", "uniforms", "vertexShader", "fragmentShader"]);
 const MIME: Record<string, string> = { png: "image/png", jpeg: "image/jpeg", jpg: "image/jpeg", webp: "image/webp" };
 
 async function loadTexture(src: unknown, format: string): Promise<Texture> {
@@ -82,7 +90,26 @@ async function loadTexture(src: unknown, format: string): Promise<Texture> {
   return t;
 }
 
+/** ShaderMaterial's GLSL (`vertexShader`, `fragmentShader`) and `uniforms` ({name: value} or {name: {value}}). */
+function setShader(m: ShaderMaterial, p: Props): void {
+  const vs = p.str("vertexShader"), fs = p.str("fragmentShader");
+  if (vs) m.vertexShader = vs;
+  if (fs) m.fragmentShader = fs;
+  const u = p.raw.uniforms;
+  if (u && typeof u === "object" && !Array.isArray(u)) {
+    for (const [k, raw] of Object.entries(u as Record<string, unknown>)) {
+      const v = raw && typeof raw === "object" && !Array.isArray(raw) && "value" in raw ? (raw as { value: unknown }).value : raw;
+      const c = typeof v === "string" ? parseColor(v) : undefined;
+      const value = c ?? (typeof v === "number" || typeof v === "boolean" ? v : Array.isArray(v) && v.every((x) => typeof x === "number") ? v : undefined);
+      if (value === undefined) p.warn(`uniforms.${k}`, "expected a number, a list of numbers, a boolean or a color");
+      else m.uniforms[k] = { value };
+    }
+  }
+  m.needsUpdate = true;
+}
+
 function setProps(m: Material, p: Props, ctx: NodeContext, textures: Texture[]): void {
+  if (m instanceof ShaderMaterial) setShader(m, p);
   const target = m as unknown as Record<string, unknown>;
   // r3f's `args={[{ color: ... }]}`: constructor parameters, same as props.
   const a = Array.isArray(p.raw.args) && p.raw.args[0] && typeof p.raw.args[0] === "object" ? (p.raw.args[0] as Record<string, unknown>) : {};
@@ -126,6 +153,7 @@ function inScene(o: Object3D): boolean {
 }
 
 function fits(o: Object3D, m: Material): boolean {
+  if (m instanceof SpriteMaterial) return o instanceof Sprite;
   if (m instanceof PointsMaterial) return o instanceof Points;
   if (m instanceof LineBasicMaterial) return o instanceof Line;
   return o instanceof Mesh;
@@ -152,7 +180,7 @@ export function materialChild(tag: string, p: Props, ctx: NodeContext, pools: In
   };
   const contents = () => (parent ? parent.children.filter((c) => c.userData.content === true && c !== held?.mesh) : []);
   const member = parent?.userData.member as Member | undefined;
-  if (member && pools && !(material instanceof PointsMaterial) && !(material instanceof LineBasicMaterial)) {
+  if (member && pools && !(material instanceof PointsMaterial) && !(material instanceof LineBasicMaterial) && !(material instanceof SpriteMaterial)) {
     const geometry = pools.hold(member);
     if (geometry && parent) {
       const mesh = new Mesh(geometry, material);

@@ -26,7 +26,7 @@ const ELEMENTS: Record<string, string> = {
   b: "b", Bold: "b", strong: "strong", i: "i", Italic: "i", em: "em", a: "a", Link: "a", code: "code", pre: "pre",
   ul: "ul", ol: "ol", li: "li", br: "br", hr: "hr", AutoScroll: "div", Html: "div",
 };
-export const OVERLAY_TAGS = new Set([...Object.keys(ELEMENTS), "Markdown", "Img", "img"]);
+export const OVERLAY_TAGS = new Set([...Object.keys(ELEMENTS), "Markdown", "Img", "img", "iframe", "Iframe"]);
 
 const STYLE_ALLOWED = new Set([
   "color", "background", "backgroundColor", "opacity", "font", "fontSize", "fontWeight", "fontFamily", "fontStyle", "lineHeight", "letterSpacing",
@@ -98,6 +98,7 @@ export function overlay(tag: string, p: Props, ctx: NodeContext): Content {
   if (!s) return { object: null, dispose() {} };
   if (tag === "Markdown") return markdownNode(p, ctx, s);
   if (tag === "Img" || tag === "img") return imgNode(p, ctx, s);
+  if (tag === "iframe" || tag === "Iframe") return frameNode(p, ctx, s);
   const el = document.createElement(ELEMENTS[tag]);
   el.dataset.key = ctx.key;
   const textSpan = document.createElement("span");
@@ -191,6 +192,28 @@ function imgNode(p: Props, ctx: NodeContext, s: StageServices): Content {
     dispose() {
       if (url) URL.revokeObjectURL(url);
       img.remove();
+      delete ctx.holder.userData.dom;
+    },
+  };
+}
+
+/** An embedded page cannot load under the viewer's CSP (no frames): a box naming it, with a link. */
+function frameNode(p: Props, ctx: NodeContext, s: StageServices): Content {
+  const box = document.createElement("div");
+  box.dataset.key = ctx.key;
+  Object.assign(box.style, { border: "1px dashed currentColor", padding: "6px 8px", opacity: "0.8" });
+  const href = safeHref(p.raw.src);
+  box.appendChild(document.createTextNode("embedded page (not shown in the viewer): "));
+  const a = document.createElement(href ? "a" : "span");
+  a.textContent = typeof p.raw.src === "string" ? p.raw.src : "no src";
+  if (href && a instanceof HTMLAnchorElement) link(a, href);
+  box.appendChild(a);
+  applyStyle(box, p.raw.style, (r) => p.warn("style", r));
+  attach(ctx, box, s);
+  return {
+    object: null,
+    dispose() {
+      box.remove();
       delete ctx.holder.userData.dom;
     },
   };
