@@ -117,6 +117,14 @@ test("cameras: PerspectiveCamera/SceneCamera props move the view, OrthographicCa
   await v.send(SET([box], { grid: false, bgChildren: [{ tag: "SceneCamera", key: "sc", position: [0, 5, 10] }, { tag: "OrbitControls", key: "ctl", target: [0, 1, 0], maxDistance: 50 }] }));
   cam = (await v.page.evaluate(() => window.__sceneViewer.camera())).camera;
   assert.deepEqual(cam.target, [0, 1, 0]);
+  // The controls node's own camera props.
+  await v.send(UPSERT({ tag: "OrbitControls", key: "ctl", target: [0, 1, 0], position: [0, 1, 8], fov: 35 }, "bgChildren"));
+  const c2 = (await v.page.evaluate(() => window.__sceneViewer.camera())).camera;
+  assert.deepEqual(c2.position.map((x) => Math.round(x * 1e6) / 1e6), [0, 1, 8]);
+  assert.equal(c2.fov, 35);
+  await v.send(UPSERT({ tag: "OrbitControls", key: "ctl", position: [0, 2, 9] }, "bgChildren"));
+  const c3 = (await v.page.evaluate(() => window.__sceneViewer.camera())).camera;
+  assert.deepEqual(c3.position.map((x) => Math.round(x * 1e6) / 1e6), [0, 2, 9], "a position-only upsert moves the camera too");
   assert.ok(Math.abs(cam.position[1] - 5) < 1e-6 && Math.abs(cam.position[2] - 10) < 1e-6, `SceneCamera position: ${cam.position}`);
 
   // CameraHelper / frustum variants draw lines, not placeholders.

@@ -7,7 +7,8 @@
  * - OrthographicCamera with `makeDefault`: frames are drawn with an orthographic
  *   camera (left/right/top/bottom when given, else fitted to the view), orbitable.
  * - OrbitControls / SceneCameraControl: target, enable{Pan,Rotate,Zoom},
- *   min/maxDistance, min/maxPolarAngle (degrees above 2π, else radians), speeds.
+ *   min/maxDistance, min/maxPolarAngle (degrees above 2π, else radians), speeds;
+ *   position, fov and zoom move/zoom the camera they drive (when given or changed).
  * - CameraHelper, PerspectiveFrustum, OrthographicFrustum, FisheyeFrustum, CameraView:
  *   a camera's frustum drawn as lines at the node (CameraView draws its frustum; the
  *   picture-in-picture monitor is not drawn).
@@ -135,6 +136,8 @@ export function controls(p: Props, ctx: NodeContext): Content {
   let props = p;
   let applied: OrbitControls | null = null;
   let lastTarget = "";
+  let lastPosition = "";
+  let lensSet = false;
   const apply = (c: OrbitControls, q: Props) => {
     Object.assign(c, CONTROL_DEFAULTS);
     for (const k of ["enablePan", "enableRotate", "enableZoom", "screenSpacePanning"] as const) c[k] = q.bool(k, CONTROL_DEFAULTS[k]);
@@ -146,14 +149,35 @@ export function controls(p: Props, ctx: NodeContext): Content {
     const key = t ? t.join(",") : "";
     if (t && key !== lastTarget) c.target.set(t[0], t[1], t[2]);
     lastTarget = key;
+    // Camera props on the controls node (vuer's SceneCameraControl takes them too).
+    const pos = q.vec("position", 3);
+    const posKey = pos ? pos.join(",") : "";
+    if (pos && posKey !== lastPosition) c.object.position.set(pos[0], pos[1], pos[2]);
+    lastPosition = posKey;
+    if (q.has("fov") || q.has("zoom")) {
+      s.camera.fov = q.num("fov", s.camera.fov, { min: 1, max: 179 });
+      s.camera.zoom = q.num("zoom", s.camera.zoom, { min: 1e-6 });
+      s.camera.updateProjectionMatrix();
+      lensSet = true;
+    }
     c.update();
   };
   // The stage may replace its controls (a new `up`): the props follow them.
+  let lastMatrix = ctx.holder.matrix.elements.join(",");
   const off = s.addFrameHook(() => {
     if (applied !== s.controls) {
       applied = s.controls;
       lastTarget = "";
       apply(applied, props);
+    }
+    // An upsert of only `position` moves the node's holder without calling update().
+    const m = ctx.holder.matrix.elements.join(",");
+    if (m !== lastMatrix) {
+      lastMatrix = m;
+      const pos = new Vector3().setFromMatrixPosition(ctx.holder.matrix);
+      lastPosition = pos.toArray().join(",");
+      s.controls.object.position.copy(pos);
+      s.controls.update();
     }
     return false;
   }, true);
@@ -168,6 +192,11 @@ export function controls(p: Props, ctx: NodeContext): Content {
     dispose() {
       off();
       Object.assign(s.controls, CONTROL_DEFAULTS);
+      if (lensSet) {
+        s.camera.fov = DEFAULTS.fov;
+        s.camera.zoom = DEFAULTS.zoom;
+        s.camera.updateProjectionMatrix();
+      }
       s.controls.update();
     },
   };
