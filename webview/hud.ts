@@ -22,7 +22,9 @@ export class Hud {
   private session: ViewerSessionInfo = { state: "idle", title: "" };
   private last = "";
 
-  constructor(parent: HTMLElement, actions: { resetCamera(): void; screenshot(): void }) {
+  private readonly rerun: HTMLButtonElement;
+
+  constructor(parent: HTMLElement, actions: { resetCamera(): void; screenshot(): void; rerun(): void }) {
     this.line = document.createElement("div");
     this.line.className = "sr-hud";
     this.line.setAttribute("aria-live", "off");
@@ -33,10 +35,15 @@ export class Hud {
     });
     this.badge.classList.add("sr-warn-badge");
     this.badge.hidden = true;
+    // Offered once the run is over (done, failed, stopped, or stopped by a window reload).
+    this.rerun = this.button("Run the scene again", "\u25b6 Run again", actions.rerun);
+    this.rerun.classList.add("sr-rerun");
+    this.rerun.hidden = true;
     this.bar.append(
       this.button("Reset camera", "\u27f2", actions.resetCamera),
       this.button("Screenshot (PNG)", "\u25a3", actions.screenshot),
       this.badge,
+      this.rerun,
     );
     this.list = document.createElement("ol");
     this.list.className = "sr-warnings";
@@ -82,7 +89,11 @@ export class Hud {
 
   setSession(s: ViewerSessionInfo): void {
     this.session = s;
+    this.rerun.hidden = !this.canRerun || !(s.state === "done" || s.state === "failed" || s.state === "stopped");
   }
+
+  /** Whether the page has a host that can run the scene again (VS Code; not a snapshot). */
+  canRerun = false;
 
   show(n: HudNumbers): void {
     const state = this.session.title ? `${this.session.state} \u00b7 ${this.session.title}` : this.session.state;

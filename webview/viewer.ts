@@ -53,7 +53,12 @@ export class Viewer {
     this.stage = new Stage(container);
     this.stage.onChange = () => this.requestRender();
     this.selection = new Selection(this.stage);
-    this.hud = new Hud(container, { resetCamera: () => this.stage.resetCamera(), screenshot: () => void this.screenshot() });
+    this.hud = new Hud(container, {
+      resetCamera: () => this.stage.resetCamera(),
+      screenshot: () => void this.screenshot(),
+      rerun: () => this.link.post({ t: "rerun" }),
+    });
+    this.hud.canRerun = link.inVsCode;
     this.watchContext(this.stage.renderer.domElement);
     this.pools = options.instancing === false ? null : new InstancePools(this.stage.content);
     this.panel = new WidgetPanel(container, (etype, key, value) => this.emit(etype, key, value));

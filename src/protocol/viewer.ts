@@ -77,6 +77,11 @@ export interface AppliedMsg {
   seq: number;
 }
 
+/** The user pressed "Run again" on a finished (or restored) run's viewer. */
+export interface RerunMsg {
+  t: "rerun";
+}
+
 /** The user pressed the screenshot button: a PNG of the view for the host to save. */
 export interface ScreenshotMsg {
   t: "screenshot";
@@ -167,6 +172,7 @@ export const FROM_VIEWER = {
     }),
   },
   applied: { doc: "every batch up to seq is drawn: the host may send more", binary: false, validate: (m): AppliedMsg => ({ t: "applied", seq: num(m.seq, "viewer message.seq") }) },
+  rerun: { doc: "the Run again button of a finished run's viewer", binary: false, validate: (): RerunMsg => ({ t: "rerun" }) },
   screenshot: {
     doc: "the screenshot button: a PNG of the view to save",
     binary: true,
@@ -175,7 +181,7 @@ export const FROM_VIEWER = {
       return { t: "screenshot", png: m.png };
     },
   },
-} satisfies Table<"t", { ready: unknown; event: unknown; warning: unknown; stats: unknown; applied: unknown; screenshot: unknown }>;
+} satisfies Table<"t", { ready: unknown; event: unknown; warning: unknown; stats: unknown; applied: unknown; rerun: unknown; screenshot: unknown }>;
 
 export type FromViewerMessage = MessageOf<typeof FROM_VIEWER>;
 

@@ -28,7 +28,7 @@ html, body { margin: 0; padding: 0; width: 100%; height: 100%; overflow: hidden;
 .sr-input { flex: 1 1 auto; font: inherit; padding: 2px 4px; color: var(--vscode-input-foreground, #cccccc);
   background: var(--vscode-input-background, #3c3c3c); border: 1px solid var(--vscode-input-border, transparent); }
 .sr-warn-badge { color: var(--vscode-editorWarning-foreground, #cca700); }
-.sr-warn-badge[hidden], .sr-warnings[hidden] { display: none; }
+.sr-warn-badge[hidden], .sr-warnings[hidden], .sr-rerun[hidden] { display: none; }
 .sr-warnings { position: absolute; left: 8px; top: 40px; margin: 0; padding: 6px 8px 6px 28px; max-width: 60%;
   max-height: calc(100% - 80px); overflow: auto; border-radius: 4px; font-size: 12px;
   background: var(--vscode-editorWidget-background, #252526); border: 1px solid var(--vscode-editorWidget-border, #454545); }

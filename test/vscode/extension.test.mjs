@@ -338,6 +338,11 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     assert.match(hud, /stopped/);
     assert.match(hud, /stopped by window reload/);
     assert.doesNotMatch(hud, /running/);
+    // ...and offers to run it again, from the viewer itself.
+    await frame.locator(".sr-rerun").click({ timeout: 10_000 });
+    await waitUntil("the scene running again", async () => /running · red_box\.ts$/.test(await frame.evaluate(() => document.querySelector(".sr-hud")?.textContent ?? "")));
+    assert.equal(await frame.locator(".sr-rerun").isVisible(), false, "no Run again while it runs");
+    await vs.runCommand("Scene: Stop All Scenes");
   });
 
   step("the Scene view lists the nodes; a click in the viewer reveals a row, selecting a row outlines and frames its node", async () => {

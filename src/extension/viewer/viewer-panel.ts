@@ -143,6 +143,9 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
       case "screenshot":
         void this.saveScreenshot(m.png);
         return;
+      case "rerun":
+        void vscode.commands.executeCommand("sceneRunner.run", vscode.Uri.file(this.file));
+        return;
       default:
         assertNever(m);
     }
