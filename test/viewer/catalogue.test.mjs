@@ -168,7 +168,8 @@ test("lights and stages: RectAreaLight, HemisphereLightStage, Stage; BackgroundC
   assert.ok(share(await frame(), green, [0.45, 0.45, 0.55, 0.55]) > 0.9, "the fog hides the box in green");
 });
 
-test("material child tags and the material prop; an instanced parent leaves its pool while it has one", async () => {
+test("material child tags, the material prop and outlines; an instanced parent leaves its pool while it has one", async () => {
+  let px;
   const box = (children = [], extra = {}) => ({ tag: "Box", key: "b", args: [1, 1, 1], color: "red", materialType: "basic", children, ...extra });
   await v.send(scene([box()]));
   assert.ok(share(await frame(), red, [0.45, 0.45, 0.55, 0.55]) > 0.9);
@@ -194,6 +195,12 @@ test("material child tags and the material prop; an instanced parent leaves its 
   // shaderMaterial: the program's GLSL and uniforms.
   await v.send(scene([box([{ tag: "shaderMaterial", key: "m", uniforms: { tint: { value: "#00ff00" } }, fragmentShader: "uniform vec3 tint; void main() { gl_FragColor = vec4(tint, 1.0); }" }])]));
   assert.ok(share(await frame(), green, [0.45, 0.45, 0.55, 0.55]) > 0.9, "shader material: green from a uniform");
+
+  // The `outlines` prop (drei's Outlines): a white hull around a black sphere.
+  await v.send(scene([{ tag: "Sphere", key: "o", args: [1, 32, 16], color: "black", materialType: "basic", outlines: { thickness: 0.1, color: "white" } }]));
+  px = await frame();
+  const whiteRing = share(px, (r, g, b) => r > 200 && g > 200 && b > 200);
+  assert.ok(whiteRing > 0.005 && share(px, (r, g, b) => r < 20 && g < 20 && b < 20, [0.45, 0.45, 0.55, 0.55]) > 0.9, `outline around the black sphere (${whiteRing.toFixed(4)})`);
 
   // The `material` prop (vuer's dict of material fields) on a primitive.
   await v.send(scene([{ tag: "Box", key: "b", args: [1, 1, 1], materialType: "basic", material: { color: "#ffff00" } }]));

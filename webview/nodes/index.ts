@@ -24,6 +24,7 @@ import { OVERLAY_TAGS, overlay } from "./overlays.js";
 import { CURVE_TAGS, SHAPE_TAGS, bbox, curveLine, edges, shapeMesh, trail } from "./shapes.js";
 import { text3d } from "./text3d.js";
 import { gripper } from "./gripper.js";
+import { withOutlines } from "./outlines.js";
 
 /** Nodes that only group and transform their children. */
 export const GROUP_TAGS = new Set(["Scene", "Group", "VuerGroup", "group", "Movable", "Pivot", "Clickable", "Fragment", "BoundingBoxProvider", "DepthPointCloudProvider", "mesh",
@@ -47,7 +48,8 @@ const empty = (): Content => ({ object: null, dispose() {} });
 export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env): Content {
   if (GROUP_TAGS.has(tag) || SILENT_TAGS.has(tag)) return empty();
   if (PRIMITIVE_TAGS.has(tag)) {
-    return env.pools && p.raw.instanced !== false ? instancedPrimitive(tag, p, ctx, env.pools) : primitiveMesh(tag, p);
+    const c = env.pools && p.raw.instanced !== false ? instancedPrimitive(tag, p, ctx, env.pools) : primitiveMesh(tag, p);
+    return p.has("outlines") ? withOutlines(c, p, ctx) : c;
   }
   if (LIGHT_TAGS.has(tag)) return light(tag, p, ctx);
   if (CAMERA_TAGS.has(tag)) return camera(tag, p, ctx);
