@@ -1,3 +1,8 @@
+// How media/fonts/dejavu_sans.typeface.json was made (kept for regenerating it; not part of the build):
+//   npm install --prefix /tmp/fontconv opentype.js@1 && cp this file /tmp/fontconv/ &&
+//   node /tmp/fontconv/ttf-to-typeface.mjs /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf dejavu_sans.typeface.json
+// three's typeface format (as its TTFLoader writes it), with ASCII, Latin-1, Latin Extended-A and
+// a few punctuation marks/arrows; metrics scaled like the glyphs. DejaVu's licence: LICENSE-DejaVu.txt.
 import opentype from "opentype.js";
 import { readFileSync, writeFileSync } from "node:fs";
 const [src, out] = process.argv.slice(2);
