@@ -12,6 +12,7 @@ import { parseSceneArgs, UsageError } from "./args.js";
 import { toJsonLine } from "../protocol/jsonl.js";
 import { rpcResponseType } from "../protocol/events.js";
 import type { RunnerToHost } from "../protocol/runner.js";
+import { droppedNodeLine } from "../protocol/scene.js";
 import { EXIT } from "../runner/exit-codes.js";
 import { LaunchError } from "../runner/launch.js";
 import { exitStatus } from "../runner/outcome.js";
@@ -93,6 +94,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         logChunk("stderr", c);
       },
       onProtocolError: (e) => process.stderr.write(`scene-runner: ignored a malformed message from the program: ${e.message}\n`),
+      onDroppedNode: (d) => process.stderr.write(`scene-runner: ${droppedNodeLine(d)}\n`),
     });
   } catch (e) {
     if (e instanceof LaunchError) {

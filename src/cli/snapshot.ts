@@ -12,6 +12,7 @@ import { parseSceneArgs, UsageError } from "./args.js";
 import type { RunnerToHost } from "../protocol/runner.js";
 import { isSceneMessage } from "../protocol/scene.js";
 import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
+import { droppedNodeLine } from "../protocol/scene.js";
 import { EXIT } from "../runner/exit-codes.js";
 import { LaunchError } from "../runner/launch.js";
 import { startSession, type RunningSession } from "../runner/supervisor.js";
@@ -176,6 +177,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         onStdout: (c) => process.stdout.write(c),
         onStderr: (c) => process.stderr.write(c),
         onProtocolError: (e) => process.stderr.write(`scene-runner: ignored a malformed message from the program: ${e.message}\n`),
+        onDroppedNode: (d) => process.stderr.write(`scene-runner: ${droppedNodeLine(d)}\n`),
       });
       void session.exited.then(() => {
         markStarted();

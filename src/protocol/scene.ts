@@ -93,6 +93,11 @@ export interface DroppedNode {
 
 export type OnDroppedNode = (dropped: DroppedNode) => void;
 
+/** One line for the user: which node was left out and why (the CLI's stderr, the run's output). */
+export function droppedNodeLine(d: DroppedNode): string {
+  return `left out ${d.key === undefined ? "a node without a key" : `node "${d.key}"`} (the rest of its message was drawn): ${d.reason}`;
+}
+
 /**
  * Validates the structure of a node (tag, key, children) and returns it, or throws for the
  * node itself. Props are checked by the viewer, which skips one bad prop at a time. A bad

@@ -144,3 +144,14 @@ test("an exception in a task nobody awaits is reported with its stack", async ()
   assert.match(r.stderr, /Task exception was never retrieved: failsAlone \(.*unretrieved\.ts:6\)/);
   assert.match(r.stderr, /Error: nobody awaited me/);
 });
+
+test("a malformed node from a vuer program is left out with its key and reason; the rest of its message arrives", async () => {
+  const events = join(tmp, "bad-node.jsonl");
+  const r = await runCli(["run", fixture("python", "bad_node.py"), "--events", events]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "upserted\n");
+  assert.match(r.stderr, /^scene-runner: left out node "broken" \(the rest of its message was drawn\): message\.data\.nodes\[1\]\.tag: expected a string, got 42$/m);
+  const upsert = readEvents(events).find((m) => m.etype === "UPSERT");
+  assert.deepEqual(upsert.data.nodes.map((n) => n.key), ["good", "label"]);
+  assert.equal(upsert.data.nodes[1].text, "hello", "vuer's string child is the Text's text");
+});

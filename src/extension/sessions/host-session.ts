@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import * as vscode from "vscode";
 import { rpcResponseType, type ClientEvent } from "../../protocol/events.js";
 import { assertNever } from "../../protocol/descriptors.js";
+import { droppedNodeLine } from "../../protocol/scene.js";
 import type { RunnerToHost, RuntimeKind } from "../../protocol/runner.js";
 import type { ErrorInfo } from "../../protocol/tasks.js";
 import type { ViewerSessionState } from "../../protocol/viewer.js";
@@ -106,7 +107,7 @@ export class HostSession implements vscode.Disposable {
         onStderr: (c) => this.output.write("stderr", c),
         // Where the user looks (the run's output), not only in the extension's log.
         onProtocolError: (e) => this.warn(`ignored a malformed message from the program: ${e.message}`),
-        onDroppedNode: (d) => this.warn(`left out ${d.key === undefined ? "a node without a key" : `node "${d.key}"`} (the rest of its message was drawn): ${d.reason}`),
+        onDroppedNode: (d) => this.warn(droppedNodeLine(d)),
       });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
