@@ -78,10 +78,18 @@ export class SceneCoalescer {
     this.entries.push({ etype, to, node: { ...node }, ts });
   }
 
-  /** Takes everything pending as messages in order, regrouping runs of prop entries. */
-  drain(): SceneMessage[] {
+  /**
+   * Takes what is pending (all of it, or the first entries up to `maxNodes` node updates; at
+   * least one entry) as messages in order, regrouping runs of prop entries. What stays keeps
+   * merging as before.
+   */
+  drain(maxNodes = Infinity): SceneMessage[] {
     const out: SceneMessage[] = [];
-    for (const e of this.entries) {
+    let count = 0;
+    let cost = 0;
+    while (count < this.entries.length && (count === 0 || cost + entryCost(this.entries[count]) <= maxNodes)) cost += entryCost(this.entries[count++]);
+    const taken = count === this.entries.length ? this.entries : this.entries.slice(0, count);
+    for (const e of taken) {
       if (e.etype === "STRUCT") {
         out.push(e.message);
         continue;
@@ -96,9 +104,27 @@ export class SceneCoalescer {
         out.push({ etype: "UPDATE", ts: e.ts, data: { nodes: [e.node] } });
       }
     }
-    this.entries = [];
-    this.mergeable.clear();
-    this.stats.pendingEntries = 0;
+    this.entries = taken === this.entries ? [] : this.entries.slice(taken.length);
+    this.remapMergeable();
+    this.stats.pendingEntries = this.entries.length;
     return out;
   }
+
+  /** Which pending prop entries later updates may fold into: those after the last structural one. */
+  private remapMergeable(): void {
+    this.mergeable.clear();
+    this.entries.forEach((e, i) => {
+      if (e.etype === "STRUCT") this.mergeable.clear();
+      else this.mergeable.set(e.node.key, i);
+    });
+  }
+}
+
+/** Node updates an entry stands for: one for merged props, every node (or key) of a message kept whole. */
+function entryCost(e: Entry): number {
+  if (e.etype !== "STRUCT") return 1;
+  const m = e.message;
+  if (m.etype === "SET") return 1;
+  if (m.etype === "REMOVE") return Math.max(1, m.data.keys.length);
+  return Math.max(1, m.data.nodes.length);
 }

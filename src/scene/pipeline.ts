@@ -36,6 +36,8 @@ export interface PipelineOptions {
   frameMs?: number;
   /** Batches posted and not yet acknowledged before the pipeline waits. */
   maxInFlight?: number;
+  /** Node updates per posted batch, at most (a message kept whole counts its nodes; one is always sent). */
+  maxBatch?: number;
   /** Coalescer queue length that triggers replacing the queue by one SET. */
   maxPending?: number;
   /**
@@ -53,6 +55,7 @@ export class ScenePipeline {
   private readonly coalescer: SceneCoalescer;
   private readonly frameMs: number;
   private readonly maxInFlight: number;
+  private readonly maxBatch: number;
   private readonly timers: PipelineTimers;
   private sink: ViewerSink | null = null;
   private seq = 0;
@@ -69,6 +72,7 @@ export class ScenePipeline {
   ) {
     this.frameMs = options.frameMs ?? 16;
     this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxBatch = options.maxBatch ?? 5000;
     this.timers = options.timers ?? realTimers;
     const coalesce = options.coalesce ?? true;
     this.coalescer = new SceneCoalescer(() => this.store.snapshot(), coalesce ? options.maxPending : Number.MAX_SAFE_INTEGER, coalesce);
@@ -162,15 +166,21 @@ export class ScenePipeline {
     return this.session;
   }
 
-  /** Posts one batch now if the viewer can take it (or `force`: a barrier). Normally called by the frame timer. */
+  /**
+   * Posts one batch now if the viewer can take it, normally from the frame timer; `force` (a
+   * barrier) posts everything held, past the in-flight limit. A batch holds at most
+   * `maxBatch` entries: no single postMessage may be big enough to stall or kill the page.
+   */
   flush(force = false): void {
     this.cancelFlush();
-    if (!this.sink || this.coalescer.pending === 0) return;
-    if (!force && this.inFlight >= this.maxInFlight) return; // `applied` reschedules
-    const messages = this.coalescer.drain();
-    this.seq++;
-    this.batchesSent++;
-    this.sink({ t: "scene", seq: this.seq, messages });
+    while (this.sink && this.coalescer.pending > 0 && (force || this.inFlight < this.maxInFlight)) {
+      const messages = this.coalescer.drain(this.maxBatch);
+      this.seq++;
+      this.batchesSent++;
+      this.sink({ t: "scene", seq: this.seq, messages });
+      if (!force) break;
+    }
+    if (!force && this.coalescer.pending > 0) this.scheduleFlush();
   }
 
   dispose(): void {

@@ -208,3 +208,15 @@ test("a render request is a barrier: held updates go first even past the in-flig
   assert.deepEqual(posted.slice(before).map((m) => m.t), ["scene", "rpc"]);
   assert.deepEqual(posted.at(-2).messages.at(-1).data.nodes[0].position, [9, 0, 0]);
 });
+
+test("no batch is bigger than maxBatch entries; the rest follows on later frames, in order", () => {
+  const { p, clock, posted, sink } = setup({ maxBatch: 3, maxInFlight: 100 });
+  p.ready(sink);
+  for (let i = 0; i < 8; i++) p.push(upsert(`box${i}`, { position: [i, 0, 0] }));
+  clock.tick();
+  clock.tick();
+  clock.tick();
+  const batches = posted.filter((m) => m.t === "scene");
+  assert.deepEqual(batches.map((b) => b.messages.flatMap((m) => m.data.nodes).length), [3, 3, 2]);
+  assert.deepEqual(batches.flatMap((b) => b.messages.flatMap((m) => m.data.nodes.map((n) => n.key))), [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `box${i}`));
+});

@@ -96,3 +96,19 @@ test("random programs: the coalesced stream builds exactly the scene the raw str
     assert.deepEqual(viewer.snapshot(), raw.snapshot(), `round ${round}`);
   }
 });
+
+test("a partial drain takes the first entries in order; what stays keeps merging", () => {
+  const snapshot = () => ({ tag: "Scene", key: "scene", children: [] });
+  const c = new SceneCoalescer(snapshot);
+  const up = (key, x, ts = 1) => ({ etype: "UPSERT", ts, data: { nodes: [{ tag: "Box", key, position: [x, 0, 0] }], to: null } });
+  for (const k of ["a", "b", "c", "d"]) c.push(up(k, 1));
+  const first = c.drain(2);
+  assert.deepEqual(first.flatMap((m) => m.data.nodes.map((n) => n.key)), ["a", "b"]);
+  assert.equal(c.pending, 2);
+  c.push(up("d", 9)); // folds into the pending d
+  c.push(up("a", 5)); // a was sent: a new entry
+  assert.equal(c.pending, 3);
+  const rest = c.drain();
+  const nodes = rest.flatMap((m) => m.data.nodes);
+  assert.deepEqual(nodes.map((n) => [n.key, n.position[0]]), [["c", 1], ["d", 9], ["a", 5]]);
+});
