@@ -1,6 +1,8 @@
 // Seeded random generators for the fuzz tests: values, scene nodes, protocol messages, mutations.
 // Every test prints its seed; FUZZ_SEED=<n> replays one, FUZZ_MS=<ms> changes the time budget.
 
+import { loadTs } from "../helpers/load-ts.mjs";
+
 export const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 export const BUDGET_MS = Number(process.env.FUZZ_MS ?? 1500);
 
@@ -90,16 +92,8 @@ export function json(r, depth = 4) {
   }
 }
 
-export const DTYPES = {
-  float32: Float32Array,
-  float64: Float64Array,
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  uint32: Uint32Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-};
+/** The product's own dtype table (src/protocol/typed-arrays.ts). */
+export const { DTYPES } = await loadTs("src/protocol/typed-arrays.ts");
 
 export function typedArray(r) {
   const name = r.pick(Object.keys(DTYPES));

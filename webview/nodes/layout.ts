@@ -52,8 +52,28 @@ const _parentQ = new Quaternion();
 const _m = new Matrix4();
 const _camQ = new Quaternion();
 
-export function billboard(p: Props, ctx: NodeContext): Content {
+/**
+ * A node with no object of its own whose adjustment runs in a per-frame hook: new props take
+ * effect on the next frame; removing it gives the holder back its own transform.
+ */
+function hooked(ctx: NodeContext, base: Base, hook: (camera: Camera) => boolean, setProps: (p: Props) => void): Content {
   const services = servicesOf(ctx.holder);
+  const off = services?.addFrameHook(hook);
+  return {
+    object: null,
+    update(np) {
+      setProps(np);
+      services?.changed();
+      return true;
+    },
+    dispose() {
+      off?.();
+      base.restore();
+    },
+  };
+}
+
+export function billboard(p: Props, ctx: NodeContext): Content {
   const base = new Base(ctx.holder);
   let props = p;
   const hook = (camera: Camera): boolean => {
@@ -77,19 +97,7 @@ export function billboard(p: Props, ctx: NodeContext): Content {
     }
     return base.set(_m.compose(_pos, face, _scale));
   };
-  const off = services?.addFrameHook(hook);
-  return {
-    object: null,
-    update(np) {
-      props = np;
-      services?.changed();
-      return true;
-    },
-    dispose() {
-      off?.();
-      base.restore();
-    },
-  };
+  return hooked(ctx, base, hook, (np) => (props = np));
 }
 
 /** World-space box of everything drawn under `root`, instance pool members included. */
@@ -119,7 +127,6 @@ export function drawnBox(root: Object3D, box = new Box3()): Box3 {
 }
 
 export function center(p: Props, ctx: NodeContext): Content {
-  const services = servicesOf(ctx.holder);
   const base = new Base(ctx.holder);
   let props = p;
   const box = new Box3();
@@ -145,17 +152,5 @@ export function center(p: Props, ctx: NodeContext): Content {
     const offset = new Vector3(pick("x", "left", "right", "disableX"), pick("y", "bottom", "top", "disableY"), pick("z", "back", "front", "disableZ"));
     return base.set(_m.multiplyMatrices(b, new Matrix4().makeTranslation(offset.x, offset.y, offset.z)));
   };
-  const off = services?.addFrameHook(hook);
-  return {
-    object: null,
-    update(np) {
-      props = np;
-      services?.changed();
-      return true;
-    },
-    dispose() {
-      off?.();
-      base.restore();
-    },
-  };
+  return hooked(ctx, base, hook, (np) => (props = np));
 }
