@@ -163,7 +163,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         coalesce: true, // a picture needs the latest scene, not every step to it
         onMessage: (m: RunnerToHost) => {
           markStarted();
-          if (isSceneMessage(m)) pipeline.push(m);
+          if (isSceneMessage(m)) for (const w of pipeline.push(m)) process.stderr.write(`scene-runner: ${w}\n`);
           else if (m.etype === "GRAB_RENDER") pipeline.rpc(m); // a barrier: held updates go first
           else if (m.etype === "TASK_SPAWN" && m.task.parent === null && mainId === undefined) mainId = m.task.id;
           else if (m.etype === "TASK_STATE" && m.task.id === mainId && m.task.state !== "running") {

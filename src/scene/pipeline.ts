@@ -19,6 +19,22 @@ import type { ToViewerMessage, ViewerSessionInfo } from "../protocol/viewer.js";
 import { SceneCoalescer } from "./coalescer.js";
 import { SceneStore } from "./scene-store.js";
 
+/** Typed-array bytes one scene message may carry to a viewer (below the 256 MB IPC message cap). */
+export const MAX_DRAWABLE_BYTES = 200 * 2 ** 20;
+
+/** Bytes of the typed arrays in a message or node tree. */
+export function binaryBytes(root: unknown): number {
+  let bytes = 0;
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const x = stack.pop();
+    if (ArrayBuffer.isView(x)) bytes += x.byteLength;
+    else if (Array.isArray(x)) for (const v of x) stack.push(v);
+    else if (x !== null && typeof x === "object") for (const v of Object.values(x)) stack.push(v);
+  }
+  return bytes;
+}
+
 export interface PipelineTimers {
   /** Calls `fn` once after `ms`; returns a function that cancels it. */
   schedule(fn: () => void, ms: number): () => void;
@@ -36,6 +52,8 @@ export interface PipelineOptions {
   frameMs?: number;
   /** Batches posted and not yet acknowledged before the pipeline waits. */
   maxInFlight?: number;
+  /** Typed-array bytes one scene message may carry (default MAX_DRAWABLE_BYTES). */
+  maxMessageBytes?: number;
   /** Node updates per posted batch, at most (a message kept whole counts its nodes; one is always sent). */
   maxBatch?: number;
   /** Coalescer queue length that triggers replacing the queue by one SET. */
@@ -56,6 +74,7 @@ export class ScenePipeline {
   private readonly frameMs: number;
   private readonly maxInFlight: number;
   private readonly maxBatch: number;
+  private readonly maxMessageBytes: number;
   private readonly timers: PipelineTimers;
   private sink: ViewerSink | null = null;
   private seq = 0;
@@ -73,6 +92,7 @@ export class ScenePipeline {
     this.frameMs = options.frameMs ?? 16;
     this.maxInFlight = options.maxInFlight ?? 2;
     this.maxBatch = options.maxBatch ?? 5000;
+    this.maxMessageBytes = options.maxMessageBytes ?? MAX_DRAWABLE_BYTES;
     this.timers = options.timers ?? realTimers;
     const coalesce = options.coalesce ?? true;
     this.coalescer = new SceneCoalescer(() => this.store.snapshot(), coalesce ? options.maxPending : Number.MAX_SAFE_INTEGER, coalesce);
@@ -91,6 +111,13 @@ export class ScenePipeline {
 
   /** A scene message from the runner. Returns the store's warnings (bad keys and the like). */
   push(message: SceneMessage): string[] {
+    const bytes = binaryBytes(message);
+    if (bytes > this.maxMessageBytes) {
+      // Posting it would exceed what one message to a page can carry (the webview channel, the
+      // headless bridge): the page would die with the scene. Left out, and said so.
+      const keys = message.etype === "SET" ? "the scene" : message.etype === "REMOVE" ? "" : message.data.nodes.map((n) => `"${n.key}"`).join(", ");
+      return [`${message.etype} of ${keys} left out: its data (${Math.round(bytes / 2 ** 20)} MB) is more than a viewer can take (${Math.round(this.maxMessageBytes / 2 ** 20)} MB)`];
+    }
     const { warnings } = this.store.apply(message);
     this.version++;
     if (this.sink) {

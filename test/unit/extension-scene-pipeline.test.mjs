@@ -220,3 +220,16 @@ test("no batch is bigger than maxBatch entries; the rest follows on later frames
   assert.deepEqual(batches.map((b) => b.messages.flatMap((m) => m.data.nodes).length), [3, 3, 2]);
   assert.deepEqual(batches.flatMap((b) => b.messages.flatMap((m) => m.data.nodes.map((n) => n.key))), [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `box${i}`));
 });
+
+test("a message with more data than a viewer can take is left out with a reason; the scene goes on", () => {
+  const { p, clock, posted, sink } = setup({ maxMessageBytes: 1000 });
+  p.ready(sink);
+  const cloud = (key, n) => ({ etype: "UPSERT", ts: 1, data: { nodes: [{ tag: "PointCloud", key, vertices: new Float32Array(n) }], to: null } });
+  const [warning, ...more] = p.push(cloud("too-big", 1000));
+  assert.equal(more.length, 0);
+  assert.match(warning, /^UPSERT of "too-big" left out: its data \(0 MB\) is more than a viewer can take/);
+  assert.equal(p.store.has("too-big"), false, "what is not drawn is not in the scene either");
+  assert.deepEqual(p.push(cloud("fits", 10)), []);
+  clock.tick();
+  assert.deepEqual(posted.at(-1).messages.map((m) => m.data.nodes[0].key), ["fits"]);
+});

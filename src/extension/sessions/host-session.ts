@@ -163,7 +163,7 @@ export class HostSession implements vscode.Disposable {
       case "UPDATE":
       case "REMOVE":
         this.noteProgramStarted();
-        for (const w of this.pipeline.push(m)) log.debug(`${this.label}: scene: ${w}`);
+        for (const w of this.pipeline.push(m)) this.warn(w);
         return;
       case "TASK_SPAWN":
         this.noteProgramStarted();

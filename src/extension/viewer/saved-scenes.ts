@@ -6,6 +6,7 @@
  */
 import type * as vscode from "vscode";
 import { fromJsonLine, toJsonLine } from "../../protocol/jsonl.js";
+import { binaryBytes } from "../../scene/pipeline.js";
 import type { SceneNode } from "../../protocol/scene.js";
 import type { StaticScene } from "./viewer-panel.js";
 
@@ -63,15 +64,3 @@ export class SavedScenes {
   }
 }
 
-/** Bytes of the typed arrays in a node tree (what base64 would turn into 4/3 as many characters). */
-function binaryBytes(root: unknown): number {
-  let bytes = 0;
-  const stack: unknown[] = [root];
-  while (stack.length) {
-    const x = stack.pop();
-    if (ArrayBuffer.isView(x)) bytes += x.byteLength;
-    else if (Array.isArray(x)) for (const v of x) stack.push(v);
-    else if (x !== null && typeof x === "object") for (const v of Object.values(x)) stack.push(v);
-  }
-  return bytes;
-}
