@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bin, fixture, readEvents, runCli } from "../helpers/cli.mjs";
+import { alive } from "../helpers/processes.mjs";
 
 const contract = (name) => fixture("contract", name);
 const tmp = mkdtempSync(join(tmpdir(), "sr-contract-"));
@@ -21,16 +22,6 @@ test.after(() => {
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Alive: in /proc and not a zombie (an orphan killed here may wait for init to reap it). */
-function alive(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 2));
-  } catch {
-    return false;
-  }
-}
 
 function childrenOf(pid) {
   const out = [];

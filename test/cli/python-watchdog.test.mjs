@@ -7,16 +7,9 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "../helpers/cli.mjs";
+import { alive } from "../helpers/processes.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function alive(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 2));
-  } catch {
-    return false;
-  }
-}
 async function eventually(pred, ms, what) {
   const deadline = Date.now() + ms;
   while (!pred()) {

@@ -8,20 +8,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixture, root, runCli } from "../helpers/cli.mjs";
+import { alive } from "../helpers/processes.mjs";
 
 const contract = (name) => fixture("contract", name);
 const tmp = mkdtempSync(join(tmpdir(), "sr-snapshot-contract-"));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 const hasChrome = existsSync(process.env.CHROME_PATH ?? "/usr/bin/chromium");
-
-function alive(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 2));
-  } catch {
-    return false;
-  }
-}
 
 /** Live processes whose environment carries SR_TEST_MARK=<mark>: everything one CLI run started. */
 function marked(mark) {
