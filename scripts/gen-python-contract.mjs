@@ -4,10 +4,10 @@
 // statuses, environment variable names, the oldest Python, task states, message types,
 // dtypes and the frame codec's limits. The file is checked in; `npm run build` rewrites it
 // when the TypeScript changed, and `--check` (run by the tests) fails when it is stale.
-import * as esbuild from "esbuild";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { importTs } from "./lib/import-ts.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const CONTRACT_PY = join(root, "python", "scene_runner", "contract.py");
@@ -25,16 +25,7 @@ async function contractValues() {
     export { DTYPES } from "./src/protocol/typed-arrays.ts";
     export { MAX_FRAME_BYTES, MAX_DEPTH } from "./src/protocol/frames.ts";
   `;
-  const out = await esbuild.build({
-    stdin: { contents: entry, resolveDir: root, loader: "ts" },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    write: false,
-    logLevel: "silent",
-  });
-  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
+  return importTs({ stdin: { contents: entry, resolveDir: root, loader: "ts" } });
 }
 
 /** struct/array typecodes by element type (what Python's memoryview.cast and array take). */

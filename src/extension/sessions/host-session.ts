@@ -194,7 +194,8 @@ export class HostSession implements vscode.Disposable {
     this.changed.fire(this);
   }
 
-  private warn(text: string): void {
+  /** A problem with this run the user must see: in its output channel, and in the extension's log. */
+  warn(text: string): void {
     log.warn(`${this.label}: ${text}`);
     this.output.note(text);
   }

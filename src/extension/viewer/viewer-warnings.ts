@@ -18,8 +18,8 @@ export class ViewerWarnings {
 
   report(panelTitle: string, session: HostSession | undefined, message: string, key?: string): void {
     const text = `viewer: ${message}${key !== undefined && !message.includes(key) ? ` (node "${key}")` : ""}`;
-    log.warn(`${panelTitle}: ${text}`);
-    session?.output.note(text);
+    if (session) session.warn(text);
+    else log.warn(`${panelTitle}: ${text}`); // a restored panel: no run to tell
     const kind = kindOf(message);
     if (this.notified.has(kind) || this.globalState.get<boolean>(SILENCED_KEY)) return;
     this.notified.add(kind);
