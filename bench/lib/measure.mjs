@@ -72,3 +72,18 @@ export function check(r, what) {
 }
 
 export const round = (x, digits = 3) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
+
+/**
+ * interleave() for more than two sides: each round runs every side once, in the order given
+ * (a, b, c, a, b, c...). Returns the raw samples by side name.
+ */
+export async function interleaveAll({ reps, minReps = 3, budgetMs = Infinity, sides, log = () => {} }) {
+  const out = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
+  const t0 = Date.now();
+  for (let i = 0; i < reps; i++) {
+    for (const [k, fn] of Object.entries(sides)) out[k].push(await fn(i));
+    log(`  run ${i + 1}/${reps}`);
+    if (i + 1 >= minReps && Date.now() - t0 > budgetMs) break;
+  }
+  return out;
+}
