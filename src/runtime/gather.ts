@@ -54,7 +54,12 @@ function toFuture<T>(a: Awaitable<T>, index: number): Future<T> {
   return f;
 }
 
+// With returnExceptions a slot holds its awaitable's result or whatever it threw (anything, in
+// JavaScript; a CancelledError when it was cancelled): `unknown`, so `r instanceof Error` narrows it.
+type Settled<A extends readonly unknown[]> = { -readonly [K in keyof A]: unknown };
+
 export function gather<A extends readonly Awaitable<unknown>[]>(...args: [...A]): GatheringFuture<Results<A>>;
+export function gather<A extends readonly Awaitable<unknown>[]>(...args: [...A, GatherOptions & { returnExceptions: true }]): GatheringFuture<Settled<A>>;
 export function gather<A extends readonly Awaitable<unknown>[]>(...args: [...A, GatherOptions]): GatheringFuture<Results<A>>;
 export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   const options: GatherOptions = args.length && isOptions(args[args.length - 1]) ? (args.pop() as GatherOptions) : {};
