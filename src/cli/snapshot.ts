@@ -19,6 +19,7 @@ import { startSession, type RunningSession } from "../runner/supervisor.js";
 import { sleepLong } from "../runner/timers.js";
 import { ScenePipeline } from "../scene/pipeline.js";
 import { ChromeNotFoundError, findChrome, openHeadlessViewer, ViewerCrashedError, type HeadlessViewer } from "../viewer/headless.js";
+import { assetFolders } from "../viewer/asset-files.js";
 
 export const SNAPSHOT_USAGE =
   "usage: scene-runner snapshot <file.ts|file.js|file.py> --out <file.png> [--at <ms>] [--size <W>x<H>] [--hud] [--python <exe>]";
@@ -153,6 +154,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       onPageError: (t) => process.stderr.write(`scene-runner: viewer ${t}\n`),
       handleSignals: false, // ours: stop the program, then close the browser
       hud: args.hud,
+      assets: assetFolders(resolve(args.file)), // the program's own files (vuer's localhost URLs), from its folder
     });
     const v = viewer;
     pipeline.ready(post); // the page said ready when it opened: it gets the (empty) scene, then batches

@@ -11,6 +11,8 @@ import type { Browser, Page } from "playwright-core";
 import { typedArraysFromText, typedArraysToText } from "../protocol/typed-arrays.js";
 import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
 import { descendants, processTable } from "../runner/process-tree.js";
+import { mimeOf, pathOfFileUrl, type AssetScope } from "./assets.js";
+import { readAssetFile, type AssetFolders } from "./asset-files.js";
 import { viewerHtml } from "./html.js";
 
 export const CHROME_ARGS = [
@@ -63,6 +65,8 @@ export interface HeadlessViewerOptions {
   handleSignals?: boolean;
   /** Draw the status line and toolbar (default true; snapshots leave them out unless asked). */
   hud?: boolean;
+  /** The program's folders (src/viewer/asset-files.ts): its files load as they would in VS Code; absent, none do. */
+  assets?: AssetFolders;
 }
 
 export interface HeadlessViewer {
@@ -193,13 +197,21 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
     const secret = randomBytes(16).toString("hex");
     const base = `${origin}/${secret}/`;
     const nonce = randomBytes(18).toString("base64url");
-    const html = viewerHtml({ scriptUri: `${base}webview.js`, cspSource: origin, nonce, title: "Scene Runner", connectSrc: "", hud: o.hud });
-    // Last registered route wins: refuse everything, then serve our two files.
+    // The program's files live under files/ of the same secret origin (as VS Code's resource URIs share the webview's cspSource).
+    const scope: AssetScope | undefined = o.assets && { base: `${base}files`, workspace: o.assets.workspace };
+    const html = viewerHtml({ scriptUri: `${base}webview.js`, cspSource: origin, nonce, title: "Scene Runner", connectSrc: "", hud: o.hud, assets: scope });
+    // Last registered route wins: refuse everything, then serve our two files and the program's own.
     await page.route("**/*", (route) => route.abort("blockedbyclient"));
-    await page.route(`${origin}/**`, (route) => {
+    await page.route(`${origin}/**`, async (route) => {
       const url = route.request().url();
       if (url === base) return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html });
       if (url === `${base}webview.js`) return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", body: bundle });
+      if (scope && o.assets && url.startsWith(`${scope.base}/`)) {
+        const path = pathOfFileUrl(scope.base, url);
+        const read = path === null ? { ok: false as const, status: 403, reason: "outside the program's folder" } : await readAssetFile(o.assets.root, path);
+        if (read.ok) return route.fulfill({ status: 200, contentType: mimeOf(path!), body: read.bytes });
+        return route.fulfill({ status: read.status, contentType: "text/plain; charset=utf-8", body: read.reason });
+      }
       return route.fulfill({ status: 404, body: "not found" });
     });
     const received: FromViewerMessage[] = [];

@@ -2,6 +2,7 @@
  * The viewer page: used by the VS Code panel and by `scene-runner snapshot`.
  * Pure (no vscode import). Strict CSP: nothing runs but the nonce'd bundle, no eval.
  */
+import { ASSETS_META, type AssetScope } from "./assets.js";
 import { VIEWER_CSS } from "./styles.js";
 
 export interface ViewerHtmlOptions {
@@ -16,6 +17,8 @@ export interface ViewerHtmlOptions {
   connectSrc?: string;
   /** Show the status line, the toolbar and the warnings (default). Off: the scene alone (snapshots). */
   hud?: boolean;
+  /** Where the program's own files load from (src/viewer/assets.ts); absent: remote URLs only. */
+  assets?: AssetScope;
 }
 
 /** With the HUD off, the page draws only the scene (widgets such as sliders stay: they are scene nodes). */
@@ -41,7 +44,7 @@ export function viewerHtml(o: ViewerHtmlOptions): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(o.title)}</title>
+${o.assets ? `<meta name="${ASSETS_META}" content="${escapeHtml(JSON.stringify(o.assets))}">\n` : ""}<title>${escapeHtml(o.title)}</title>
 <style nonce="${o.nonce}">${VIEWER_CSS}${o.hud === false ? NO_HUD_CSS : ""}</style>
 </head>
 <body>

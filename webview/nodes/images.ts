@@ -3,6 +3,7 @@ import { Mesh, MeshBasicMaterial, PlaneGeometry, SRGBColorSpace, Texture, Double
 import type { Props } from "../props.js";
 import { describe } from "../props.js";
 import type { Content, NodeContext } from "./types.js";
+import { fetchAsset } from "./assets.js";
 
 const MIME: Record<string, string> = { png: "image/png", jpeg: "image/jpeg", jpg: "image/jpeg", webp: "image/webp", b64png: "image/png", b64jpeg: "image/jpeg" };
 
@@ -15,9 +16,7 @@ export async function loadImage(p: Props): Promise<ImageBitmap | undefined> {
     blob = new Blob([src as Uint8Array<ArrayBuffer>], { type: MIME[format] ?? "image/png" });
   } else if (typeof src === "string") {
     const url = format.startsWith("b64") && !src.startsWith("data:") ? `data:${MIME[format]};base64,${src}` : src;
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`${res.status} ${res.statusText} for ${url.slice(0, 80)}`);
-    blob = await res.blob();
+    blob = await (await fetchAsset(url)).blob();
   } else {
     p.warn("src", `expected image bytes or a URL, got ${describe(src)}`);
     return undefined;

@@ -42,6 +42,7 @@ import {
   type Object3D,
 } from "three";
 import type { InstancePools, Member } from "../instancing.js";
+import { fetchAsset } from "./assets.js";
 import type { Props } from "../props.js";
 import { describe, parseColor } from "../props.js";
 import type { Content, NodeContext } from "./types.js";
@@ -80,9 +81,7 @@ async function loadTexture(src: unknown, format: string): Promise<Texture> {
   let blob: Blob;
   if (src instanceof Uint8Array || src instanceof ArrayBuffer) blob = new Blob([src as Uint8Array<ArrayBuffer>], { type: MIME[format] ?? "image/png" });
   else {
-    const res = await fetch(src as string);
-    if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-    blob = await res.blob();
+    blob = await (await fetchAsset(String(src))).blob();
   }
   const bitmap = await createImageBitmap(blob, { imageOrientation: "flipY" });
   const t = new Texture(bitmap);

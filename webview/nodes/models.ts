@@ -10,17 +10,15 @@ import type { Props } from "../props.js";
 import { describe } from "../props.js";
 import { disposeObject } from "../dispose.js";
 import type { Content, NodeContext } from "./types.js";
+import { fetchAssetBytes, resolveAsset } from "./assets.js";
 
 export type ModelKind = "glb" | "obj" | "ply" | "stl" | "pcd";
 export const MODEL_TAGS: Record<string, ModelKind> = { Glb: "glb", Gltf: "glb", Obj: "obj", Ply: "ply", Stl: "stl", Pcd: "pcd" };
 
 type Source = ArrayBuffer | string;
 
-export async function fetchBytes(url: string): Promise<ArrayBuffer> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${res.status} ${res.statusText} for ${url}`);
-  return res.arrayBuffer();
-}
+/** Bytes of a file by the URL the program wrote (its own files are mapped to its folder: ./assets.ts). */
+export const fetchBytes = fetchAssetBytes;
 
 function toBuffer(v: ArrayBufferView | ArrayBuffer): ArrayBuffer {
   if (v instanceof ArrayBuffer) return v;
@@ -36,6 +34,12 @@ async function sourceOf(p: Props): Promise<Source | undefined> {
   return undefined;
 }
 
+/** The page URL of the folder holding `src` ("" when it cannot be loaded: inline resources still work). */
+export function folderOf(src: string): string {
+  const t = resolveAsset(src);
+  return t.kind === "refused" || t.url.startsWith("data:") || t.url.startsWith("blob:") ? "" : t.url.replace(/[^/]*$/, "");
+}
+
 const decoder = new TextDecoder();
 const asText = (s: Source) => (typeof s === "string" ? s : decoder.decode(s));
 const asBytes = (s: Source) => (typeof s === "string" ? (new TextEncoder().encode(s).buffer as ArrayBuffer) : s);
@@ -44,7 +48,8 @@ const asBytes = (s: Source) => (typeof s === "string" ? (new TextEncoder().encod
 export async function parseModel(kind: ModelKind, src: Source, p: Props): Promise<Object3D> {
   switch (kind) {
     case "glb": {
-      const gltf = await new GLTFLoader().parseAsync(asBytes(src), "");
+      // A .gltf's buffers and textures resolve against its own (mapped) folder.
+      const gltf = await new GLTFLoader().parseAsync(asBytes(src), typeof p.raw.src === "string" ? folderOf(p.raw.src) : "");
       return gltf.scene;
     }
     case "obj":

@@ -13,6 +13,7 @@ import type { SceneNode } from "../../protocol/scene.js";
 import { validateFromViewer, type FromViewerMessage, type ToViewerMessage, type ViewerSessionInfo } from "../../protocol/viewer.js";
 import { assertNever } from "../../protocol/descriptors.js";
 import { viewerHtml } from "../../viewer/html.js";
+import { assetFolders, type AssetFolders } from "../../viewer/asset-files.js";
 import { errorText, log } from "../output/extension-log.js";
 import type { HostSession } from "../sessions/host-session.js";
 import type { ViewerWarnings } from "./viewer-warnings.js";
@@ -30,11 +31,21 @@ export function viewerTitle(label: string): string {
   return `Scene: ${label}`;
 }
 
-export function viewerPanelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+/** The folders of a program's own files: its workspace folder bounds every read (src/viewer/asset-files.ts). */
+export function programAssetFolders(file: string): AssetFolders {
+  return assetFolders(file, vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath);
+}
+
+export function viewerPanelOptions(extensionUri: vscode.Uri, file?: string): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
-    // The page reads only the viewer bundle (and our media); it never needs the workspace.
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist"), vscode.Uri.joinPath(extensionUri, "media")],
+    // The page reads the viewer bundle, our media and the program's own files (models, textures
+    // it names by vuer's localhost URLs): its workspace folder and nothing above it.
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, "dist"),
+      vscode.Uri.joinPath(extensionUri, "media"),
+      ...(file ? [vscode.Uri.file(programAssetFolders(file).root)] : []),
+    ],
     // No retainContextWhenHidden: the host holds the scene and re-sends it on `ready`.
   };
 }
@@ -64,12 +75,14 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     super(panel);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "scene.svg");
     const webview = panel.webview;
-    webview.options = viewerPanelOptions(extensionUri);
+    webview.options = viewerPanelOptions(extensionUri, file);
+    const folders = programAssetFolders(file);
     webview.html = viewerHtml({
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js")).toString(),
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString("base64"),
       title: panel.title,
+      assets: { base: webview.asWebviewUri(vscode.Uri.file(folders.root)).toString().replace(/\/$/, ""), workspace: folders.workspace },
     });
   }
 
