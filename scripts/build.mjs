@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { writeContractPy } from "./gen-python-contract.mjs";
+import { pluginBuild, writeDeclarations } from "./lib/types.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const watch = process.argv.includes("--watch");
@@ -45,6 +46,8 @@ const bundles = [
   // The viewer: one script with three inside, no CDN.
   { bundle: true, platform: "browser", target: "chrome114", format: "iife", sourcemap: true, minify: production, logLevel: "warning",
     entryPoints: ["webview/main.ts"], outfile: "dist/webview.js", loader: { ".css": "text" }, plugins: [fonts] },
+  // The TypeScript server plugin: "scene-runner" resolves to dist/types/scene-runner.d.ts in any folder.
+  pluginBuild(node),
 ];
 
 mkdirSync(join(root, "dist"), { recursive: true });
@@ -64,4 +67,6 @@ if (watch) {
   }
   // The Python side's constants come from the TypeScript contract (checked in; rewritten when changed).
   if (await writeContractPy()) console.log("build: python/scene_runner/contract.py regenerated from the TypeScript contract");
+  // The declarations the editor types "scene-runner" imports with (package.json `types`, the plugin).
+  if (await writeDeclarations()) console.log("build: dist/types/scene-runner.d.ts written");
 }
