@@ -1,0 +1,132 @@
+/**
+ * The `.srec` recording format, version 1 (docs/recording-format.md): one record after
+ * another, each a JSON line (the envelope) optionally followed by the raw bytes of the
+ * typed arrays it carries. Typed arrays are written by the runner pipe's own frame codec
+ * (src/protocol/frames.ts): the envelope's JSON holds `{"$bin":[offset,byteLength],"dtype":...}`
+ * references into the bytes that follow its line, and is read back by the same codec, so a
+ * recording has no number lists and no second encoder.
+ *
+ *   record = envelope JSON, "\n", [blob area of `bin` bytes, 8-byte aligned pieces]
+ *
+ * A record with bytes starts `{"bin":<N>,`: a reader knows where the next record starts
+ * without parsing the line.
+ */
+import { decodeFrameBody, encodeFrame } from "../protocol/frames.js";
+import type { ClientEvent } from "../protocol/events.js";
+import type { RunnerToHost } from "../protocol/runner.js";
+import type { SceneNode } from "../protocol/scene.js";
+import { ProtocolError, isRecord } from "../protocol/validate.js";
+import type { Marker, TaskSpan } from "./timeline.js";
+
+export const SREC_FORMAT = "scene-runner-recording";
+export const SREC_VERSION = 1;
+export const SREC_EXTENSION = ".srec";
+
+/** First record of a file: what was recorded, and the wall-clock time of t = 0. */
+export interface HeaderRecord {
+  k: "header";
+  format: typeof SREC_FORMAT;
+  version: number;
+  /** Epoch milliseconds of t = 0 (the first message of the session). */
+  origin: number;
+  program?: string;
+  runtime?: string;
+}
+
+/** A message from the runner (scene, task, log, session), as the host received it. */
+export interface MessageRecord {
+  k: "m";
+  /** Milliseconds since t = 0, on the host's clock. */
+  t: number;
+  m: RunnerToHost;
+}
+
+/** A viewer event sent to the program (CLICK, SLIDER, ...). */
+export interface EventRecord {
+  k: "e";
+  t: number;
+  m: ClientEvent;
+}
+
+/** The whole scene at `t` (after every record before it): where a seek starts. */
+export interface KeyframeRecord {
+  k: "key";
+  t: number;
+  scene: SceneNode;
+}
+
+/** Last record but one: where the keyframes are, the task spans and the markers. */
+export interface IndexRecord {
+  k: "index";
+  /** t of the last record. */
+  end: number;
+  records: number;
+  /** [t, byte offset of the keyframe record] in time order. */
+  keyframes: Array<[number, number]>;
+  spans: TaskSpan[];
+  markers: Marker[];
+}
+
+/** Last record: the byte offset of the index. */
+export interface TrailerRecord {
+  k: "trailer";
+  index: number;
+}
+
+export type SrecRecord = HeaderRecord | MessageRecord | EventRecord | KeyframeRecord | IndexRecord | TrailerRecord;
+export type TimedRecord = MessageRecord | EventRecord | KeyframeRecord;
+
+const NL = Buffer.from("\n");
+const pad8 = (n: number) => (n + 7) & ~7;
+
+/** A record's bytes, as pieces to write in order (no concatenation copy). */
+export function encodeRecord(record: SrecRecord): Buffer[] {
+  const parts = encodeFrame(record);
+  const bodyLength = parts[0].readUInt32LE(0);
+  const jsonLength = parts[0].readUInt32LE(4);
+  const json = parts[1];
+  // The frame body is: u32 json length, json, zero padding to 8, blob area (frames.ts).
+  const blobBytes = bodyLength - pad8(4 + jsonLength);
+  if (!blobBytes) return [json, NL];
+  const firstBlob = pad8(4 + jsonLength) - 4 - jsonLength ? 3 : 2;
+  return [Buffer.from(`{"bin":${blobBytes},`), json.subarray(1), NL, ...parts.slice(firstBlob)];
+}
+
+export const recordBytes = (parts: Buffer[]) => parts.reduce((n, p) => n + p.length, 0);
+
+/** A record that is not whole: the end of a file whose writer was cut off. */
+export class TruncatedRecordError extends ProtocolError {}
+
+const BIN_PREFIX = Buffer.from('{"bin":');
+
+/** Decodes the record at `offset` of `buf`; `next` is where the following one starts. */
+export function decodeRecordAt(buf: Buffer, offset: number): { record: SrecRecord; next: number } {
+  const nl = buf.indexOf(10, offset);
+  if (nl < 0) throw new TruncatedRecordError(`record at byte ${offset} has no end of line`);
+  let bin = 0;
+  if (buf.compare(BIN_PREFIX, 0, BIN_PREFIX.length, offset, offset + BIN_PREFIX.length) === 0) {
+    for (let i = offset + BIN_PREFIX.length; i < nl; i++) {
+      const c = buf[i];
+      if (c < 0x30 || c > 0x39) break;
+      bin = bin * 10 + (c - 0x30);
+    }
+  }
+  const next = nl + 1 + bin;
+  if (next > buf.length) throw new TruncatedRecordError(`record at byte ${offset} needs ${bin} bytes of typed arrays; the data ends first`);
+  // Back into a frame body for the frame codec: it checks the nesting depth and revives `$bin` references.
+  const lineLength = nl - offset;
+  const head = Buffer.alloc(4);
+  head.writeUInt32LE(lineLength, 0);
+  const pieces = [head, buf.subarray(offset, nl)];
+  if (bin) pieces.push(Buffer.alloc(pad8(4 + lineLength) - 4 - lineLength), buf.subarray(nl + 1, next));
+  const record = decodeFrameBody(Buffer.concat(pieces));
+  if (!isRecord(record) || typeof record.k !== "string") throw new ProtocolError(`record at byte ${offset} is not a recording record (no "k")`);
+  return { record: record as unknown as SrecRecord, next };
+}
+
+/** The t of a record without decoding it (undefined for records without one). */
+export function peekTime(buf: Buffer, offset: number): number | undefined {
+  const head = buf.toString("latin1", offset, Math.min(buf.length, offset + 48));
+  const m = /"t":(-?[0-9.eE+-]+)/.exec(head);
+  return m ? Number(m[1]) : undefined;
+}
