@@ -3,7 +3,8 @@
 // from the extension's folder) types a scene file in a temporary folder outside the repo, with
 // nothing installed there. Once with the repo's TypeScript, once with the one VS Code bundles.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -34,11 +35,14 @@ export async function main(sess: Session) {
 }
 `;
 
+const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".ts"));
 let dir;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "scene-runner-types-"));
   writeFileSync(join(dir, "good.ts"), GOOD);
   writeFileSync(join(dir, "bad.ts"), BAD);
+  // The shipped examples, opened from a user's folder with no tsconfig (VS Code's inferred project).
+  for (const f of examples) copyFileSync(join(root, "examples", f), join(dir, f));
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -64,6 +68,10 @@ async function checkFolder(tsDir) {
     assert.deepEqual(good, [], `good.ts should typecheck:\n${show(good)}`);
     const bad = await withPlugin.diagnostics(join(dir, "bad.ts"), dir);
     assert.deepEqual(bad.map((d) => [d.line, d.code]).sort(), [[4, 2345], [5, 2339]], show(bad));
+    for (const f of examples) {
+      const ds = await withPlugin.diagnostics(join(dir, f), dir);
+      assert.deepEqual(ds, [], `examples/${f} under the plugin:\n${show(ds)}`);
+    }
     // The plugin is what makes it resolve: the same server without it cannot find the module.
     const bare = await without.diagnostics(join(dir, "good.ts"), dir);
     assert.ok(bare.some((d) => d.code === 2307 && /scene-runner/.test(d.text)), `expected "cannot find module" without the plugin:\n${show(bare)}`);
@@ -79,3 +87,19 @@ test("a scene file in a folder outside the repo typechecks through the plugin (r
 test("... and with the TypeScript VS Code bundles", { skip: skipBundled }, async () => {
   await checkFolder(bundled.dir);
 });
+
+// examples/tsconfig.json (what `tsc -p examples` and the repo's editor use), checked by each compiler.
+function typecheckExamples(tsDir) {
+  const ts = createRequire(import.meta.url)(join(tsDir, "lib", "typescript.js"));
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, "examples", "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, " ")) });
+  const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
+  const found = ts.getPreEmitDiagnostics(program).map((d) => {
+    const at = d.file ? d.file.getLineAndCharacterOfPosition(d.start) : { line: -1, character: -1 };
+    return `${d.file?.fileName}:${at.line + 1}:${at.character + 1} TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`;
+  });
+  assert.ok(config.fileNames.length >= 2, `examples/tsconfig.json names ${config.fileNames.length} files`);
+  assert.deepEqual(found, [], `TypeScript ${ts.version}`);
+}
+
+test("examples/ typecheck with the repo's TypeScript", () => typecheckExamples(repoTs));
+test("examples/ typecheck with the TypeScript VS Code bundles", { skip: skipBundled }, () => typecheckExamples(bundled.dir));
