@@ -63,6 +63,11 @@ class Session:
         self._stop_lock = threading.Lock()
         self._main_thread = threading.main_thread().ident
         self._event_sinks = []  # (loop, callback) of running vuer apps
+        # The viewer's INIT (vuer's handshake): held here because it may arrive before the
+        # program has made its app; a vuer session starts only once it is here.
+        self.viewer_init = None
+        self._init_waiters = []  # (loop, callback) of apps waiting for a viewer
+        self._init_lock = threading.Lock()
         self._send_timeout = None  # set when the watchdog ends the process: never block then
         self.exit_signal = None  # the signal the process must end by (an uncaught KeyboardInterrupt: SIGINT)
         _current = self
@@ -93,6 +98,8 @@ class Session:
         elif etype == "TASK_CANCEL":
             if not self.tracker.cancel(message.get("id")):
                 self.log("scene_runner: TASK_CANCEL for %r: no such running task" % (message.get("id"),))
+        elif etype == "INIT":
+            self._viewer_connected(message)
         else:
             for loop, callback in list(self._event_sinks):
                 try:
@@ -102,6 +109,34 @@ class Session:
 
     def on_frame_error(self, error):
         self.log("scene_runner: dropped a bad frame from the host: %s" % error)
+
+    def _viewer_connected(self, message):
+        """The first INIT is the run's viewer; one run is one vuer session, so a later INIT
+        (a host that reconnected) starts nothing new and is not passed on."""
+        with self._init_lock:
+            if self.viewer_init is not None:
+                return
+            self.viewer_init = message
+            waiters, self._init_waiters = self._init_waiters, []
+        for loop, callback in waiters:
+            try:
+                loop.call_soon_threadsafe(callback, message)
+            except RuntimeError:  # that app's loop has closed
+                pass
+
+    def on_viewer(self, loop, callback):
+        """Calls callback(init_message) on `loop` once the viewer's INIT is here (at once,
+        on the loop's next turn, when it already is). Without a host (the program run by
+        hand, no channel) nobody will ever connect: an INIT is made up at once, as the
+        headless `scene-runner run` does."""
+        if self.channel.closed and self.viewer_init is None:
+            self._viewer_connected({"etype": "INIT", "ts": now_ms(), "value": {"client": "browser", "viewer": "none"}})
+        with self._init_lock:
+            message = self.viewer_init
+            if message is None:
+                self._init_waiters.append((loop, callback))
+                return
+        loop.call_soon(callback, message)
 
     def add_event_sink(self, loop, callback):
         entry = (loop, callback)

@@ -35,8 +35,8 @@ SpriteMaterial Material
 """.split()
 
 _HTML_NAMES = """
-Page div span Bold Italic Link Header1 Header2 Header3 Paragraph Markdown AutoScroll Iframe
-InputBox Button Slider Img Image
+Page div Header1 Header2 Header3 Paragraph Markdown AutoScroll Iframe InputBox Button Slider Img
+Image
 """.split()
 
 # Where vuer's tag is not the class name.
@@ -45,16 +45,13 @@ _TAGS = {
     "Fog": "fog",
     "LumaSplats": "Splats",
     "Page": "article",
-    "Bold": "b",
-    "Italic": "i",
-    "Link": "a",
+    "div": "Div",
     "Header1": "h1",
     "Header2": "h2",
     "Header3": "h3",
     "Paragraph": "p",
     "Iframe": "iframe",
     "InputBox": "Input",
-    "Img": "img",
 }
 # r3f material tags are lowerCamelCase (meshStandardMaterial).
 _TAGS.update({name: name[0].lower() + name[1:] for name in _MATERIAL_NAMES})
@@ -69,12 +66,47 @@ for _name in _SCENE_NAMES + _MATERIAL_NAMES:
     _defined[_name] = _make(_name, SceneElement)
 for _name in _HTML_NAMES:
     _defined[_name] = _make(_name, BlockElement)
+
+
+class span(BlockElement):
+    """Inline text, as vuer's: the positional arguments joined by `sep` become its `text`."""
+
+    tag = "Span"
+
+    def __init__(self, *text, sep=" ", style=None, **props):
+        super().__init__(**props)
+        self.text = sep.join(str(t) for t in text)
+        style = self._style(style)
+        if style is not None:
+            self.style = style
+
+    def _style(self, style):
+        return style
+
+
+class Bold(span):
+    def _style(self, style):
+        return dict({"fontWeight": "bold"}, **(style or {}))
+
+
+class Italic(span):
+    def _style(self, style):
+        return dict({"fontStyle": "italic"}, **(style or {}))
+
+
+class Link(span):
+    tag = "a"
+
+
+for _cls in (span, Bold, Italic, Link):
+    _defined[_cls.__name__] = _cls
+Header = _defined["Header1"]  # vuer's alias
 globals().update(_defined)
 
 p = PointCloud  # vuer's short alias
 
 __all__ = sorted(
-    list(_defined) + ["Element", "BlockElement", "SceneElement", "Scene", "DefaultScene", "PointCloud", "TriMesh", "p"]
+    list(_defined) + ["Header", "Element", "BlockElement", "SceneElement", "Scene", "DefaultScene", "PointCloud", "TriMesh", "p"]
 )
 
 

@@ -34,7 +34,8 @@ class Element:
     tag = "Element"
 
     def __init__(self, *children, key=None, **props):
-        self.key = _next_key() if key is None else str(key)
+        # As vuer: a key that is missing or empty gets the next number ("0", "1", ...).
+        self.key = str(key) if key else _next_key()
         if children:
             self.children = list(children)
         self.__dict__.update(props)
@@ -42,8 +43,11 @@ class Element:
     def _serialize(self):
         out = {"tag": self.tag, "key": self.key}
         for name, value in self.__dict__.items():
-            if name != "key" and not name.startswith("_"):
-                out[name] = to_wire(value)
+            if name == "key" or name.startswith("_"):
+                continue
+            if name == "children" and not value:
+                continue  # vuer leaves an empty (or None) child list out
+            out[name] = to_wire(value)
         return out
 
     def serialize(self):

@@ -1,7 +1,8 @@
 """PointCloud and TriMesh: bulk arrays travel as binary blobs, never as JSON numbers.
 
-vertices -> float32, colors -> uint8 (floats in 0..1 are scaled by 255; integers are
-taken as 0..255; an alpha channel is dropped, as vuer does), faces -> uint32.
+vertices -> float32, colors -> uint8 (floats in 0..1 are scaled by 255 and truncated, as
+vuer's astype(uint8) does; integers are taken as 0..255; an alpha channel is dropped, as vuer
+does), faces -> uint32.
 Inputs may be numpy arrays (numpy is never imported here: arrays are used through
 their own methods) or (nested) Python sequences.
 """
@@ -69,7 +70,7 @@ def colors_blob(values, what):
         if values.size % 3:
             raise ValueError("%s: %d numbers is not a whole number of RGB triples" % (what, values.size))
         if values.dtype.kind == "f":
-            values = (values * 255.0 + 0.5).clip(0, 255)
+            values = (values * 255.0).clip(0, 255)  # truncated by astype below, as in vuer
         return Blob("uint8", values.astype("u1").tobytes())
     flat, width = _rows(values, what)
     if width == 4:
@@ -77,7 +78,7 @@ def colors_blob(values, what):
         width = 3
     _check_width(len(flat), width, 3, what)
     if any(isinstance(v, float) for v in flat):
-        flat = [min(255, max(0, int(v * 255.0 + 0.5))) for v in flat]
+        flat = [min(255, max(0, int(v * 255.0))) for v in flat]  # truncated, as vuer's astype(uint8)
     return _from_list(flat, "uint8", what)
 
 

@@ -20,7 +20,7 @@ END_STATES = ("done", "cancelled", "failed")
 
 
 class Child:
-    def __init__(self, program, python=None, env=None):
+    def __init__(self, program, python=None, env=None, init=True):
         self.messages = []
         self._new = queue.Queue()
         self._closed = threading.Event()
@@ -40,6 +40,8 @@ class Child:
         )
         theirs.close()
         threading.Thread(target=self._read, daemon=True).start()
+        if init:  # a viewer is there from the start, as the real hosts say at launch
+            self.send({"etype": "INIT", "value": {"client": "browser", "viewer": "test"}})
 
     def _read(self):
         reader = FrameReader(lambda e: self._new.put(("error", e)))
