@@ -11,7 +11,7 @@ import { StringDecoder } from "node:string_decoder";
 import { parseSceneArgs, UsageError } from "./args.js";
 import { toJsonLine } from "../protocol/jsonl.js";
 import { rpcResponseType } from "../protocol/events.js";
-import type { RunnerToHost } from "../protocol/runner.js";
+import { viewerInit, type RunnerToHost } from "../protocol/runner.js";
 import { droppedNodeLine } from "../protocol/scene.js";
 import { EXIT } from "../runner/exit-codes.js";
 import { LaunchError } from "../runner/launch.js";
@@ -105,6 +105,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
 
   const running = session;
+  // vuer's handshake: headless, no viewer will say hello; the program's vuer session starts now.
+  running.send(viewerInit("headless"));
   let reason: "interrupted" | "timeout" | undefined;
   const onSigint = () => {
     if (reason === "interrupted") return running.kill(); // a second Ctrl-C does not wait

@@ -9,7 +9,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseSceneArgs, UsageError } from "./args.js";
-import type { RunnerToHost } from "../protocol/runner.js";
+import { viewerInit, type RunnerToHost } from "../protocol/runner.js";
 import { isSceneMessage } from "../protocol/scene.js";
 import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
 import { droppedNodeLine } from "../protocol/scene.js";
@@ -181,6 +181,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         onProtocolError: (e) => process.stderr.write(`scene-runner: ignored a malformed message from the program: ${e.message}\n`),
         onDroppedNode: (d) => process.stderr.write(`scene-runner: ${droppedNodeLine(d)}\n`),
       });
+      session.send(viewerInit("snapshot")); // vuer's handshake: the headless page is open
       void session.exited.then(() => {
         markStarted();
         signalDone();

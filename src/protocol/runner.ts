@@ -180,6 +180,15 @@ export const HOST_TO_RUNNER = {
   },
 } satisfies Table<"etype", { TASK_CANCEL: unknown; STOP: unknown }>;
 
+/**
+ * vuer's handshake: the INIT a client sends when it connects. A host sends it once, as the
+ * run starts (its viewer is there from then on: the run's scene, which a panel shows when
+ * it opens); a vuer program's session starts on it. `value` is what spawn filters match.
+ */
+export function viewerInit(viewer: "vscode" | "headless" | "snapshot"): ClientEvent {
+  return { etype: "INIT", ts: Date.now(), value: { client: "browser", viewer } };
+}
+
 /** Whether held scene messages must go out before a message of this etype (see Descriptor.barrier). */
 export function isBarrier(etype: string): boolean {
   const d: Descriptor<unknown> | undefined = entryOf(RUNNER_TO_HOST, etype);

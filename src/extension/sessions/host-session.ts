@@ -9,7 +9,7 @@ import * as vscode from "vscode";
 import { rpcResponseType, type ClientEvent } from "../../protocol/events.js";
 import { assertNever } from "../../protocol/descriptors.js";
 import { droppedNodeLine } from "../../protocol/scene.js";
-import type { RunnerToHost, RuntimeKind } from "../../protocol/runner.js";
+import { viewerInit, type RunnerToHost, type RuntimeKind } from "../../protocol/runner.js";
 import type { ErrorInfo } from "../../protocol/tasks.js";
 import type { ViewerSessionState } from "../../protocol/viewer.js";
 import { LaunchError } from "../../runner/launch.js";
@@ -118,6 +118,9 @@ export class HostSession implements vscode.Disposable {
       return;
     }
     log.info(`${this.label}: started (pid ${this.child.pid})`);
+    // vuer's handshake. The run's viewer is its scene pipeline, there from the start: a panel
+    // opened (or reopened) later is shown that scene and starts no second session.
+    this.child.send(viewerInit("vscode"));
     if (this.stopping) void this.child.stop(); // Stop was pressed while it launched
     void this.child.exited.then((exit) => this.exited(exit));
   }
