@@ -58,6 +58,34 @@ export function jsonDepth(bytes: Uint8Array, start = 0, end = bytes.length, limi
 const pad8 = (n: number) => (n + 7) & ~7;
 
 
+/**
+ * The JSON text of a message that carries no typed arrays (its descriptor says so), or
+ * undefined for one that may: such a message can be written with writeTextFrame.
+ */
+export function textOnlyJson(message: unknown): string | undefined {
+  const etype = isRecord(message) ? message.etype : undefined;
+  return mayCarryBinary(etype) ? undefined : JSON.stringify(message);
+}
+
+/** Most bytes writeTextFrame can need for a text of this many UTF-16 code units. */
+export const textFrameBound = (json: string) => 8 + json.length * 3 + 8;
+
+/**
+ * Writes the frame of a blob-less message (its JSON text) into `into` at `at`, which must
+ * have textFrameBound(json) bytes free, and returns where the frame ends. The same bytes as
+ * encodeFrame, without its three Buffers per message: the runner reports 100,000 tasks a
+ * second, and small allocations were a third of the pipe's cost.
+ */
+export function writeTextFrame(into: Buffer, at: number, json: string): number {
+  const jsonLength = into.write(json, at + 8, "utf8");
+  const bodyLength = pad8(4 + jsonLength);
+  into.writeUInt32LE(bodyLength, at);
+  into.writeUInt32LE(jsonLength, at + 4);
+  const end = at + 4 + bodyLength;
+  into.fill(0, at + 8 + jsonLength, end);
+  return end;
+}
+
 /** Encodes one message as a frame (a list of buffers to write in order, no concatenation copy). */
 export function encodeFrame(message: unknown): Buffer[] {
   const blobs: BinaryArray[] = [];

@@ -5,10 +5,12 @@
  * vscode-languageserver's MessageReader/MessageWriter.
  */
 import type { Duplex } from "node:stream";
-import { encodeFrame, FrameReader } from "../protocol/frames.js";
+import { encodeFrame, FrameReader, textFrameBound, textOnlyJson, writeTextFrame } from "../protocol/frames.js";
 
 /** Past this many queued bytes a batch is written at once (a point cloud need not wait for the turn to end). */
 const FLUSH_BYTES = 1 << 20;
+/** Smallest arena the frames of one batch are written into. */
+const ARENA_BYTES = 64 * 1024;
 
 export interface ChannelHandlers<In> {
   message(m: In): void;
@@ -22,6 +24,14 @@ export class Channel<In, Out> {
   private closed = false;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /**
+   * The frames of blob-less messages (task reports, logs) are written one after another into
+   * this arena, which becomes one pending chunk when a binary message or the batch's end
+   * comes. A fresh arena per batch: the stream may still hold the last one.
+   */
+  private arena: Buffer | undefined;
+  private arenaStart = 0;
+  private arenaEnd = 0;
   /** True from a write until the microtasks queued with it have run. */
   private batching = false;
 
@@ -76,19 +86,51 @@ export class Channel<In, Out> {
    */
   send(message: Out): boolean {
     if (this.closed || this.stream.destroyed) return false;
-    const parts = encodeFrame(message);
+    const json = textOnlyJson(message);
     if (!this.batching) {
       this.batching = true;
       queueMicrotask(() => this.flush());
-      this.stream.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+      if (json !== undefined) {
+        const frame = Buffer.allocUnsafe(textFrameBound(json));
+        this.stream.write(frame.subarray(0, writeTextFrame(frame, 0, json)));
+      } else {
+        const parts = encodeFrame(message);
+        this.stream.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+      }
       return true;
     }
-    for (const part of parts) {
-      this.pending.push(part);
-      this.pendingBytes += part.length;
+    if (json !== undefined) {
+      const frame = this.frameInArena(json);
+      this.pendingBytes += frame.length;
+    } else {
+      this.closeArena();
+      for (const part of encodeFrame(message)) {
+        this.pending.push(part);
+        this.pendingBytes += part.length;
+      }
     }
     if (this.pendingBytes > FLUSH_BYTES) this.writePending();
     return true;
+  }
+
+  /** Writes a text frame at the arena's end (a new arena when it does not fit); returns the frame's bytes. */
+  private frameInArena(json: string): Buffer {
+    const need = textFrameBound(json);
+    if (!this.arena || this.arena.length - this.arenaEnd < need) {
+      this.closeArena();
+      this.arena = Buffer.allocUnsafe(Math.max(ARENA_BYTES, need));
+      this.arenaStart = this.arenaEnd = 0;
+    }
+    const at = this.arenaEnd;
+    this.arenaEnd = writeTextFrame(this.arena, at, json);
+    return this.arena.subarray(at, this.arenaEnd);
+  }
+
+  /** Hands the arena's frames so far to the pending list (in order with what follows) and retires it. */
+  private closeArena(): void {
+    if (this.arena && this.arenaEnd > this.arenaStart) this.pending.push(this.arena.subarray(this.arenaStart, this.arenaEnd));
+    this.arena = undefined;
+    this.arenaStart = this.arenaEnd = 0;
   }
 
   /** Writes everything queued so far and ends the batching window. */
@@ -98,6 +140,7 @@ export class Channel<In, Out> {
   }
 
   private writePending(): void {
+    this.closeArena();
     if (!this.pending.length || this.closed || this.stream.destroyed) return;
     const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];

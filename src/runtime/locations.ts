@@ -12,13 +12,12 @@ const internalFiles = new Set<string>([__filename]);
 /** Files whose frames are never "the user's line" (the runtime bundle, the runner). */
 export function markInternalFile(file: string): void {
   internalFiles.add(file);
+  files.clear(); // what was decided about it (and its positions) before no longer holds
 }
 
 export function isInternalFile(file: string): boolean {
   return file.startsWith("node:") || internalFiles.has(file) || file.includes("/node_modules/scene-runner/") || file.includes("/src/runtime/");
 }
-
-const mapped = new Map<string, SourceLocation>();
 
 const paths = new Map<string, string>();
 function toPath(file: string): string {
@@ -28,10 +27,30 @@ function toPath(file: string): string {
   return p;
 }
 
+/**
+ * What is known of one generated file, by the name V8 reports for it: whether it is internal,
+ * and its mapped positions. callerLocation runs for every task spawned (100,000 in a second),
+ * so the per-task path is two map lookups, with no string built.
+ */
+interface FileInfo {
+  internal: boolean;
+  /** Mapped positions by line * 2^21 + column (a generated column past 2^21 gets no cache entry). */
+  positions: Map<number, SourceLocation>;
+}
+const files = new Map<string, FileInfo>();
+const MAX_CACHED_COLUMN = 1 << 21;
+
+function fileInfo(file: string): FileInfo {
+  let info = files.get(file);
+  if (!info) files.set(file, (info = { internal: isInternalFile(toPath(file)), positions: new Map() }));
+  return info;
+}
+
 /** Maps a generated position through the file's source map, when it has one (cached per position). */
 export function mapLocation(file: string, line: number, column: number): SourceLocation {
-  const id = `${file}:${line}:${column}`;
-  let loc = mapped.get(id);
+  const cache = fileInfo(file).positions;
+  const id = column < MAX_CACHED_COLUMN ? line * MAX_CACHED_COLUMN + column : -1;
+  let loc = cache.get(id);
   if (!loc) {
     loc = { file: toPath(file), line, column };
     try {
@@ -44,7 +63,7 @@ export function mapLocation(file: string, line: number, column: number): SourceL
     } catch {
       // No source map support for this file: keep the generated position.
     }
-    mapped.set(id, loc);
+    if (id >= 0) cache.set(id, loc);
   }
   return loc;
 }
@@ -58,11 +77,14 @@ export function callerLocation(below: Function): SourceLocation | undefined {
   return userFrame(below, 1) ?? userFrame(below, 12);
 }
 
+/** One shared function: the call sites themselves are the "stack" (no closure per capture). */
+const keepSites = (_e: Error, sites: NodeJS.CallSite[]) => sites;
+
 function userFrame(below: Function, depth: number): SourceLocation | undefined {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = depth;
-  Error.prepareStackTrace = (_e, sites) => sites;
+  Error.prepareStackTrace = keepSites;
   const holder: { stack?: NodeJS.CallSite[] } = {};
   Error.captureStackTrace(holder, below);
   const sites = holder.stack ?? [];
@@ -70,7 +92,7 @@ function userFrame(below: Function, depth: number): SourceLocation | undefined {
   Error.stackTraceLimit = limit;
   for (const site of sites) {
     const file = site.getFileName();
-    if (!file || isInternalFile(toPath(file))) continue;
+    if (!file || fileInfo(file).internal) continue;
     return mapLocation(file, site.getLineNumber() ?? 0, site.getColumnNumber() ?? 0);
   }
   return undefined;

@@ -1,0 +1,78 @@
+// The runner pipe's writer batches a burst of messages into few writes, writing blob-less
+// frames into a shared arena: the bytes on the wire must be exactly the frames encodeFrame
+// makes, in the order the messages were sent, whatever mix of text and binary messages,
+// non-ASCII text and batch sizes (a burst past the 1 MiB flush point included).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Duplex } from "node:stream";
+import { loadTs } from "../helpers/load-ts.mjs";
+
+const { Channel } = await loadTs("src/runner/channel.ts");
+const { encodeFrame, FrameReader } = await loadTs("src/protocol/frames.ts");
+
+/** A real Node duplex stream that keeps every chunk written to it. */
+function recordingStream() {
+  const writes = [];
+  const stream = new Duplex({
+    read() {},
+    write(chunk, _enc, cb) {
+      writes.push(Buffer.from(chunk));
+      cb();
+    },
+  });
+  return { stream, writes };
+}
+
+const spawn = (i, name) => ({ etype: "TASK_SPAWN", ts: 1000 + i, task: { id: `t${i}`, name, parent: i > 1 ? "t1" : null, file: "/w/é.ts", line: i, column: 3 } });
+const state = (i) => ({ etype: "TASK_STATE", ts: 2000 + i, task: { id: `t${i}`, state: "done" } });
+const cloud = (i, n) => ({ etype: "UPSERT", ts: 3000 + i, data: { nodes: [{ tag: "PointCloud", key: `c${i}`, vertices: new Float32Array(n).map((_, j) => j + i), colors: new Uint8Array(n) }], to: null } });
+
+async function sendAll(messages) {
+  const { stream, writes } = recordingStream();
+  const ch = new Channel(stream, (x) => x, { message() {}, invalid() {} });
+  for (const m of messages) assert.equal(ch.send(m), true);
+  await new Promise((r) => setImmediate(r)); // the batch ends with its burst of microtasks
+  return { writes, ch };
+}
+
+function decodeAll(bytes) {
+  const got = [];
+  new FrameReader((m) => got.push(m), (e) => assert.fail(e)).push(bytes);
+  return got;
+}
+
+test("a burst of text and binary messages arrives whole, in order, byte for byte as encodeFrame", async () => {
+  const names = ["worker", "naïve → ✓", "emoji 🎈", "x".repeat(70_000)]; // one frame larger than an arena
+  const messages = [];
+  for (let i = 1; i <= 3000; i++) {
+    messages.push(spawn(i, names[i % names.length]));
+    if (i % 500 === 0) messages.push(cloud(i, 3 * (i / 500)));
+    if (i % 3 === 0) messages.push(state(i));
+  }
+  const { writes } = await sendAll(messages);
+  const wire = Buffer.concat(writes);
+  assert.ok(wire.length > 1 << 20, "the burst passes the flush point at least once");
+  // One write per 1 MiB flushed (and the burst's first message), not one per message.
+  assert.ok(writes.length <= Math.ceil(wire.length / (1 << 20)) + 2, `${writes.length} writes for ${messages.length} messages, ${wire.length} bytes`);
+  assert.deepEqual(wire, Buffer.concat(messages.flatMap((m) => encodeFrame(m))));
+  assert.deepEqual(decodeAll(wire), messages);
+});
+
+test("the first message of a burst is written at once, the rest when the burst ends", async () => {
+  const { stream, writes } = recordingStream();
+  const ch = new Channel(stream, (x) => x, { message() {}, invalid() {} });
+  ch.send(spawn(1, "first"));
+  ch.send(state(1));
+  ch.send(spawn(2, "second"));
+  assert.equal(writes.length, 1);
+  assert.deepEqual(decodeAll(writes[0]), [spawn(1, "first")]);
+  assert.ok(ch.backlogBytes > 0, "what waits for the burst's end counts as backlog");
+  await new Promise((r) => setImmediate(r));
+  assert.equal(writes.length, 2);
+  assert.deepEqual(decodeAll(writes[1]), [state(1), spawn(2, "second")]);
+  // The next burst starts a fresh arena: the frames handed to the stream are never overwritten.
+  ch.send(spawn(3, "third"));
+  ch.send(spawn(4, "fourth"));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(decodeAll(Buffer.concat(writes)), [spawn(1, "first"), state(1), spawn(2, "second"), spawn(3, "third"), spawn(4, "fourth")]);
+});
