@@ -15,7 +15,6 @@ import os
 import socket as _socket
 import struct
 import sys
-import warnings
 from collections import defaultdict, deque
 from fnmatch import fnmatch
 from uuid import uuid4
@@ -445,7 +444,7 @@ class Vuer:
             matching = [h for h in self.spawn_handlers if _match_filters(info, h["filters"])]
             if len(matching) > 1:
                 names = [h["fn"].__name__ for h in matching]
-                warnings.warn("Multiple spawn handlers match %s: %s. Only the first (%s) will run." % (info, names, names[0]), stacklevel=2)
+                sys.stderr.write("vuer: multiple spawn handlers match %s: %s; only the first (%s) runs\n" % (info, names, names[0]))
             main = None
             if matching:
                 fn = matching[0]["fn"]

@@ -46,6 +46,7 @@ _TAGS = {
     "LumaSplats": "Splats",
     "Page": "article",
     "div": "Div",
+    "ModelNode": "div",
     "Header1": "h1",
     "Header2": "h2",
     "Header3": "h3",

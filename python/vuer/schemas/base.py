@@ -31,7 +31,7 @@ def to_wire(value):
 class Element:
     """Any vuer component. Positional arguments are children."""
 
-    tag = "Element"
+    tag = "div"  # vuer's base tag
 
     def __init__(self, *children, key=None, **props):
         # As vuer: a key that is missing or empty gets the next number ("0", "1", ...).
