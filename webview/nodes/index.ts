@@ -25,6 +25,8 @@ import { CURVE_TAGS, SHAPE_TAGS, bbox, curveLine, edges, shapeMesh, trail } from
 import { text3d } from "./text3d.js";
 import { gripper } from "./gripper.js";
 import { withOutlines } from "./outlines.js";
+import { ANIMATED_MODEL_TAGS, animatedModel } from "./animated-models.js";
+import { DEPTH_CLOUD_TAGS, depthCloud } from "./depth-cloud.js";
 
 /** Nodes that only group and transform their children. */
 export const GROUP_TAGS = new Set(["Scene", "Group", "VuerGroup", "group", "Movable", "Pivot", "Clickable", "Fragment", "BoundingBoxProvider", "DepthPointCloudProvider", "mesh",
@@ -60,6 +62,8 @@ export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env):
   if (OVERLAY_TAGS.has(tag)) return overlay(tag, p, ctx);
   if (materialTag(tag)) return materialChild(tag, p, ctx, env.pools);
   if (tag in MODEL_TAGS) return model(MODEL_TAGS[tag], p, ctx);
+  if (ANIMATED_MODEL_TAGS.has(tag)) return animatedModel(tag, p, ctx);
+  if (DEPTH_CLOUD_TAGS.has(tag)) return depthCloud(p, ctx);
   if (WIDGET_TAGS.has(tag)) {
     env.panel.add(ctx.key, tag === "InputBox" ? "Input" : tag, p);
     return {
