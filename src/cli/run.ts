@@ -1,10 +1,12 @@
 /**
- * `scene-runner run <file> [--events <path|->] [--timeout <s>] [--python <exe>]`
+ * `scene-runner run <file> [--events <path|->] [--record <file.srec>] [--timeout <s>] [--python <exe>]`
  *
  * Runs a scene program headless. Standard output carries exactly what the
  * program prints. `--events` writes every protocol message the program produced
  * (before any coalescing), one JSON object per line; with `--events -` they go to
  * standard output instead, and the program's own output appears only as LOG lines.
+ * `--record` writes a seekable recording of the session (docs/recording-format.md) that
+ * `scene-runner snapshot --from` and the VS Code viewer replay.
  */
 import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
@@ -18,8 +20,10 @@ import { LaunchError } from "../runner/launch.js";
 import { exitStatus } from "../runner/outcome.js";
 import { startSession, type RunningSession } from "../runner/supervisor.js";
 import { setLongTimeout } from "../runner/timers.js";
+import { Recorder } from "../recording/recorder.js";
+import { RecordingFileWriter } from "../recording/writer.js";
 
-export const RUN_USAGE = "usage: scene-runner run <file.ts|file.js|file.py> [--events <path|->] [--timeout <seconds>] [--python <exe>]";
+export const RUN_USAGE = "usage: scene-runner run <file.ts|file.js|file.py> [--events <path|->] [--record <file.srec>] [--timeout <seconds>] [--python <exe>]";
 
 
 /** The longest --timeout: a year. Longer is a typo, not a plan. */
@@ -28,14 +32,15 @@ export const MAX_TIMEOUT_S = 365 * 24 * 3600;
 interface RunArgs {
   file: string;
   events?: string;
+  record?: string;
   timeoutSec?: number;
   python?: string;
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  const { file, values } = parseSceneArgs(argv, { events: { type: "string" }, timeout: { type: "string" }, python: { type: "string" } }, "to run");
+  const { file, values } = parseSceneArgs(argv, { events: { type: "string" }, record: { type: "string" }, timeout: { type: "string" }, python: { type: "string" } }, "to run");
   const parsed = { values };
-  const args: RunArgs = { file, events: parsed.values.events, python: parsed.values.python };
+  const args: RunArgs = { file, events: parsed.values.events, record: parsed.values.record, python: parsed.values.python };
   if (parsed.values.timeout !== undefined) {
     const t = Number(parsed.values.timeout);
     if (!Number.isFinite(t) || t <= 0) throw new UsageError(`--timeout needs a positive number of seconds, got ${JSON.stringify(parsed.values.timeout)}`);
@@ -66,7 +71,20 @@ export async function runCommand(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
   }
-  const writeEvent = (m: RunnerToHost) => events?.write(toJsonLine(m) + "\n");
+  let recorder: Recorder | undefined;
+  if (args.record !== undefined) {
+    try {
+      // Streamed to the file as the session runs (nothing kept in memory); the index goes at the end.
+      recorder = new Recorder({ sink: new RecordingFileWriter(args.record), retain: false });
+    } catch (e) {
+      process.stderr.write(`scene-runner: --record ${args.record}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
+  const writeEvent = (m: RunnerToHost) => {
+    events?.write(toJsonLine(m) + "\n");
+    recorder?.record(m);
+  };
   const decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
   const logChunk = (stream: "stdout" | "stderr", chunk: Buffer) => {
     const text = decoders[stream].write(chunk);
@@ -82,7 +100,9 @@ export async function runCommand(argv: string[]): Promise<number> {
         writeEvent(m);
         // Headless: nobody can answer a render request; say so instead of letting it time out.
         if (m.etype === "GRAB_RENDER") {
-          session?.send({ etype: rpcResponseType("GRAB_RENDER", m.uuid), ts: Date.now(), error: "no viewer is attached (headless run); use the VS Code panel or `scene-runner snapshot`" });
+          const answer = { etype: rpcResponseType("GRAB_RENDER", m.uuid), ts: Date.now(), error: "no viewer is attached (headless run); use the VS Code panel or `scene-runner snapshot`" };
+          recorder?.recordEvent(answer);
+          session?.send(answer);
         }
       },
       onStdout: (c) => {
@@ -97,6 +117,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       onDroppedNode: (d) => process.stderr.write(`scene-runner: ${droppedNodeLine(d)}\n`),
     });
   } catch (e) {
+    recorder?.close();
     if (e instanceof LaunchError) {
       process.stderr.write(`scene-runner: ${e.message}\n`);
       return EXIT.usage;
@@ -133,6 +154,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.off("SIGTERM", onSigint);
   process.off("SIGHUP", onSigint);
   if (events && events !== process.stdout) await new Promise<void>((r) => (events as WriteStream).end(r));
+  if (recorder) {
+    recorder.close();
+    process.stderr.write(`scene-runner: recorded ${recorder.records} records (${(recorder.end / 1000).toFixed(1)} s) to ${args.record}\n`);
+  }
   const outcome = exitStatus(exit, reason);
   if (outcome.line) process.stderr.write(`scene-runner: ${outcome.line}\n`);
   return outcome.status;

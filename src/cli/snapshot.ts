@@ -5,6 +5,9 @@
  * loads) in headless Chromium, feeds it the program's scene messages in
  * per-frame batches, and writes a PNG of what the viewer shows: at `--at` ms
  * after the program started, or by default when main finishes (at most 1000 ms).
+ *
+ * `scene-runner snapshot --from <run.srec> --at <ms> --out <file.png>` draws a recorded scene
+ * as it was at that moment instead (no program runs), through the same pipeline and viewer.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -20,9 +23,14 @@ import { sleepLong } from "../runner/timers.js";
 import { ScenePipeline } from "../scene/pipeline.js";
 import { ChromeNotFoundError, findChrome, openHeadlessViewer, ViewerCrashedError, type HeadlessViewer } from "../viewer/headless.js";
 import { assetFolders } from "../viewer/asset-files.js";
+import { parseArgs } from "node:util";
+import { RecordingError, RecordingReader } from "../recording/reader.js";
+import { Recorder } from "../recording/recorder.js";
+import { RecordingFileWriter } from "../recording/writer.js";
 
 export const SNAPSHOT_USAGE =
-  "usage: scene-runner snapshot <file.ts|file.js|file.py> --out <file.png> [--at <ms>] [--size <W>x<H>] [--hud] [--python <exe>]";
+  "usage: scene-runner snapshot <file.ts|file.js|file.py> --out <file.png> [--at <ms>] [--size <W>x<H>] [--hud] [--python <exe>] [--record <file.srec>]\n" +
+  "       scene-runner snapshot --from <run.srec> --out <file.png> [--at <ms>] [--size <W>x<H>] [--hud]";
 
 const DEFAULT_WAIT_MS = 1000;
 const BATCH_MS = 16;
@@ -40,33 +48,52 @@ interface SnapshotArgs {
   /** Draw the viewer's status line and toolbar into the picture (off: the scene alone). */
   hud: boolean;
   python?: string;
+  /** Also record the session to this `.srec` file (docs/recording-format.md). */
+  record?: string;
 }
 
-export function parseSnapshotArgs(argv: string[]): SnapshotArgs {
-  const { file, values } = parseSceneArgs(
-    argv,
-    { out: { type: "string", short: "o" }, at: { type: "string" }, size: { type: "string" }, hud: { type: "boolean" }, python: { type: "string" } },
-    "to picture",
-  );
-  const parsed = { values };
-  const out = parsed.values.out;
+type PictureArgs = Omit<SnapshotArgs, "file" | "python">;
+const PICTURE_OPTIONS = { out: { type: "string", short: "o" }, at: { type: "string" }, size: { type: "string" }, hud: { type: "boolean" } } as const;
+
+/** --out, --at, --size and --hud: what a picture needs, live or from a recording. */
+function parsePictureArgs(values: { out?: string; at?: string; size?: string; hud?: boolean }): PictureArgs {
+  const out = values.out;
   if (!out) throw new UsageError("missing --out <file.png>");
   // Checked before Chromium starts and the program runs, not after.
   if (!existsSync(dirname(resolve(out)))) throw new UsageError(`${dirname(resolve(out))}: no such directory`);
-  const args: SnapshotArgs = { file, out, width: 960, height: 540, hud: parsed.values.hud === true, python: parsed.values.python };
-  if (parsed.values.at !== undefined) {
-    const at = Number(parsed.values.at);
-    if (!Number.isFinite(at) || at < 0) throw new UsageError(`--at needs a number of milliseconds >= 0, got ${JSON.stringify(parsed.values.at)}`);
-    if (at > MAX_AT_MS) throw new UsageError(`--at ${parsed.values.at} is more than a day (${MAX_AT_MS} ms)`);
+  const args: PictureArgs = { out, width: 960, height: 540, hud: values.hud === true };
+  if (values.at !== undefined) {
+    const at = Number(values.at);
+    if (!Number.isFinite(at) || at < 0) throw new UsageError(`--at needs a number of milliseconds >= 0, got ${JSON.stringify(values.at)}`);
+    if (at > MAX_AT_MS) throw new UsageError(`--at ${values.at} is more than a day (${MAX_AT_MS} ms)`);
     args.atMs = at;
   }
-  if (parsed.values.size !== undefined) {
-    const m = /^(\d{2,5})x(\d{2,5})$/.exec(parsed.values.size);
-    if (!m || +m[1] > 8192 || +m[2] > 8192) throw new UsageError(`--size needs <W>x<H> in pixels (e.g. 1280x720), got ${JSON.stringify(parsed.values.size)}`);
+  if (values.size !== undefined) {
+    const m = /^(\d{2,5})x(\d{2,5})$/.exec(values.size);
+    if (!m || +m[1] > 8192 || +m[2] > 8192) throw new UsageError(`--size needs <W>x<H> in pixels (e.g. 1280x720), got ${JSON.stringify(values.size)}`);
     args.width = +m[1];
     args.height = +m[2];
   }
   return args;
+}
+
+export function parseSnapshotArgs(argv: string[]): SnapshotArgs {
+  const { file, values } = parseSceneArgs(argv, { ...PICTURE_OPTIONS, python: { type: "string" }, record: { type: "string" } }, "to picture");
+  return { file, python: values.python, record: values.record, ...parsePictureArgs(values) };
+}
+
+export function parseReplayArgs(argv: string[]): PictureArgs & { from: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...PICTURE_OPTIONS, from: { type: "string" } } });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (parsed.positionals.length) throw new UsageError(`--from draws a recording; a scene file (${JSON.stringify(parsed.positionals[0])}) is not run with it`);
+  const from = parsed.values.from;
+  if (!from) throw new UsageError("missing the recording after --from");
+  if (!existsSync(from)) throw new UsageError(`${from}: no such file`);
+  return { from, ...parsePictureArgs(parsed.values) };
 }
 
 /** dist/webview.js next to the CLI bundle (dist/cli.js), or in the package's dist/. */
@@ -78,6 +105,7 @@ function bundlePath(): string {
 }
 
 export async function snapshotCommand(argv: string[]): Promise<number> {
+  if (argv.some((a) => a === "--from" || a.startsWith("--from="))) return snapshotFromRecording(argv);
   let args: SnapshotArgs;
   let chrome: string;
   try {
@@ -95,6 +123,13 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
   // acknowledgements); posts to the page are chained, as the headless bridge is asynchronous.
   const title = args.file.split(/[\\/]/).pop() ?? args.file;
   const pipeline = new ScenePipeline({ state: "running", title });
+  let recorder: Recorder | undefined;
+  try {
+    if (args.record !== undefined) recorder = new Recorder({ sink: new RecordingFileWriter(args.record), retain: false });
+  } catch (e) {
+    process.stderr.write(`scene-runner: --record ${args.record}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return EXIT.usage;
+  }
   let mainId: string | undefined;
   let failed = false;
   let signalDone: () => void = () => {};
@@ -139,7 +174,10 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, onSignal);
 
   const onViewer = (m: FromViewerMessage) => {
-    if (m.t === "event") session?.send(m.event);
+    if (m.t === "event") {
+      recorder?.recordEvent(m.event);
+      session?.send(m.event);
+    }
     else if (m.t === "applied") pipeline.applied(m.seq);
     else if (m.t === "warning") process.stderr.write(`scene-runner: viewer: ${m.message}${m.key !== undefined && !m.message.includes(m.key) ? ` (node "${m.key}")` : ""}\n`);
   };
@@ -164,6 +202,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         python: args.python,
         coalesce: true, // a picture needs the latest scene, not every step to it
         onMessage: (m: RunnerToHost) => {
+          recorder?.record(m);
           markStarted();
           if (isSceneMessage(m)) for (const w of pipeline.push(m)) process.stderr.write(`scene-runner: ${w}\n`);
           else if (m.etype === "GRAB_RENDER") pipeline.rpc(m); // a barrier: held updates go first
@@ -211,7 +250,9 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       await v.idle();
       const png = await v.screenshot();
       writeFileSync(resolve(args.out), png);
-      process.stderr.write(`scene-runner: wrote ${args.out} (${args.width}x${args.height}, ${png.length} bytes)\n`);
+      // With --record: the recording's time of the picture (`snapshot --from` at it draws the same scene).
+      const when = recorder ? `; recording time ${recorder.elapsed} ms` : "";
+      process.stderr.write(`scene-runner: wrote ${args.out} (${args.width}x${args.height}, ${png.length} bytes${when})\n`);
     } finally {
       pipeline.detach();
     }
@@ -232,5 +273,79 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     await posting;
     await viewer?.close().catch(() => undefined);
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(sig, onSignal);
+    recorder?.close();
+  }
+}
+
+/** `snapshot --from run.srec --at T`: the recorded scene at T, drawn as a live snapshot draws it. */
+async function snapshotFromRecording(argv: string[]): Promise<number> {
+  let args: PictureArgs & { from: string };
+  let chrome: string;
+  let reader: RecordingReader;
+  try {
+    args = parseReplayArgs(argv);
+    reader = RecordingReader.open(args.from);
+    chrome = findChrome();
+  } catch (e) {
+    if (!(e instanceof UsageError) && !(e instanceof ChromeNotFoundError) && !(e instanceof RecordingError)) throw e;
+    process.stderr.write(`scene-runner: ${e.message}\n${e instanceof UsageError ? SNAPSHOT_USAGE + "\n" : ""}`);
+    return EXIT.usage;
+  }
+  let viewer: HeadlessViewer | undefined;
+  try {
+    for (const w of reader.warnings) process.stderr.write(`scene-runner: ${w}\n`);
+    const wanted = args.atMs ?? reader.end;
+    const { message, t, warnings } = reader.setMessageAt(wanted);
+    for (const w of warnings) process.stderr.write(`scene-runner: ${w}\n`);
+    if (t !== wanted) process.stderr.write(`scene-runner: ${args.from} holds ${reader.start}–${reader.end} ms; the picture shows ${t} ms\n`);
+    // The session as it stood then: ended (and how) if its end was recorded by then.
+    const end = reader.markers().find((m) => m.t <= t && m.session !== undefined);
+    const program = reader.header.program;
+    const title = program?.split(/[\\/]/).pop() ?? args.from;
+    const state = end?.session ?? "running";
+    const pipeline = new ScenePipeline({ state, title });
+    let posting = Promise.resolve();
+    viewer = await openHeadlessViewer({
+      bundlePath: bundlePath(),
+      chromePath: chrome,
+      width: args.width,
+      height: args.height,
+      onMessage: (m) => {
+        if (m.t === "applied") pipeline.applied(m.seq);
+        else if (m.t === "warning") process.stderr.write(`scene-runner: viewer: ${m.message}\n`);
+      },
+      onPageError: (text) => process.stderr.write(`scene-runner: viewer ${text}\n`),
+      hud: args.hud,
+      // The program's own files, when its folder is still where it was recorded.
+      assets: program && existsSync(program) ? assetFolders(resolve(program)) : undefined,
+    });
+    const v = viewer;
+    pipeline.ready((m) => (posting = posting.then(() => v.post(m))));
+    // The live viewer framed its camera on the first content it drew: so does the replay.
+    const first = reader.firstContentAt();
+    if (first !== undefined && first < t) {
+      pipeline.push(reader.setMessageAt(first).message);
+      pipeline.flush(true);
+      await posting;
+      await v.idle();
+    }
+    for (const w of pipeline.push(message)) process.stderr.write(`scene-runner: ${w}\n`);
+    pipeline.flush(true);
+    await posting;
+    await v.idle();
+    const png = await v.screenshot();
+    pipeline.detach();
+    writeFileSync(resolve(args.out), png);
+    process.stderr.write(`scene-runner: wrote ${args.out} (${args.width}x${args.height}, ${png.length} bytes; ${args.from} at ${t} ms)\n`);
+    return EXIT.done;
+  } catch (e) {
+    if (e instanceof ViewerCrashedError) {
+      process.stderr.write(`scene-runner: ${e.message}; no snapshot written\n`);
+      return EXIT.failed;
+    }
+    throw e;
+  } finally {
+    reader.close();
+    await viewer?.close().catch(() => undefined);
   }
 }

@@ -196,9 +196,8 @@ function scanRecords(buf: Buffer, start: number) {
       times.push(r.t);
     }
     if (r.k === "m" || r.k === "e" || r.k === "key") end = Math.max(end, r.t);
-    if (r.k === "m" && r.m.etype === "TASK_SPAWN") timeline.spawn(r.t, r.m.task);
-    else if (r.k === "m" && r.m.etype === "TASK_STATE") timeline.state(r.t, r.m.task.id, r.m.task.state, r.m.task.error);
-    else if (r.k === "e" && r.m.etype !== "CAMERA_MOVE") timeline.mark({ t: r.t, kind: "event", label: `${r.m.etype}${r.m.key !== undefined ? ` ${r.m.key}` : ""}` });
+    if (r.k === "m") timeline.message(r.t, r.m);
+    else if (r.k === "e") timeline.event(r.t, r.m);
     off = decoded.next;
   }
   return { offsets, times, timeline, end, dataEnd: cut ?? off, cut };
@@ -296,6 +295,25 @@ export class RecordingReader {
   setMessageAt(t: number): { message: SetMessage; t: number; warnings: string[] } {
     const { store, t: at, warnings } = this.sceneAt(t);
     return { message: { etype: "SET", ts: at, data: store.snapshot() }, t: at, warnings };
+  }
+
+  /**
+   * t of the first moment the scene had any node (undefined if it never had): a viewer frames
+   * its camera on the first content it draws, so a replay shows that moment first to frame alike.
+   */
+  firstContentAt(): number | undefined {
+    const { store } = this.sceneAt(this.start);
+    if (store.size) return this.start;
+    for (const r of this.records(this.start)) {
+      if (r.k !== "m" || !isSceneEtype(r.m.etype)) continue;
+      try {
+        store.apply(validateRunnerToHost(r.m, () => {}) as SceneMessage);
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+      }
+      if (store.size) return r.t;
+    }
+    return undefined;
   }
 
   /** Every task spawned at or before `t`, in the state it had then. */

@@ -102,11 +102,7 @@ export class Recorder {
     const t = this.clock(m);
     const scene = isSceneMessage(m);
     if (scene) this.ownStore?.apply(m);
-    else if (m.etype === "TASK_SPAWN") this.timeline.spawn(t, m.task);
-    else if (m.etype === "TASK_STATE") this.timeline.state(t, m.task.id, m.task.state, m.task.error);
-    else if (m.etype === "SESSION_END") {
-      this.timeline.mark({ t, kind: m.status === "failed" ? "error" : "end", label: `session ${m.status}${m.error ? `: ${m.error.name}: ${m.error.message}` : ""}` });
-    }
+    else this.timeline.message(t, m);
     const bytes = this.add({ k: "m", t, m });
     if (!scene) return;
     this.sinceKey += bytes;
@@ -124,14 +120,14 @@ export class Recorder {
   /** A viewer event on its way to the program. */
   recordEvent(e: ClientEvent): void {
     const t = this.clock();
-    // Camera moves come many a second: recorded, but not worth a marker each.
-    if (e.etype !== "CAMERA_MOVE") this.timeline.mark({ t, kind: "event", label: `${e.etype}${e.key !== undefined ? ` ${e.key}` : ""}` });
+    this.timeline.event(t, e);
     this.add({ k: "e", t, m: e });
   }
 
   /** Ends the recording: the sink writes its index. Later records are ignored. */
   close(): void {
     if (this.closed) return;
+    if (this.origin === undefined) this.clock(); // nothing came: still a valid (empty) recording
     this.closed = true;
     this.sink?.close({ spans: this.timeline.spans(), markers: this.timeline.markers() });
   }
@@ -151,6 +147,12 @@ export class Recorder {
 
   get records(): number {
     return this.recordCount;
+  }
+
+  /** Milliseconds since t = 0 now (0 before anything was recorded); records made later have a t past it. */
+  get elapsed(): number {
+    if (this.origin === undefined) return 0;
+    return Math.max(this.lastT, Math.round((this.now() - this.origin) * 1000) / 1000);
   }
 
   /** t of the latest record. */

@@ -3,6 +3,8 @@
  * parent, with every state change) and markers for errors, cancels and client events. Built
  * from the same messages the task tree reads, on the recording's clock; pure.
  */
+import type { ClientEvent } from "../protocol/events.js";
+import type { RunnerToHost, SessionOutcome } from "../protocol/runner.js";
 import type { ErrorInfo, TaskInfo, TaskState } from "../protocol/tasks.js";
 
 export interface TaskSpan extends TaskInfo {
@@ -24,6 +26,8 @@ export interface Marker {
   label: string;
   /** The task it belongs to, for errors and cancels. */
   task?: string;
+  /** How the session ended, on the session's end marker. */
+  session?: SessionOutcome;
 }
 
 /** A task as it was at one moment: its state then and how long it had run. */
@@ -43,6 +47,21 @@ export class TaskTimeline {
   constructor(spans: TaskSpan[] = [], markers: Marker[] = []) {
     for (const s of spans) this.byId.set(s.id, s);
     this.markerList = markers.slice();
+  }
+
+  /** What a runner message means for the timeline (task spawns and states, the session's end). */
+  message(t: number, m: RunnerToHost): void {
+    if (m.etype === "TASK_SPAWN") this.spawn(t, m.task);
+    else if (m.etype === "TASK_STATE") this.state(t, m.task.id, m.task.state, m.task.error);
+    else if (m.etype === "SESSION_END") {
+      const why = m.error ? `: ${m.error.name}: ${m.error.message}` : "";
+      this.mark({ t, kind: m.status === "failed" ? "error" : "end", session: m.status, label: `session ${m.status}${why}` });
+    }
+  }
+
+  /** A viewer event: a marker (camera moves come many a second: not worth one each). */
+  event(t: number, e: ClientEvent): void {
+    if (e.etype !== "CAMERA_MOVE") this.mark({ t, kind: "event", label: `${e.etype}${e.key !== undefined ? ` ${e.key}` : ""}` });
   }
 
   spawn(t: number, task: TaskInfo): void {
