@@ -8,7 +8,8 @@
  *    the env var SCENE_RUNNER_CHANNEL_FD names it;
  *  - the child's stdout and stderr are the program's own output, untouched;
  *  - the child runs in its own process group (Ctrl-C reaches the supervisor only,
- *    which then sends STOP); it must treat the channel closing as STOP too;
+ *    which then sends STOP; Windows has no groups: the supervisor ends the tree with
+ *    taskkill, see src/runner/process-tree.ts); it must treat the channel closing as STOP too;
  *  - on STOP the child cancels every task, lets finally blocks run, sends
  *    SESSION_END and exits; the supervisor kills it if it has not exited after a
  *    grace period.

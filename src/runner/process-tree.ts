@@ -11,9 +11,14 @@
  *    runner has died and they were re-parented.
  *
  * Each pid is remembered with its start time, so a pid reused by an unrelated process
- * is never signalled. Off Linux (no /proc) only the process group is killed.
+ * is never signalled. On macOS (no /proc) only the process group is killed. Windows has
+ * neither process groups nor POSIX signals: there the tree is ended by the system's
+ * `taskkill /T /F /PID <runner>` (the runner and its descendants by parentage, while the
+ * runner lives), see `platformProcesses` and `SessionProcesses.killAll`.
  */
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { win32 } from "node:path";
 
 export const SESSION_MARKER_ENV = "SCENE_RUNNER_SESSION";
 
@@ -127,18 +132,67 @@ export function fdTarget(pid: number, fd: number): string | undefined {
 
 const isLive = (p: ProcInfo | undefined): p is ProcInfo => p !== undefined && p.state !== "Z" && p.state !== "X";
 
+/** How the runner is started and asked to stop, by platform (injectable, so tested anywhere). */
+export interface PlatformProcesses {
+  /**
+   * POSIX: `detached` makes the runner lead a new session and process group (Ctrl-C reaches
+   * the supervisor only; a kill of the group takes its children). Windows: `detached` would
+   * give it a console window of its own and keep it running after the host exits, so not.
+   */
+  spawn: { detached: boolean; windowsHide: boolean };
+  /**
+   * The signal that asks a runner to stop when STOP cannot be sent over the channel (the Node
+   * runner takes SIGINT as STOP: tasks cancelled, finally blocks run). Undefined on Windows,
+   * where every signal is TerminateProcess on the runner alone: the whole tree is killed instead.
+   */
+  interrupt?: NodeJS.Signals;
+}
+
+export function platformProcesses(platform: NodeJS.Platform = process.platform): PlatformProcesses {
+  if (platform === "win32") return { spawn: { detached: false, windowsHide: true } };
+  return { spawn: { detached: true, windowsHide: false }, interrupt: "SIGINT" };
+}
+
+/**
+ * The command that ends a process and all its descendants on Windows. The system's own
+ * taskkill.exe by full path: not whatever a workspace's PATH offers under that name.
+ */
+export function taskkillCommand(pid: number, env: NodeJS.ProcessEnv = process.env): { command: string; args: string[] } {
+  const systemRoot = env.SystemRoot ?? env.SYSTEMROOT ?? "C:\\Windows";
+  return { command: win32.join(systemRoot, "System32", "taskkill.exe"), args: ["/T", "/F", "/PID", String(pid)] };
+}
+
+/** Runs a command to its end (synchronously: killAll runs in exit handlers too). */
+export type SyncExec = (command: string, args: string[]) => { status: number | null };
+const execSync: SyncExec = (command, args) => spawnSync(command, args, { stdio: "ignore", windowsHide: true, timeout: 10_000 });
+
+export interface SessionProcessesOptions {
+  platform?: NodeJS.Platform;
+  /** Runs taskkill on Windows. */
+  exec?: SyncExec;
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * What one session's processes are: remembered by pid and start time, so the set can be
  * signalled long after it was found without hitting a reused pid.
  */
 export class SessionProcesses {
   private readonly known = new Map<number, number>();
+  private readonly platform: NodeJS.Platform;
+  private readonly exec: SyncExec;
+  private readonly env: NodeJS.ProcessEnv;
 
   constructor(
-    /** The runner: its process group's id too. */
+    /** The runner: its process group's id too (POSIX). */
     readonly leader: number,
     readonly marker: string,
-  ) {}
+    options: SessionProcessesOptions = {},
+  ) {
+    this.platform = options.platform ?? process.platform;
+    this.exec = options.exec ?? execSync;
+    this.env = options.env ?? process.env;
+  }
 
   /** Adds the runner's descendants (by parentage, group and marker) to the known set. */
   track(table: Map<number, ProcInfo> = processTable()): void {
@@ -161,9 +215,14 @@ export class SessionProcesses {
   /**
    * SIGKILLs the group and every process of the session, again until none is left (a
    * program may fork while it is being killed). Synchronous: safe in an exit handler.
-   * Returns how many processes were signalled.
+   * Returns how many processes were signalled. On Windows: one `taskkill /T /F` of the
+   * runner's tree (1 when it ended something; its status is 128 once the runner is gone).
    */
   killAll(rounds = 5): number {
+    if (this.platform === "win32") {
+      const { command, args } = taskkillCommand(this.leader, this.env);
+      return this.exec(command, args).status === 0 ? 1 : 0;
+    }
     let signalled = 0;
     for (let round = 0; round < rounds; round++) {
       try {

@@ -3,7 +3,8 @@
  * language: wires the runner pipe, passes the program's own output through
  * untouched, and stops it in two steps — a STOP request (every task cancelled,
  * finally blocks run), then a kill of its whole process group if it has not
- * exited after the grace period (a busy loop, a blocking call).
+ * exited after the grace period (a busy loop, a blocking call). On Windows the kill
+ * is `taskkill /T /F` of the runner's tree (no process groups or signals there).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -15,7 +16,7 @@ import { ProtocolError } from "../protocol/validate.js";
 import { Channel } from "./channel.js";
 import { CHANNEL_ENV, CHANNEL_FD, COALESCE_ENV, LaunchError, type Launcher, type RunOptions } from "./launch.js";
 import { nodeLauncher } from "./node/launcher.js";
-import { fdTarget, runningNotExiting, SESSION_MARKER_ENV, SessionProcesses } from "./process-tree.js";
+import { fdTarget, platformProcesses, runningNotExiting, SESSION_MARKER_ENV, SessionProcesses } from "./process-tree.js";
 import { pythonLauncher } from "./python/launcher.js";
 
 export const SCENE_EXTENSIONS: Record<string, Launcher> = {
@@ -102,6 +103,7 @@ export function launcherFor(file: string): Launcher {
 
 export async function startSession(options: SessionOptions): Promise<RunningSession> {
   const file = resolve(options.file);
+  const platform = platformProcesses();
   const spec = await launcherFor(file)(file, options);
   const marker = randomBytes(12).toString("hex");
   const child: ChildProcess = spawn(spec.command, spec.args, {
@@ -115,8 +117,9 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
       [SESSION_MARKER_ENV]: marker,
     },
     stdio: ["ignore", "pipe", "pipe", "pipe"],
-    // Its own session and process group: Ctrl-C reaches the supervisor only, and a kill takes its children too.
-    detached: true,
+    // POSIX: its own session and process group (Ctrl-C reaches the supervisor only, and a kill
+    // takes its children too). Windows: no console window of its own (platformProcesses).
+    ...platform.spawn,
   });
   const spawned = new Promise<void>((res, rej) => {
     child.once("spawn", res);
@@ -161,9 +164,9 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
     if (!runningNotExiting(pid) || fdTarget(pid, CHANNEL_FD) === channelTarget) return;
     channelClosed = true;
     clearInterval(channelWatch);
-    if (runtime !== "node") return killTree();
+    if (runtime !== "node" || !platform.interrupt) return killTree();
     try {
-      process.kill(pid, "SIGINT");
+      process.kill(pid, platform.interrupt);
     } catch {
       // already gone
     }
@@ -226,8 +229,14 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
       stopRequested = true;
       stopping ??= (async () => {
         if (!channel.send({ etype: "STOP", ts: Date.now() })) {
+          // STOP cannot reach the runner: ask by signal where one asks (POSIX); on Windows a
+          // signal would only terminate the runner and strand its children, so the tree goes now.
+          if (!platform.interrupt) {
+            killTree();
+            return exited;
+          }
           try {
-            process.kill(pid, "SIGINT");
+            process.kill(pid, platform.interrupt);
           } catch {
             // already gone
           }
