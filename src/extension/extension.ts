@@ -15,6 +15,7 @@ import { createExtensionLog, errorText, log } from "./output/extension-log.js";
 import { ProgramOutputs } from "./output/program-output.js";
 import { SceneDiagnostics } from "./problems/diagnostics.js";
 import type { HostSession } from "./sessions/host-session.js";
+import { keepSaved, SavedSessions } from "./sessions/saved-sessions.js";
 import { SessionManager } from "./sessions/session-manager.js";
 import { SceneOutliner } from "./outliner/scene-outliner.js";
 import { SceneStatusBar } from "./status/status-bar.js";
@@ -23,7 +24,7 @@ import { mayRunCode } from "./trust.js";
 import { ScenePanels } from "./viewer/scene-panels.js";
 
 const loadedAt = performance.now();
-let running: { sessions: SessionManager; panels: ScenePanels } | undefined;
+let running: { sessions: SessionManager; panels: ScenePanels; savedSessions: SavedSessions } | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -34,16 +35,20 @@ export function activate(context: vscode.ExtensionContext): void {
   push(createExtensionLog());
   const outputs = push(new ProgramOutputs());
   const sessions = push(new SessionManager(outputs, () => settings()));
+  const savedSessions = new SavedSessions(context.workspaceState);
+  // Before a tree or a lens reads the list: the runs from before a window reload come back as they were.
+  sessions.restore(savedSessions.load());
+  push(keepSaved(sessions, savedSessions));
   const diagnostics = push(new SceneDiagnostics());
   const panels = push(new ScenePanels(context.extensionUri, context.workspaceState, context.globalState, sessions));
   const outliner = push(new SceneOutliner(sessions, () => panels.activeFile(), (s, key) => panels.select(s, key)));
   push(panels.onDidClickNode(({ session, key }) => void outliner.reveal(session, key)));
   const tree = push(new TaskTreeProvider(sessions));
-  push(vscode.window.createTreeView("sceneRunner.tasks", { treeDataProvider: tree, showCollapseAll: true }));
+  tree.attach(push(vscode.window.createTreeView("sceneRunner.tasks", { treeDataProvider: tree, showCollapseAll: true })));
   push(vscode.languages.registerCodeLensProvider(SCENE_SELECTOR, push(new MainCodeLensProvider(sessions))));
   push(new SceneStatusBar(sessions));
   push(trackContextKeys(sessions));
-  running = { sessions, panels };
+  running = { sessions, panels, savedSessions };
 
   // A new run forgets the Problems of the previous one; every failed task adds one (a task
   // failing in the background as well as main), and a failure no task carries (a launch
@@ -99,7 +104,9 @@ export function activate(context: vscode.ExtensionContext): void {
     "sceneRunner.stopAll": () => sessions.stopAll(),
     "sceneRunner.showViewer": (target) => {
       if (isSessionItem(target)) {
-        panels.showFor(target.session, false);
+        // A run from before a window reload has no scene of its own: its file's restored panel, if any.
+        if (!target.session.restored) panels.showFor(target.session, false);
+        else if (!panels.show(target.session.file)) void vscode.window.showInformationMessage(`Scene: ${target.session.label} ran before the window reload. Run it again to see it.`);
         return;
       }
       const file = targetFile(target, panels);
@@ -140,9 +147,9 @@ export function activate(context: vscode.ExtensionContext): void {
 /** Saves the open viewers' scenes for a window reload, then stops every program (kills what will not stop). */
 export async function deactivate(): Promise<void> {
   if (!running) return;
-  const { sessions, panels } = running;
+  const { sessions, panels, savedSessions } = running;
   running = undefined;
-  await panels.saveAll().catch(() => undefined);
+  await Promise.all([panels.saveAll().catch(() => undefined), Promise.resolve(savedSessions.save(sessions.sessions)).catch(() => undefined)]);
   await sessions.shutdown();
 }
 

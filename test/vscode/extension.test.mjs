@@ -264,6 +264,45 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     await waitUntil("session stopped", async () => /stopped/.test(await (await rowFor(vs, "tasks.ts")).getAttribute("aria-label")));
   });
 
+  step("every first click on a worker's inline Cancel cancels that worker while the tree redraws; repeated runs fold into one row", async () => {
+    const treeErrors = [];
+    const onConsole = (m) => /Tree element not found/.test(m.text()) && treeErrors.push(m.text());
+    vs.page.on("console", onConsole);
+    try {
+      await openFile(vs, "workers.ts");
+      await vs.runCommand("Scene: Run Scene");
+      await vs.openViewContainer("Scene");
+      // The "tick" runs (one every 100 ms) are one folded row with a count, not a row each.
+      const ticks = await rowFor(vs, "tick");
+      await waitUntil("the tick runs counted", async () => /tick, \d+ runs/.test(await ticks.getAttribute("aria-label")));
+      const labels = await taskRows(vs).evaluateAll((rows) => rows.map((r) => r.getAttribute("aria-label") ?? ""));
+      assert.equal(labels.filter((l) => /^tick, \d+ runs/.test(l)).length, 1, "one row for all tick runs");
+      assert.equal(labels.filter((l) => /^tick, (running|done|failed|cancelled)/.test(l)).length, 0, "no row per run (the group starts folded)");
+      const before = staleClicks(vs);
+      for (let i = 1; i <= 12; i++) {
+        const row = await rowFor(vs, `w${i}`);
+        await vs.clickInlineAction(row, "Cancel Task");
+        await waitUntil(`w${i} cancelled`, async () => /^w\d+, cancelled/.test(await (await rowFor(vs, `w${i}`)).getAttribute("aria-label")));
+      }
+      assert.equal(staleClicks(vs) - before, 0, "a cancel click lost its row (the tree was redrawn under it)");
+      assert.deepEqual(treeErrors, [], "the workbench lost a tree element under a click");
+      await waitUntil("every worker's finally in the output", async () => {
+        const text = await outputText(vs);
+        return Array.from({ length: 12 }, (_, i) => `w${i + 1} cancelled`).every((line) => text.includes(line));
+      });
+      // Restart: the new run's row comes up expanded, its tasks listed, like the run before it.
+      await vs.codeLens("↻ Restart").click({ timeout: 20_000 });
+      await waitUntil("run #2 expanded with its workers", async () => {
+        const row = await rowFor(vs, "workers.ts");
+        return /#2/.test(await row.getAttribute("aria-label")) && (await row.getAttribute("aria-expanded")) === "true" && /^w1, running/.test(await (await rowFor(vs, "w1")).getAttribute("aria-label"));
+      });
+      await vs.runCommand("Scene: Stop Scene");
+      await waitUntil("workers session stopped", async () => /stopped/.test(await (await rowFor(vs, "workers.ts")).getAttribute("aria-label")));
+    } finally {
+      vs.page.off("console", onConsole);
+    }
+  });
+
   step("Stop ends a busy-looping scene within two seconds while the editor stays responsive", async () => {
     await openFile(vs, "busy.ts");
     const loopLine = vs.page.locator(".editor-group-container .monaco-editor .view-line", { hasText: "for (;;) {}" }).first();
@@ -317,6 +356,8 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     const share = await waitUntil("red pixels after reopening", async () => ((await redShare(frame)) > 0.05 ? await redShare(frame) : 0));
     assert.ok(share > 0.05);
     assert.deepEqual(await frame.evaluate(() => window.__sceneViewer.keys()), ["red-box"]);
+    // Normal use logs no errors: closing a viewer must not post into the disposed webview.
+    assert.doesNotMatch(vs.extensionHostLog(), /Webview is disposed/);
     await vs.runCommand("Scene: Stop All Scenes");
   });
 
@@ -338,6 +379,9 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     assert.match(hud, /stopped/);
     assert.match(hud, /stopped by window reload/);
     assert.doesNotMatch(hud, /running/);
+    // The Tasks view keeps the run, as it was, and says the same.
+    await vs.openViewContainer("Scene");
+    await waitUntil("the run kept in the tree after the reload", async () => /stopped by window reload/.test(await (await rowFor(vs, "red_box.ts")).getAttribute("aria-label")));
     // ...and offers to run it again, from the viewer itself.
     await frame.locator(".sr-rerun").click({ timeout: 10_000 });
     await waitUntil("the scene running again", async () => /running · red_box\.ts$/.test(await frame.evaluate(() => document.querySelector(".sr-hud")?.textContent ?? "")));

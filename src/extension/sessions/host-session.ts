@@ -10,7 +10,7 @@ import { rpcResponseType, type ClientEvent } from "../../protocol/events.js";
 import { assertNever } from "../../protocol/descriptors.js";
 import { droppedNodeLine } from "../../protocol/scene.js";
 import { viewerInit, type RunnerToHost, type RuntimeKind } from "../../protocol/runner.js";
-import type { ErrorInfo } from "../../protocol/tasks.js";
+import type { ErrorInfo, TaskInfo, TaskState } from "../../protocol/tasks.js";
 import type { ViewerSessionState } from "../../protocol/viewer.js";
 import { LaunchError } from "../../runner/launch.js";
 import { exitStatus } from "../../runner/outcome.js";
@@ -22,6 +22,12 @@ import { TaskModel, type TaskRecord } from "./task-model.js";
 
 export type SessionState = Extract<ViewerSessionState, "starting" | "running" | "done" | "failed" | "stopped">;
 
+/** A task spawned (its parent's row gains a child) or changed state (its own row). */
+export interface TaskChange {
+  readonly task: TaskRecord;
+  readonly spawned: boolean;
+}
+
 export interface HostSessionOptions {
   id: string;
   file: string;
@@ -32,6 +38,17 @@ export interface HostSessionOptions {
   output: RunOutput;
   python?: string;
   graceMs?: number;
+}
+
+/** How a run that is only remembered (a window reload ended it) is rebuilt: see saved-sessions.ts. */
+export interface RestoredRun {
+  state: SessionState;
+  live: boolean;
+  startedAt: number;
+  endedAt?: number;
+  error?: ErrorInfo;
+  tasks: ReadonlyArray<TaskInfo & { state: TaskState; startedAt: number; endedAt?: number; error?: ErrorInfo }>;
+  omittedTasks: number;
 }
 
 let nextRun = 1;
@@ -46,7 +63,10 @@ export class HostSession implements vscode.Disposable {
   readonly tasks = new TaskModel();
   readonly pipeline: ScenePipeline;
   readonly output: RunOutput;
-  readonly startedAt = Date.now();
+  startedAt = Date.now();
+  /** A window reload ended it: it is remembered, not run (no process, no viewer of its own). */
+  endedByReload = false;
+  restored = false;
   endedAt?: number;
   state: SessionState = "starting";
   runtime?: RuntimeKind;
@@ -67,6 +87,9 @@ export class HostSession implements vscode.Disposable {
   private readonly programStart = new vscode.EventEmitter<HostSession>();
   /** Fires once, when `programStarted` becomes true; never for a run that fails to start. */
   readonly onDidStartProgram = this.programStart.event;
+  private readonly taskChanged = new vscode.EventEmitter<TaskChange>();
+  /** One task spawned or changed state (the tree redraws just its rows). Also fires onDidChange. */
+  readonly onDidChangeTask = this.taskChanged.event;
   private readonly taskFailed = new vscode.EventEmitter<TaskRecord>();
   /** A task failed: main, or one in the background that nobody may ever await. */
   readonly onDidFailTask = this.taskFailed.event;
@@ -82,6 +105,27 @@ export class HostSession implements vscode.Disposable {
     this.output = options.output;
     this.pipeline = new ScenePipeline({ state: "starting", title: options.label });
     this.finished = new Promise((r) => (this.markFinished = r));
+  }
+
+  /** A run from before a window reload, as it was (one live then is "stopped by window reload"). */
+  static restore(options: HostSessionOptions, saved: RestoredRun): HostSession {
+    const s = new HostSession(options);
+    s.restored = true;
+    s.startedAt = saved.startedAt;
+    for (const t of saved.tasks) {
+      s.tasks.spawn(t, t.startedAt);
+      // A task the reload cut off ends with its run, as tasks a killed process never reported.
+      if (t.state === "running" || t.state === "cancelling") s.tasks.setState(t.id, "cancelled", saved.endedAt ?? Date.now());
+      else s.tasks.setState(t.id, t.state, t.endedAt ?? t.startedAt, t.error);
+    }
+    if (saved.error) s.error = saved.error;
+    s.endedByReload = saved.live;
+    s.endedAt = saved.endedAt ?? Date.now();
+    s.state = saved.live ? "stopped" : saved.state;
+    s.pipeline.setSession({ state: s.state, title: s.label });
+    if (saved.omittedTasks) s.output.note(`(restored after a window reload: ${saved.omittedTasks} later tasks were not kept)`);
+    s.markFinished();
+    return s;
   }
 
   get isLive(): boolean {
@@ -149,7 +193,10 @@ export class HostSession implements vscode.Disposable {
     log.info(`${this.label}: cancel task ${taskId}`);
     this.child.send({ etype: "TASK_CANCEL", ts: Date.now(), id: taskId });
     // Shown at once: the runner confirms (or the task ends) in its own time.
-    if (this.tasks.setState(taskId, "cancelling", Date.now())) this.changed.fire(this);
+    if (this.tasks.setState(taskId, "cancelling", Date.now())) {
+      this.taskChanged.fire({ task: this.tasks.get(taskId)!, spawned: false });
+      this.changed.fire(this);
+    }
   }
 
   /** A viewer event (click, camera, gizmo, widget, RPC answer) for the program. */
@@ -170,10 +217,11 @@ export class HostSession implements vscode.Disposable {
         return;
       case "TASK_SPAWN":
         this.noteProgramStarted();
-        this.tasks.spawn(m.task, m.ts);
+        this.taskChanged.fire({ task: this.tasks.spawn(m.task, m.ts), spawned: true });
         break;
       case "TASK_STATE":
         if (!this.tasks.setState(m.task.id, m.task.state, m.ts, m.task.error)) return;
+        this.taskChanged.fire({ task: this.tasks.get(m.task.id)!, spawned: false });
         if (m.task.state === "failed") this.taskFailed.fire(this.tasks.get(m.task.id)!);
         break;
       case "LOG":
@@ -245,6 +293,7 @@ export class HostSession implements vscode.Disposable {
     this.child?.kill();
     this.pipeline.dispose();
     this.changed.dispose();
+    this.taskChanged.dispose();
     this.ended.dispose();
     this.taskFailed.dispose();
     this.programStart.dispose();

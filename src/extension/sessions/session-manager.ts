@@ -9,7 +9,8 @@ import { basename } from "node:path";
 import * as vscode from "vscode";
 import { log } from "../output/extension-log.js";
 import { RunOutput, type ProgramOutputs } from "../output/program-output.js";
-import { HostSession } from "./host-session.js";
+import { HostSession, type TaskChange } from "./host-session.js";
+import type { SavedSession } from "./saved-sessions.js";
 
 export interface RunSettings {
   python?: string;
@@ -29,12 +30,15 @@ export class SessionManager implements vscode.Disposable {
 
   private readonly listChanged = new vscode.EventEmitter<void>();
   private readonly sessionChanged = new vscode.EventEmitter<HostSession>();
+  private readonly taskChanged = new vscode.EventEmitter<TaskChange & { session: HostSession }>();
   private readonly sessionStarted = new vscode.EventEmitter<HostSession>();
   private readonly sessionEnded = new vscode.EventEmitter<HostSession>();
   /** Sessions were added or removed, or one changed state (code lenses, status bar, context keys). */
   readonly onDidChangeSessions = this.listChanged.event;
   /** Anything about one session changed (its tasks included): the tree. */
   readonly onDidChangeSession = this.sessionChanged.event;
+  /** One task of a session spawned or changed state (fires before that session's onDidChangeSession). */
+  readonly onDidChangeTask = this.taskChanged.event;
   readonly onDidStartSession = this.sessionStarted.event;
   readonly onDidEndSession = this.sessionEnded.event;
 
@@ -92,6 +96,7 @@ export class SessionManager implements vscode.Disposable {
     // Task messages change a session many times a second; the list changes only with its state.
     let lastState = session.state;
     this.subscriptions.set(session, [
+      session.onDidChangeTask((c) => this.taskChanged.fire({ ...c, session })),
       session.onDidChange((s) => {
         this.sessionChanged.fire(s);
         if (s.state !== lastState) {
@@ -110,6 +115,19 @@ export class SessionManager implements vscode.Disposable {
     this.sessionStarted.fire(session);
     await session.start();
     return session;
+  }
+
+  /** Runs from before a window reload, shown as they were (see saved-sessions.ts). */
+  restore(saved: readonly SavedSession[]): void {
+    for (const r of saved) {
+      const output = new RunOutput(this.outputs.channel(r.file, r.label));
+      const session = HostSession.restore({ id: `s${this.nextId++}`, file: r.file, label: r.label, runOfFile: r.runOfFile, output }, r);
+      this.all.push(session);
+      this.runsOfFile.set(r.file, Math.max(this.runsOfFile.get(r.file) ?? 0, r.runOfFile));
+      this.subscriptions.set(session, []);
+    }
+    this.trimFinished();
+    if (saved.length) this.listChanged.fire();
   }
 
   async stop(file: string): Promise<void> {
@@ -168,6 +186,7 @@ export class SessionManager implements vscode.Disposable {
     this.live.clear();
     this.listChanged.dispose();
     this.sessionChanged.dispose();
+    this.taskChanged.dispose();
     this.sessionStarted.dispose();
     this.sessionEnded.dispose();
   }

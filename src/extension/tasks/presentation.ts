@@ -44,6 +44,7 @@ export function sessionIcon(s: HostSession): vscode.ThemeIcon {
 
 export function sessionStatus(s: HostSession): string {
   if (s.stopping) return "stopping…";
+  if (s.endedByReload) return "stopped by window reload";
   const failed = s.tasks.counts().failed;
   if (s.state === "done" && failed) return `done with ${failed} failed task${failed === 1 ? "" : "s"}`;
   return s.state;

@@ -1,8 +1,9 @@
 /**
  * The "Tasks" view: one root per session (live or finished), its tasks nested
  * under the task that spawned them, and under a failed task the error, which
- * links to the line that threw. Row ids are stable (session id / task id), so
- * VS Code keeps expansion and selection across refreshes.
+ * links to the line that threw. Repeated runs of one thing are folded into one
+ * row (run-groups.ts). Row ids are stable (session id / task id), so VS Code
+ * keeps expansion and selection across refreshes.
  */
 import { basename } from "node:path";
 import * as vscode from "vscode";
@@ -12,7 +13,10 @@ import { escapeMd } from "../markdown.js";
 import type { HostSession } from "../sessions/host-session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { formatElapsed, type TaskRecord } from "../sessions/task-model.js";
+import { isLive } from "../sessions/task-model.js";
 import { sessionIcon, sessionStatus, taskIcon, taskStateLabel } from "./presentation.js";
+import { outermostRows } from "./refresh-plan.js";
+import { GROUP_MIN, groupSiblings, runKey, RUNS_SHOWN, shownRuns, SiblingKinds, summarise } from "./run-groups.js";
 
 export interface SessionItem {
   readonly kind: "session";
@@ -23,13 +27,21 @@ export interface TaskItem {
   readonly session: HostSession;
   readonly task: TaskRecord;
 }
+/** Repeated runs of one thing (a handler, a worker spawned in a loop) under one parent: see run-groups.ts. */
+interface RunsItem {
+  readonly kind: "runs";
+  readonly session: HostSession;
+  readonly parent: string | null;
+  readonly key: string;
+  readonly name: string;
+}
 interface ErrorItem {
   readonly kind: "error";
   readonly session: HostSession;
   readonly ownerId: string;
   readonly error: ErrorInfo;
 }
-export type TaskTreeNode = SessionItem | TaskItem | ErrorItem;
+export type TaskTreeNode = SessionItem | TaskItem | RunsItem | ErrorItem;
 
 export function isSessionItem(x: unknown): x is SessionItem {
   return typeof x === "object" && x !== null && (x as { kind?: unknown }).kind === "session";
@@ -40,57 +52,167 @@ const TICK_MS = 1000;
 /** Task messages can arrive by the hundred: redraw at most this often. */
 const REFRESH_MS = 50;
 
+/**
+ * Why rows are redrawn one by one, and only when they change: VS Code forgets the
+ * descendants of a row it redraws until it has fetched them again, and an inline
+ * action (Cancel) clicked on a forgotten row arrives without its task
+ * ("Tree element not found"). So a redraw never reaches above what changed: a
+ * state change redraws that task's row, a spawn its parent's, a tick only rows
+ * with no children, and a live session's row carries nothing that changes with
+ * its tasks (their counts go in the view's description).
+ */
 export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TaskTreeNode | TaskTreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
   private pending: ReturnType<typeof setTimeout> | undefined;
-  /** Sessions whose rows changed since the last redraw; `root` when the list itself changed. */
-  private dirty = new Set<HostSession>();
+  /** Rows to redraw at the next refresh, with the ids of the rows above them. */
+  private readonly dirty = new Map<string, { node: TaskTreeNode; ancestors: readonly string[] }>();
+  /** The list of sessions itself changed: everything is fetched again. */
   private rootDirty = false;
-  /**
-   * One node object per row id. VS Code resolves an inline action's argument
-   * through the node it last saw; a whole-tree refresh drops those nodes until
-   * every level is fetched again, so a click landing in between would get
-   * nothing. Stable nodes and refreshes of just the changed rows keep that
-   * window small.
-   */
+  /** One node object per row id: VS Code hands a row's node back to our commands. */
   private readonly nodes = new Map<string, TaskTreeNode>();
+  /** Per parent, how many children of each kind (whether a task's row sits in a group). */
+  private readonly kinds = new SiblingKinds();
+  private readonly counted = new Set<HostSession>();
+  /** What each session row showed when last drawn: redrawn only when that changes. */
+  private readonly drawnSessions = new Map<HostSession, string>();
+  private shownSessionIds = "";
+  private view: vscode.TreeView<TaskTreeNode> | undefined;
 
   constructor(private readonly sessions: SessionManager) {
     this.subscriptions.push(
-      sessions.onDidChangeSession((s) => {
-        this.dirty.add(s);
-        this.refreshSoon();
+      sessions.onDidChangeTask(({ session, task, spawned }) => {
+        this.countKinds(session);
+        if (spawned) this.spawned(session, task);
+        else this.taskChanged(session, task);
       }),
+      sessions.onDidChangeSession((s) => this.sessionMaybeChanged(s)),
       sessions.onDidChangeSessions(() => {
-        this.rootDirty = true;
+        const ids = this.sessions.sessions.map((s) => s.id).join(",");
+        if (ids !== this.shownSessionIds) this.rootDirty = true;
+        else for (const s of this.sessions.sessions) this.sessionMaybeChanged(s);
         this.refreshSoon();
         this.updateTicker();
       }),
     );
   }
 
+  /** The view whose description shows the live task counts. */
+  attach(view: vscode.TreeView<TaskTreeNode>): void {
+    this.view = view;
+    this.describeView();
+  }
+
+  // ------------------------------------------------------------------ what to redraw
+
+  private parentKey(s: HostSession, parent: string | null): string {
+    return `${s.id}/${parent ?? ""}`;
+  }
+
+  /** Sessions the tree met after some of their tasks spawned are counted once, in full. */
+  private countKinds(s: HostSession): void {
+    if (this.counted.has(s)) return;
+    this.counted.add(s);
+    for (const t of s.tasks.all()) this.kinds.add(this.parentKey(s, t.parent), t);
+  }
+
+  private isGrouped(s: HostSession, t: TaskRecord): boolean {
+    return this.kinds.grouped(this.parentKey(s, t.parent), t);
+  }
+
+  /** The row a task's row sits under: its group, its parent task, or its session. */
+  private containerOf(s: HostSession, t: TaskRecord): TaskTreeNode {
+    if (this.isGrouped(s, t)) return this.runsNode(s, t.parent, runKey(t), t.name);
+    return this.parentRow(s, t.parent);
+  }
+
+  private parentRow(s: HostSession, parent: string | null): TaskTreeNode {
+    const p = parent === null ? undefined : s.tasks.get(parent);
+    return p ? this.taskNode(s, p) : this.sessionNode(s);
+  }
+
+  /** Ids of the rows above a node, nearest first. */
+  private ancestorsOf(node: TaskTreeNode): string[] {
+    const out: string[] = [];
+    const s = node.session;
+    let parent: string | null = node.kind === "task" ? node.task.parent : node.kind === "runs" ? node.parent : null;
+    if (node.kind === "task" && this.isGrouped(s, node.task)) out.push(this.runsId(s, node.task.parent, runKey(node.task)));
+    for (let p = parent === null ? undefined : s.tasks.get(parent); p; p = p.parent === null ? undefined : s.tasks.get(p.parent)) {
+      out.push(this.taskId(s, p));
+      if (this.isGrouped(s, p)) out.push(this.runsId(s, p.parent, runKey(p)));
+      parent = p.parent;
+    }
+    if (node.kind !== "session") out.push(s.id);
+    return out;
+  }
+
+  private markDirty(node: TaskTreeNode): void {
+    const id = this.idOf(node);
+    if (!this.dirty.has(id)) this.dirty.set(id, { node, ancestors: this.ancestorsOf(node) });
+    this.refreshSoon();
+  }
+
+  private spawned(s: HostSession, t: TaskRecord): void {
+    const n = this.kinds.add(this.parentKey(s, t.parent), t);
+    // Below GROUP_MIN the task is a row of its parent; at GROUP_MIN its kind folds into a
+    // group row in the parent; past that only the group's row gains a run.
+    this.markDirty(n > GROUP_MIN ? this.runsNode(s, t.parent, runKey(t), t.name) : this.parentRow(s, t.parent));
+    this.describeViewSoon();
+  }
+
+  private taskChanged(s: HostSession, t: TaskRecord): void {
+    // A grouped run's row is redrawn with its group (which shows the group's counts).
+    this.markDirty(this.isGrouped(s, t) ? this.containerOf(s, t) : this.taskNode(s, t));
+    this.describeViewSoon();
+  }
+
+  private sessionMaybeChanged(s: HostSession): void {
+    const drawn = this.drawnSessions.get(s);
+    if (drawn !== undefined && drawn !== sessionSignature(s)) this.markDirty(this.sessionNode(s));
+    this.describeViewSoon();
+  }
+
   private refreshSoon(): void {
     this.pending ??= setTimeout(() => {
       this.pending = undefined;
       if (this.rootDirty) this.changed.fire(undefined);
-      else if (this.dirty.size) this.changed.fire([...this.dirty].map((s) => this.sessionNode(s)));
+      else if (this.dirty.size) this.changed.fire(outermostRows(this.dirty));
       this.rootDirty = false;
       this.dirty.clear();
     }, REFRESH_MS);
   }
 
+  private describeTimer: ReturnType<typeof setTimeout> | undefined;
+  private describeViewSoon(): void {
+    this.describeTimer ??= setTimeout(() => {
+      this.describeTimer = undefined;
+      this.describeView();
+    }, 250);
+  }
+
+  /** "2 live · 5 of 12 tasks running": changes with every task, so it is not on any row. */
+  private describeView(): void {
+    if (!this.view) return;
+    const live = this.sessions.liveSessions();
+    let running = 0;
+    let total = 0;
+    for (const s of live) {
+      const c = s.tasks.counts();
+      running += c.running;
+      total += c.total;
+    }
+    this.view.description = live.length ? `${live.length} live · ${running} of ${total} task${total === 1 ? "" : "s"} running` : undefined;
+  }
+
   /**
-   * Whether a running row's elapsed time is redrawn every second. Redrawing a
-   * row makes VS Code fetch its subtree again, and an inline action clicked on a
-   * row two levels down in that moment would lose its row; so rows with
-   * grandchildren are not redrawn and show "running" rather than a stale time
-   * (their tooltip, resolved on hover, is always current).
+   * Whether a running row's elapsed time is redrawn every second: only rows with no
+   * children, since redrawing a row makes VS Code forget the rows below it (see the
+   * class comment). Other running rows say "running"; their tooltip is always current.
    */
   private ticks(s: HostSession, t: TaskRecord): boolean {
-    return t.state === "running" && !s.tasks.children(t.id).some((c) => c.children.length > 0);
+    return t.state === "running" && t.children.length === 0 && t.error === undefined && s.isLive;
   }
 
   private tick(): void {
@@ -110,6 +232,30 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
       clearInterval(this.ticker);
       this.ticker = undefined;
     }
+    this.describeViewSoon();
+  }
+
+  // ------------------------------------------------------------------ nodes
+
+  private taskId(s: HostSession, t: TaskRecord): string {
+    return `${s.id}/${t.id}`;
+  }
+
+  private runsId(s: HostSession, parent: string | null, key: string): string {
+    return `${s.id}/${parent ?? ""}/runs:${key}`;
+  }
+
+  private idOf(node: TaskTreeNode): string {
+    switch (node.kind) {
+      case "session":
+        return node.session.id;
+      case "task":
+        return this.taskId(node.session, node.task);
+      case "runs":
+        return this.runsId(node.session, node.parent, node.key);
+      case "error":
+        return `${node.session.id}/${node.ownerId}/!error`;
+    }
   }
 
   private sessionNode(session: HostSession): SessionItem {
@@ -117,7 +263,15 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   }
 
   private taskNode(session: HostSession, task: TaskRecord): TaskItem {
-    return this.node(`${session.id}/${task.id}`, () => ({ kind: "task", session, task })) as TaskItem;
+    return this.node(this.taskId(session, task), () => ({ kind: "task", session, task })) as TaskItem;
+  }
+
+  private runsNode(session: HostSession, parent: string | null, key: string, name: string): RunsItem {
+    return this.node(this.runsId(session, parent, key), () => ({ kind: "runs", session, parent, key, name })) as RunsItem;
+  }
+
+  private errorNode(session: HostSession, ownerId: string, error: ErrorInfo): ErrorItem {
+    return this.node(`${session.id}/${ownerId}/!error`, () => ({ kind: "error", session, ownerId, error })) as ErrorItem;
   }
 
   private node(id: string, make: () => TaskTreeNode): TaskTreeNode {
@@ -126,61 +280,69 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     return n;
   }
 
+  /** A parent's children as rows: tasks, and groups of repeated runs. */
+  private rowsOf(session: HostSession, parent: string | null, children: readonly TaskRecord[]): TaskTreeNode[] {
+    return groupSiblings(children).map((c) => ("kind" in c ? this.runsNode(session, parent, c.key, c.name) : this.taskNode(session, c)));
+  }
+
   getChildren(node?: TaskTreeNode): TaskTreeNode[] {
     if (!node) {
       // Forget the nodes of sessions that were cleared.
       const ids = new Set(this.sessions.sessions.map((s) => s.id));
       for (const key of this.nodes.keys()) if (!ids.has(key.split("/")[0])) this.nodes.delete(key);
+      for (const s of [...this.drawnSessions.keys()]) {
+        if (!ids.has(s.id)) {
+          this.drawnSessions.delete(s);
+          this.counted.delete(s);
+          this.kinds.forget(`${s.id}/`);
+        }
+      }
+      this.shownSessionIds = this.sessions.sessions.map((s) => s.id).join(",");
       return [...this.sessions.sessions].reverse().map((s) => this.sessionNode(s));
     }
-    if (node.kind === "session") {
-      const { session } = node;
-      const tasks: TaskTreeNode[] = session.tasks.roots().map((t) => this.taskNode(session, t));
-      // A failure no task carries (a launch problem, a crash before main): show it on the session.
-      if (session.error && !session.tasks.counts().failed) tasks.unshift(this.node(`${session.id}/!error`, () => ({ kind: "error", session, ownerId: session.id, error: session.error! })));
-      return tasks;
+    switch (node.kind) {
+      case "session": {
+        const { session } = node;
+        this.countKinds(session);
+        const rows = this.rowsOf(session, null, session.tasks.roots());
+        // A failure no task carries (a launch problem, a crash before main): show it on the session.
+        if (session.error && !session.tasks.counts().failed) rows.unshift(this.errorNode(session, session.id, session.error));
+        return rows;
+      }
+      case "task": {
+        const { session, task } = node;
+        const rows = this.rowsOf(session, task.id, session.tasks.children(task.id));
+        if (task.error) rows.unshift(this.errorNode(session, task.id, task.error));
+        return rows;
+      }
+      case "runs": {
+        const { session, parent, key } = node;
+        const siblings = parent === null ? session.tasks.roots() : session.tasks.children(parent);
+        return shownRuns(siblings.filter((t) => runKey(t) === key)).map((t) => this.taskNode(session, t));
+      }
+      case "error":
+        return [];
     }
-    if (node.kind === "task") {
-      const { session, task } = node;
-      const out: TaskTreeNode[] = task.error ? [this.node(`${session.id}/${task.id}/!error`, () => ({ kind: "error", session, ownerId: task.id, error: task.error! }))] : [];
-      for (const child of session.tasks.children(task.id)) out.push(this.taskNode(session, child));
-      return out;
-    }
-    return [];
   }
 
   getTreeItem(node: TaskTreeNode): vscode.TreeItem {
     switch (node.kind) {
       case "session":
-        return this.sessionItem(node.session);
+        this.drawnSessions.set(node.session, sessionSignature(node.session));
+        return sessionItem(node.session);
       case "task":
         return this.taskItem(node.session, node.task);
+      case "runs":
+        return this.runsItem(node);
       case "error":
-        return errorItem(node);
+        return errorItem(node, this.idOf(node));
     }
-  }
-
-  private sessionItem(s: HostSession): vscode.TreeItem {
-    // Always expandable, and expanded: a row first drawn without children (a Python program is
-    // still starting) and given some later would stay collapsed, hiding the new run's tasks.
-    const item = new vscode.TreeItem(s.label, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = s.id;
-    // No resourceUri: it would also give the row the file's Problems colour (red for an
-    // unrelated type error); a row is coloured by its own state only, through its icon.
-    item.iconPath = sessionIcon(s);
-    const c = s.tasks.counts();
-    // A live session's row is not redrawn every second (see ticks()): its time is in the tooltip.
-    const elapsed = s.isLive ? [] : [formatElapsed((s.endedAt ?? Date.now()) - s.startedAt)];
-    item.description = [`#${s.runOfFile}`, sessionStatus(s), c.running ? `${c.running}/${c.total} tasks` : `${c.total} task${c.total === 1 ? "" : "s"}`, ...elapsed].join(" · ");
-    item.contextValue = s.isLive ? "session.live" : "session.finished";
-    item.command = commandFor("sceneRunner.showViewer", "Show Viewer", { kind: "session", session: s });
-    return item;
   }
 
   private taskItem(s: HostSession, t: TaskRecord): vscode.TreeItem {
     const hasChildren = t.children.length > 0 || t.error !== undefined;
     const item = new vscode.TreeItem(t.name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    item.id = `${s.id}/${t.id}`;
+    item.id = this.taskId(s, t);
     item.iconPath = taskIcon(t.state);
     const elapsed = formatElapsed(s.tasks.elapsedMs(t, Date.now()));
     item.description = t.state !== "running" ? `${taskStateLabel(t.state)} · ${elapsed}` : this.ticks(s, t) ? elapsed : "running";
@@ -191,19 +353,74 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     return item;
   }
 
+  private runsItem(node: RunsItem): vscode.TreeItem {
+    const members = this.membersOf(node);
+    const sum = summarise(members);
+    // Folded: the point of the group is to keep repeated runs out of the way.
+    const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.idOf(node);
+    const lastState = sum.last.state;
+    item.iconPath = sum.live ? taskIcon("running") : sum.byState.failed ? taskIcon("failed") : taskIcon(lastState);
+    const parts = [`×${sum.total}`];
+    if (sum.live) parts.push(`${sum.live} running`);
+    if (sum.byState.failed) parts.push(`${sum.byState.failed} failed`);
+    if (!isLive(lastState)) parts.push(`last ${lastState} · ${formatElapsed(node.session.tasks.elapsedMs(sum.last, Date.now()))}`);
+    item.description = parts.join(" · ");
+    item.contextValue = "runs";
+    item.accessibilityInformation = { label: `${node.name}, ${sum.total} runs, ${sum.live} running, ${sum.byState.failed} failed` };
+    if (sum.last.file) item.command = commandFor("sceneRunner.openLocation", "Go to Creation", sum.last.file, sum.last.line, sum.last.column);
+    return item;
+  }
+
+  private membersOf(node: RunsItem): TaskRecord[] {
+    const { session, parent, key } = node;
+    const siblings = parent === null ? session.tasks.roots() : session.tasks.children(parent);
+    return siblings.filter((t) => runKey(t) === key);
+  }
+
   /** Tooltips are built when hovered, so their times are current even for rows the ticker leaves alone. */
   resolveTreeItem(item: vscode.TreeItem, node: TaskTreeNode): vscode.TreeItem {
     if (node.kind === "session") item.tooltip = sessionTooltip(node.session);
     else if (node.kind === "task") item.tooltip = taskTooltip(node.session, node.task);
+    else if (node.kind === "runs") item.tooltip = runsTooltip(node, this.membersOf(node));
     return item;
   }
 
   dispose(): void {
     if (this.ticker) clearInterval(this.ticker);
     if (this.pending) clearTimeout(this.pending);
+    if (this.describeTimer) clearTimeout(this.describeTimer);
     this.subscriptions.forEach((d) => d.dispose());
     this.changed.dispose();
   }
+}
+
+/** What a session row shows; while the session is live nothing in it follows its tasks. */
+function sessionSignature(s: HostSession): string {
+  const item = sessionItem(s);
+  return `${item.label}|${item.description}|${(item.iconPath as vscode.ThemeIcon).id}|${item.contextValue}`;
+}
+
+function sessionItem(s: HostSession): vscode.TreeItem {
+  // Always expandable, and expanded: a row first drawn without children (a Python program is
+  // still starting) and given some later would stay collapsed, hiding the new run's tasks.
+  const item = new vscode.TreeItem(s.label, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = s.id;
+  // No resourceUri: it would also give the row the file's Problems colour (red for an
+  // unrelated type error); a row is coloured by its own state only, through its icon.
+  item.iconPath = sessionIcon(s);
+  const parts = [`#${s.runOfFile}`, sessionStatus(s)];
+  // A live session's counts and time change with every task: they are in the view's
+  // description and the tooltip, so that redrawing this row (which makes VS Code forget its
+  // tasks' rows for a moment) happens only when its state does.
+  if (!s.isLive) {
+    const total = s.tasks.counts().total;
+    parts.push(`${total} task${total === 1 ? "" : "s"}`, formatElapsed((s.endedAt ?? Date.now()) - s.startedAt));
+  }
+  item.description = parts.join(" · ");
+  item.contextValue = s.isLive ? "session.live" : s.restored ? "session.restored" : "session.finished";
+  item.command = commandFor("sceneRunner.showViewer", "Show Viewer", { kind: "session", session: s });
+  return item;
 }
 
 function sessionTooltip(s: HostSession): vscode.MarkdownString {
@@ -230,10 +447,20 @@ function taskTooltip(s: HostSession, t: TaskRecord): vscode.MarkdownString {
   return tip;
 }
 
-function errorItem(node: ErrorItem): vscode.TreeItem {
+function runsTooltip(node: RunsItem, members: readonly TaskRecord[]): vscode.MarkdownString {
+  const sum = summarise(members);
+  const tip = new vscode.MarkdownString(undefined, true);
+  const states = (["running", "cancelling", "done", "failed", "cancelled"] as const).filter((k) => sum.byState[k]).map((k) => `${sum.byState[k]} ${k}`);
+  tip.appendMarkdown(`**${escapeMd(node.name)}** — ${sum.total} runs: ${states.join(", ")}\n\n`);
+  if (sum.last.file) tip.appendMarkdown(`Created at ${escapeMd(`${basename(sum.last.file)}:${sum.last.line ?? "?"}`)}\n\n`);
+  tip.appendMarkdown(`Listed: every run still going and the last ${RUNS_SHOWN} that ended.`);
+  return tip;
+}
+
+function errorItem(node: ErrorItem, id: string): vscode.TreeItem {
   const { error } = node;
   const item = new vscode.TreeItem(`${error.name}: ${error.message}`, vscode.TreeItemCollapsibleState.None);
-  item.id = `${node.session.id}/${node.ownerId}!error`;
+  item.id = id;
   item.iconPath = new vscode.ThemeIcon("error", new vscode.ThemeColor("testing.iconFailed"));
   item.contextValue = "error";
   const loc = error.location;

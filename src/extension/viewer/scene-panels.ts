@@ -110,7 +110,8 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
       return true;
     }
     const session = this.sessions.liveFor(file) ?? this.sessions.latestFor(file);
-    if (!session) return false;
+    // A run from before a window reload is only remembered: it has no scene to show.
+    if (!session || session.restored) return false;
     this.showFor(session, false);
     return true;
   }
