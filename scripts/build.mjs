@@ -33,6 +33,15 @@ const fonts = {
   },
 };
 
+// In the splat chunk, `import ... from "three"` reads the viewer bundle's three (one copy on the page).
+const threeFromViewer = {
+  name: "three-from-viewer",
+  setup(build) {
+    build.onResolve({ filter: /^three$/ }, () => ({ path: "three", namespace: "three-from-viewer" }));
+    build.onLoad({ filter: /.*/, namespace: "three-from-viewer" }, () => ({ contents: "module.exports = globalThis.__sceneRunnerThree;", loader: "js" }));
+  },
+};
+
 const node = { bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: true, minify: production, logLevel: "warning" };
 const bundles = [
   // VS Code glue. three.js must never end up here (it belongs to the webview bundle).
@@ -46,6 +55,10 @@ const bundles = [
   // The viewer: one script with three inside, no CDN.
   { bundle: true, platform: "browser", target: "chrome114", format: "iife", sourcemap: true, minify: production, logLevel: "warning",
     entryPoints: ["webview/main.ts"], outfile: "dist/webview.js", loader: { ".css": "text" }, plugins: [fonts] },
+  // Spark's splat renderer, added to the viewer page only when a splat node appears (webview/nodes/splats.ts);
+  // "three" is the viewer's own copy, handed over in a global (webview/nodes/three-for-chunks.ts).
+  { bundle: true, platform: "browser", target: "chrome114", format: "iife", sourcemap: true, minify: production, logLevel: "warning",
+    entryPoints: ["webview/nodes/splat-chunk.ts"], outfile: "dist/webview-splats.js", plugins: [threeFromViewer] },
   // The TypeScript server plugin: "scene-runner" resolves to dist/types/scene-runner.d.ts in any folder.
   pluginBuild(node),
 ];

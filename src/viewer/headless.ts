@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { typedArraysFromText, typedArraysToText } from "../protocol/typed-arrays.js";
 import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
@@ -170,6 +171,8 @@ function killBrowserProcesses(pids: number[]): void {
 export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<HeadlessViewer> {
   const { chromium } = await import("playwright-core");
   const bundle = readFileSync(o.bundlePath);
+  // The splat renderer, loaded by the page only when a scene has splats (absent from old builds: a 404 then).
+  const splatChunkPath = join(dirname(o.bundlePath), "webview-splats.js");
   const before = ownChildren();
   const signals = o.handleSignals ?? true;
   const browser = await chromium.launch({
@@ -206,6 +209,9 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
       const url = route.request().url();
       if (url === base) return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html });
       if (url === `${base}webview.js`) return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", body: bundle });
+      if (url === `${base}webview-splats.js` && existsSync(splatChunkPath)) {
+        return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", body: readFileSync(splatChunkPath) });
+      }
       if (scope && o.assets && url.startsWith(`${scope.base}/`)) {
         const path = pathOfFileUrl(scope.base, url);
         const read = path === null ? { ok: false as const, status: 403, reason: "outside the program's folder" } : await readAssetFile(o.assets.root, path);

@@ -30,7 +30,10 @@ export function viewerHtml(o: ViewerHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error("viewerHtml: the nonce must be at least 16 base64/alphanumeric characters");
   const csp = [
     "default-src 'none'",
-    `script-src 'nonce-${o.nonce}'`,
+    // 'wasm-unsafe-eval' compiles WebAssembly only (no JS eval): the splat renderer sorts with it.
+    `script-src 'nonce-${o.nonce}' 'wasm-unsafe-eval'`,
+    // The splat renderer's sorting worker is a blob: script it makes itself.
+    "worker-src blob:",
     `style-src 'nonce-${o.nonce}' ${o.cspSource}`,
     `img-src ${o.cspSource} blob: data:`,
     `connect-src ${o.cspSource} ${o.connectSrc ?? "https:"} blob: data:`,

@@ -27,6 +27,7 @@ import { gripper } from "./gripper.js";
 import { withOutlines } from "./outlines.js";
 import { ANIMATED_MODEL_TAGS, animatedModel } from "./animated-models.js";
 import { DEPTH_CLOUD_TAGS, depthCloud } from "./depth-cloud.js";
+import { SPLAT_TAGS, splat } from "./splats.js";
 
 /** Nodes that only group and transform their children. */
 export const GROUP_TAGS = new Set(["Scene", "Group", "VuerGroup", "group", "Movable", "Pivot", "Clickable", "Fragment", "BoundingBoxProvider", "DepthPointCloudProvider", "mesh",
@@ -64,6 +65,7 @@ export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env):
   if (tag in MODEL_TAGS) return model(MODEL_TAGS[tag], p, ctx);
   if (ANIMATED_MODEL_TAGS.has(tag)) return animatedModel(tag, p, ctx);
   if (DEPTH_CLOUD_TAGS.has(tag)) return depthCloud(p, ctx);
+  if (SPLAT_TAGS.has(tag)) return splat(tag, p, ctx);
   if (WIDGET_TAGS.has(tag)) {
     env.panel.add(ctx.key, tag === "InputBox" ? "Input" : tag, p);
     return {
