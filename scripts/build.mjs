@@ -52,9 +52,9 @@ const bundles = [
   { ...node, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", external: ["esbuild", "playwright-core"] },
   // The library scene programs import as "scene-runner" (when installed from npm).
   { ...node, entryPoints: ["src/runtime/index.ts"], outfile: "dist/runtime.js" },
-  // The viewer: one script with three inside, no CDN.
+  // The viewer: one script with three inside, no CDN (and the codicon CSS and font: webview/icons.ts).
   { bundle: true, platform: "browser", target: "chrome114", format: "iife", sourcemap: true, minify: production, logLevel: "warning",
-    entryPoints: ["webview/main.ts"], outfile: "dist/webview.js", loader: { ".css": "text" }, plugins: [fonts] },
+    entryPoints: ["webview/main.ts"], outfile: "dist/webview.js", loader: { ".css": "text", ".ttf": "binary" }, plugins: [fonts] },
   // Spark's splat renderer, added to the viewer page only when a splat node appears (webview/nodes/splats.ts);
   // "three" is the viewer's own copy, handed over in a global (webview/nodes/three-for-chunks.ts).
   { bundle: true, platform: "browser", target: "chrome114", format: "iife", sourcemap: true, minify: production, logLevel: "warning",

@@ -1,8 +1,10 @@
 /**
- * The heads-up line (fps, nodes, session state), the toolbar (reset camera, screenshot) and
- * the viewer's warnings: a badge with their count, which opens the list (newest last).
+ * The heads-up line (fps, nodes, session state), the toolbar (frame all, reset camera,
+ * screenshot: codicon buttons with tooltips) and the viewer's warnings: a badge with their
+ * count, which opens the list (newest last).
  */
 import type { ViewerSessionInfo } from "../src/protocol/viewer.js";
+import { codicon } from "./icons.js";
 
 export interface HudNumbers {
   fps: number;
@@ -24,24 +26,29 @@ export class Hud {
 
   private readonly rerun: HTMLButtonElement;
 
-  constructor(parent: HTMLElement, actions: { resetCamera(): void; screenshot(): void; rerun(): void }) {
+  private readonly badgeCount: HTMLElement;
+
+  constructor(parent: HTMLElement, actions: { frameAll(): void; resetCamera(): void; screenshot(): void; rerun(): void }) {
     this.line = document.createElement("div");
     this.line.className = "sr-hud";
     this.line.setAttribute("aria-live", "off");
     this.bar = document.createElement("div");
     this.bar.className = "sr-toolbar";
-    this.badge = this.button("Viewer warnings", "", () => {
+    this.badge = this.button("Viewer warnings", "warning", () => {
       this.list.hidden = !this.list.hidden;
     });
+    this.badgeCount = this.badge.appendChild(document.createElement("span"));
     this.badge.classList.add("sr-warn-badge");
     this.badge.hidden = true;
     // Offered once the run is over (done, failed, stopped, or stopped by a window reload).
-    this.rerun = this.button("Run the scene again", "\u25b6 Run again", actions.rerun);
+    this.rerun = this.button("Run the scene again", "debug-rerun", actions.rerun);
+    this.rerun.append("Run again");
     this.rerun.classList.add("sr-rerun");
     this.rerun.hidden = true;
     this.bar.append(
-      this.button("Reset camera", "\u27f2", actions.resetCamera),
-      this.button("Screenshot (PNG)", "\u25a3", actions.screenshot),
+      this.button("Frame all (F): the selection, or everything", "screen-full", actions.frameAll),
+      this.button("Reset camera to the home view", "home", actions.resetCamera),
+      this.button("Save a screenshot (PNG)", "device-camera", actions.screenshot),
       this.badge,
       this.rerun,
     );
@@ -57,7 +64,7 @@ export class Hud {
     this.warningCount++;
     const n = this.warningCount;
     this.badge.hidden = false;
-    this.badge.textContent = `\u26a0 ${n}`;
+    this.badgeCount.textContent = String(n);
     this.badge.title = `${n} viewer warning${n === 1 ? "" : "s"}: click for the list`;
     this.badge.setAttribute("aria-label", this.badge.title);
     const item = document.createElement("li");
@@ -74,12 +81,14 @@ export class Hud {
     this.list.replaceChildren();
   }
 
+  /** A toolbar button: a codicon, the tooltip as its accessible name. */
   private button(title: string, icon: string, fn: () => void): HTMLButtonElement {
     const b = document.createElement("button");
     b.className = "sr-tool";
+    b.type = "button";
     b.title = title;
     b.setAttribute("aria-label", title);
-    b.textContent = icon;
+    b.append(codicon(icon));
     b.addEventListener("click", (e) => {
       e.stopPropagation();
       fn();
@@ -90,6 +99,11 @@ export class Hud {
   setSession(s: ViewerSessionInfo): void {
     this.session = s;
     this.rerun.hidden = !this.canRerun || !(s.state === "done" || s.state === "failed" || s.state === "stopped");
+  }
+
+  /** False where the page hides the HUD (snapshots without --hud): the axes gizmo hides too. */
+  get shown(): boolean {
+    return getComputedStyle(this.bar).display !== "none";
   }
 
   /** Whether the page has a host that can run the scene again (VS Code; not a snapshot). */

@@ -1,7 +1,7 @@
 /**
  * Pointer, keyboard and gizmo input: CLICK on nodes, hover outline of clickable
  * nodes, CAMERA_MOVE (at most 20/s), Movable gizmos (OBJECT_MOVE, OBJECT_MOVE_END),
- * KEY_DOWN / KEY_UP.
+ * KEY_DOWN / KEY_UP (and the viewer's own keys, through onShortcut).
  */
 import { Box3, Box3Helper, Color, Raycaster, Vector2, type Object3D, type Mesh, type Points } from "three";
 import { TransformControls } from "three/addons/controls/TransformControls.js";
@@ -83,9 +83,14 @@ export class Interaction {
     this.cleanup.push(() => target.removeEventListener(type, f));
   }
 
+  /** The viewer's own keys (F: frame), given each plain key press; the program gets it as KEY_DOWN too. */
+  onShortcut: (key: string) => void = () => {};
+
   private key(etype: "KEY_DOWN" | "KEY_UP", e: KeyboardEvent): void {
     const t = e.target as HTMLElement | null;
-    if (e.repeat || (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable))) return;
+    // Typing into an overlay's input, slider or editable text is not a key for the scene.
+    if (e.repeat || (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable))) return;
+    if (etype === "KEY_DOWN" && !e.ctrlKey && !e.altKey && !e.metaKey) this.onShortcut(e.key);
     this.emit(etype, undefined, { key: e.key, code: e.code, shift: e.shiftKey, ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey });
   }
 

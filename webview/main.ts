@@ -2,6 +2,7 @@
  * Entry of the viewer bundle (dist/webview.js). Runs in a VS Code webview or
  * in any plain page with a #scene-viewer element (or <body>).
  */
+import type { Axis } from "./gizmo.js";
 import { HostLink } from "./host-link.js";
 import { Viewer, type ViewerOptions } from "./viewer.js";
 
@@ -24,6 +25,9 @@ function debugHook(v: Viewer) {
     png: (downsample?: number) => v.png(downsample),
     measureFrames: (n: number) => v.measureFrames(n),
     camera: () => v.interaction.cameraValue(),
+    /** Where the axes gizmo draws an axis bubble (client pixels), and whether it is still swinging. */
+    gizmoAxis: (axis: Axis) => v.gizmo.axisPoint(axis),
+    gizmoAnimating: () => v.gizmo.animating,
   });
 }
 

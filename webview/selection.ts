@@ -1,9 +1,9 @@
 /**
  * The node picked in the scene outliner: outlined in the accent colour and, when asked,
- * framed — the camera keeps its direction and moves so the node's bounding sphere fills the
- * view, orbiting around the node from then on.
+ * framed (Stage.frameBox: the camera keeps its direction and moves so the node's bounding
+ * sphere fills the view, orbiting around the node from then on).
  */
-import { Box3, Box3Helper, Color, Sphere, Vector3, type Object3D } from "three";
+import { Box3, Box3Helper, Color, type Object3D } from "three";
 import type { Member } from "./instancing.js";
 import type { Stage } from "./stage.js";
 
@@ -22,7 +22,7 @@ export class Selection {
   select(key: string | null, holder: Object3D | undefined, frame: boolean): boolean {
     this.key = key;
     const box = this.refresh(key === null ? undefined : holder);
-    if (frame && box) this.frame(box);
+    if (frame && box) this.stage.frameBox(box);
     return box !== undefined;
   }
 
@@ -44,21 +44,6 @@ export class Selection {
     } else box.makeEmpty();
     this.outline.visible = !box.isEmpty();
     return box.isEmpty() ? undefined : box;
-  }
-
-  private frame(box: Box3): void {
-    const sphere = box.getBoundingSphere(new Sphere());
-    const camera = this.stage.camera;
-    const fov = (camera.fov * Math.PI) / 180;
-    const distance = Math.max(sphere.radius, 1e-3) / Math.sin(Math.min(fov, camera.aspect * fov) / 2);
-    const direction = camera.position.clone().sub(this.stage.controls.target);
-    if (direction.lengthSq() < 1e-12) direction.set(1, 1, 1);
-    direction.normalize();
-    this.stage.controls.target.copy(sphere.center);
-    camera.position.copy(new Vector3().copy(sphere.center).addScaledVector(direction, distance * 1.1));
-    camera.near = Math.min(camera.near, distance / 100);
-    camera.updateProjectionMatrix();
-    this.stage.controls.update();
   }
 
   dispose(): void {

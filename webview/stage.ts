@@ -1,9 +1,12 @@
 /**
  * The default stage: renderer, perspective camera with orbit controls, grid,
  * ambient + directional light, and a background that follows the VS Code theme
- * (CSS variables on <body>, re-read when its class changes). Resizes with the panel.
+ * (CSS variables on <body>, re-read when its class changes), kept off pure white and
+ * black so that white and black content stay visible (contrast.ts). Resizes with the panel.
  */
-import { AmbientLight, Color, DirectionalLight, Group, PerspectiveCamera, PMREMGenerator, Scene, Vector3, WebGLRenderer, type Fog, type FogExp2, type LineSegments, type OrthographicCamera, type Texture } from "three";
+import { AmbientLight, Color, DirectionalLight, Group, PerspectiveCamera, PMREMGenerator, Scene, Sphere, Vector3, WebGLRenderer, type Box3, type Fog, type FogExp2, type LineSegments, type OrthographicCamera, type Texture } from "three";
+import { viewportBackground } from "./contrast.js";
+import { framePose } from "./framing.js";
 import { disposeGrid, makeGrid } from "./grid.js";
 import { OrbitControls } from "three/addons/controls/OrbitControls.js";
 import { RoomEnvironment } from "three/addons/environments/RoomEnvironment.js";
@@ -43,6 +46,10 @@ export class Stage implements StageServices {
   onChange: () => void = () => {};
   /** The user (or code) moved the camera. */
   onCamera: () => void = () => {};
+  /** Set once the user has moved the camera by hand (drag, wheel, keys on the canvas). */
+  userMovedCamera = false;
+  /** A colour that replaces the theme's background (the `sceneRunner.viewer.background` setting), or null. */
+  private backgroundOverride: Color | null = null;
 
   private cameraMoved(): void {
     this.onCamera();
@@ -65,7 +72,7 @@ export class Stage implements StageServices {
     this.controls.target.copy(HOME.target);
     this.controls.enableDamping = false;
     this.controls.update();
-    this.controls.addEventListener("change", () => this.cameraMoved());
+    this.wireControls();
     this.sun.position.set(5, 10, 7);
     this.scene.add(this.ambient, this.sun);
     this.grid = this.makeGrid();
@@ -78,6 +85,12 @@ export class Stage implements StageServices {
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
     this.resize();
+  }
+
+  private wireControls(): void {
+    this.controls.addEventListener("change", () => this.cameraMoved());
+    // "start" comes only from the user's pointer, wheel or keys, never from code calling update().
+    this.controls.addEventListener("start", () => (this.userMovedCamera = true));
   }
 
   private makeGrid(): LineSegments {
@@ -106,7 +119,7 @@ export class Stage implements StageServices {
       }
       return fallback.clone();
     };
-    this.themeBackground = parse(bg, new Color(0x1e1e1e));
+    this.themeBackground = this.backgroundOverride?.clone() ?? viewportBackground(parse(bg, new Color(0x1e1e1e)));
     this.foreground = parse(fg, new Color(0xcccccc));
     this.grid.removeFromParent();
     disposeGrid(this.grid);
@@ -291,7 +304,7 @@ export class Stage implements StageServices {
       this.controls.dispose();
       (this as { controls: OrbitControls }).controls = new OrbitControls(this.view, this.renderer.domElement);
       this.controls.target.copy(HOME.target);
-      this.controls.addEventListener("change", () => this.cameraMoved());
+      this.wireControls();
       this.controls.update();
     }
     this.sceneBackground = p.color("background") ?? null;
@@ -322,6 +335,43 @@ export class Stage implements StageServices {
     this.controls.target.copy(HOME.target);
     this.controls.update();
     this.cameraMoved();
+  }
+
+  /**
+   * Points the camera drawn with at the centre of `box` and stands back until the box's bounding
+   * sphere fills the view, keeping the viewing direction; orbiting goes around it from then on.
+   */
+  frameBox(box: Box3): void {
+    if (box.isEmpty()) return;
+    const sphere = box.getBoundingSphere(new Sphere());
+    const view = this.view;
+    const lens = this.camera;
+    const pose = framePose(sphere, { position: view.position, target: this.controls.target }, lens.fov / lens.zoom, lens.aspect);
+    const distance = pose.position.distanceTo(pose.target);
+    view.position.copy(pose.position);
+    this.controls.target.copy(pose.target);
+    // Near and far follow the distance, so a small or far-off node is neither clipped nor lost.
+    lens.near = Math.min(lens.near, Math.max(1e-6, (distance - sphere.radius) / 100));
+    lens.far = Math.max(lens.far, (distance + sphere.radius) * 4);
+    lens.updateProjectionMatrix();
+    if (view !== lens) this.resize(); // an orthographic view refits to the new distance
+    this.controls.update();
+    this.cameraMoved();
+  }
+
+  /** Replaces the theme's background with `css` (a CSS colour), or follows the theme again (null). False if `css` is no colour. */
+  setBackgroundOverride(css: string | null): boolean {
+    let color: Color | null = null;
+    if (css !== null) {
+      // three only warns (and keeps its old value) for a string it cannot read: check first.
+      const s = css.trim();
+      if (!/^(#[0-9a-f]{3}|#[0-9a-f]{6}|rgba?\(|hsla?\()/i.test(s) && !Object.prototype.hasOwnProperty.call(Color.NAMES, s.toLowerCase())) return false;
+      color = new Color().setStyle(s);
+    }
+    this.backgroundOverride = color;
+    this.readTheme();
+    this.onChange();
+    return true;
   }
 
   resize(): void {

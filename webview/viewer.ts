@@ -6,8 +6,11 @@
 import type { GrabRenderRequest } from "../src/protocol/runner.js";
 import type { SceneMessage } from "../src/protocol/scene.js";
 import { assertNever } from "../src/protocol/descriptors.js";
+import { Box3, Sphere } from "three";
 import type { ToViewerMessage } from "../src/protocol/viewer.js";
 import type { HostLink } from "./host-link.js";
+import { contentBounds, showsWell } from "./framing.js";
+import { AxesGizmo } from "./gizmo.js";
 import { Hud } from "./hud.js";
 import { InstancePools } from "./instancing.js";
 import { Interaction } from "./interaction.js";
@@ -15,6 +18,8 @@ import { SceneMirror } from "./mirror.js";
 import { Selection } from "./selection.js";
 import { WidgetPanel } from "./panel.js";
 import { Stage } from "./stage.js";
+import { TimelineStrip } from "./timeline/timeline-strip.js";
+import { CAMERA_TAGS, CONTROL_TAGS } from "./nodes/cameras.js";
 
 export interface ViewerOptions {
   /** Draw primitives sharing geometry and material as instances (default true). */
@@ -27,7 +32,18 @@ export class Viewer {
   readonly pools: InstancePools | null;
   readonly interaction: Interaction;
   private readonly hud: Hud;
+  readonly gizmo: AxesGizmo;
+  /**
+   * Armed until the page first draws content: then, unless the program sets a camera or the
+   * user already moved it, a view that does not show the content well (off screen, or too small
+   * to see) is replaced by one that frames it. Once per page: a restart in the same panel keeps
+   * the camera where the user left it (F frames again).
+   */
+  private autoFrame = true;
   private readonly panel: WidgetPanel;
+  /** Made when a host first sends timeline data (VS Code): a snapshot page never has one. */
+  private timeline: TimelineStrip | undefined;
+  private readonly container: HTMLElement;
   private batches: Array<{ seq: number; messages: SceneMessage[] }> = [];
   private rpcs: GrabRenderRequest[] = [];
   readonly selection: Selection;
@@ -50,10 +66,12 @@ export class Viewer {
     private readonly link: HostLink,
     options: ViewerOptions = {},
   ) {
+    this.container = container;
     this.stage = new Stage(container);
     this.stage.onChange = () => this.requestRender();
     this.selection = new Selection(this.stage);
     this.hud = new Hud(container, {
+      frameAll: () => this.frameAll(),
       resetCamera: () => this.stage.resetCamera(),
       screenshot: () => void this.screenshot(),
       rerun: () => this.link.post({ t: "rerun" }),
@@ -78,6 +96,11 @@ export class Viewer {
       movable: (key, holder) => this.interaction.movable(key, holder),
     });
     this.interaction = new Interaction(this.stage, this.mirror, this.pools, (etype, key, value) => this.emit(etype, key, value), () => this.requestRender());
+    this.interaction.onShortcut = (key) => {
+      if (key === "f" || key === "F") this.frameAll();
+    };
+    this.gizmo = new AxesGizmo(this.stage, () => this.requestRender());
+    this.gizmo.enabled = this.hud.shown;
     link.listen(
       (m) => this.receive(m),
       (reason) => this.warn(`ignored a malformed message from the host: ${reason}`),
@@ -132,6 +155,13 @@ export class Viewer {
       case "rpc":
         this.rpcs.push(m.request);
         break;
+      case "timeline":
+        this.timeline ??= new TimelineStrip(this.container, {
+          seek: (at) => this.link.post({ t: "seek", at }),
+          openSource: (file, line, column) => this.link.post(column === undefined ? { t: "openSource", file, line } : { t: "openSource", file, line, column }),
+        });
+        this.timeline.update(m);
+        return;
       case "select":
         // After the queued batches, so a node that has just arrived can be framed.
         this.pendingSelect = m;
@@ -172,6 +202,7 @@ export class Viewer {
       }
       this.dirty = true;
     }
+    if (this.gizmo.step(performance.now())) this.dirty = true;
     if (this.dirty) this.draw();
     if (seq >= 0) this.link.post({ t: "applied", seq });
     const rpcs = this.rpcs;
@@ -184,13 +215,58 @@ export class Viewer {
     }
   }
 
-  private draw(): void {
+  /** F and the toolbar's frame button: the selected node if there is one, else everything. */
+  frameAll(): void {
+    const key = this.selection.key;
+    const box = key !== null ? this.selection.refresh(this.mirror.holderOf(key)) : undefined;
+    const all = box ?? contentBounds(this.stage.content);
+    if (all.isEmpty()) return;
+    this.stage.frameBox(all);
+    this.autoFrame = false;
+    this.requestRender();
+  }
+
+  /** The first draw with content: frame it unless the program placed the camera, or the view already shows it. */
+  private frameFirstContent(): void {
+    if (this.stage.userMovedCamera) {
+      this.autoFrame = false;
+      return;
+    }
+    const box = contentBounds(this.stage.content, new Box3());
+    if (box.isEmpty()) return; // nothing drawn yet: wait for the first content
+    this.autoFrame = false;
+    if (this.programSetsCamera()) return;
+    const sphere = box.getBoundingSphere(new Sphere());
+    if (this.stage.view === this.stage.camera && showsWell(sphere, this.stage.camera)) return;
+    this.stage.frameBox(box);
+    this.dirty = true;
+  }
+
+  /**
+   * A camera the program chose: a default camera node, camera props on a controls node
+   * (OrbitControls / SceneCameraControl: position, target, fov, zoom), or the Scene's camPosition.
+   */
+  private programSetsCamera(): boolean {
+    if (this.stage.view !== this.stage.camera) return true;
+    for (const node of this.mirror.store.walk()) {
+      const p = node.props as Record<string, unknown>;
+      if (node.tag === "Scene" && p.camPosition !== undefined) return true;
+      if (CAMERA_TAGS.has(node.tag) && (node.tag === "SceneCamera" || p.makeDefault === true || p.active === true)) return true;
+      if (CONTROL_TAGS.has(node.tag) && ["position", "target", "fov", "zoom"].some((k) => p[k] !== undefined)) return true;
+    }
+    return false;
+  }
+
+  private draw(withGizmo = true): void {
     const t0 = performance.now();
     this.dirty = false;
     this.stage.scene.updateMatrixWorld();
     this.pools?.sync();
+    // After the sync: instanced primitives have their instance matrices only from then on.
+    if (this.autoFrame && this.loads.size === 0) this.frameFirstContent();
     if (this.selection.key !== null) this.selection.refresh(this.mirror.holderOf(this.selection.key));
     this.stage.render();
+    if (withGizmo) this.gizmo.render();
     this.drawMs = performance.now() - t0;
     this.renders++;
     this.frameTimes.push(performance.now());
@@ -230,7 +306,9 @@ export class Viewer {
 
   /** A PNG of the current view (drawn now, so the drawing buffer is fresh). */
   async png(downsample = 1): Promise<Uint8Array> {
-    this.draw();
+    // The scene alone (no axes gizmo); the screen gets the gizmo back on the next frame.
+    this.draw(false);
+    this.requestRender();
     const src = this.stage.renderer.domElement;
     let canvas: HTMLCanvasElement = src;
     if (downsample > 1) {
@@ -284,6 +362,7 @@ export class Viewer {
     clearInterval(this.timer);
     this.mirror.apply([{ etype: "SET", ts: Date.now(), data: { tag: "Scene", key: "scene", children: [] } }]);
     this.interaction.dispose();
+    this.gizmo.dispose();
     this.selection.dispose();
     this.stage.dispose();
   }

@@ -13,6 +13,8 @@ html, body { margin: 0; padding: 0; width: 100%; height: 100%; overflow: hidden;
 .sr-tool, .sr-button { font: inherit; cursor: pointer; border-radius: 3px; padding: 2px 8px; min-width: 26px;
   color: var(--vscode-button-secondaryForeground, #cccccc); background: var(--vscode-button-secondaryBackground, #3a3d41);
   border: 1px solid var(--vscode-button-border, transparent); }
+.sr-tool { display: inline-flex; align-items: center; justify-content: center; gap: 4px; padding: 3px 5px; min-height: 24px; }
+.sr-tool .codicon { font-size: 16px; }
 .sr-tool:hover, .sr-button:hover { background: var(--vscode-button-secondaryHoverBackground, #45494e); }
 .sr-tool:focus-visible, .sr-button:focus-visible, .sr-input:focus-visible { outline: 1px solid var(--vscode-focusBorder, #007fd4); }
 .sr-button { color: var(--vscode-button-foreground, #ffffff); background: var(--vscode-button-background, #0e639c); }
