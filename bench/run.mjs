@@ -15,6 +15,7 @@ import { cacheDir, root } from "./lib/build.mjs";
 
 const BENCHMARKS = [
   "scheduler-spawn", "scheduler-cancel", "python-overhead", "pipeline-updates", "points-million", "render-boxes", "extension-activation",
+  "recording-overhead", "recording-seek",
 ];
 
 const argv = process.argv.slice(2);

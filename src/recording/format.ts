@@ -79,8 +79,24 @@ export type TimedRecord = MessageRecord | EventRecord | KeyframeRecord;
 const NL = Buffer.from("\n");
 const pad8 = (n: number) => (n + 7) & ~7;
 
+/** Whether a value holds a typed array anywhere (an early-exit walk: far cheaper than a replacer). */
+function holdsBinary(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const x = stack.pop();
+    if (x === null || typeof x !== "object") continue;
+    if (ArrayBuffer.isView(x)) return true;
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) if (typeof x[i] === "object") stack.push(x[i]);
+    } else for (const k in x) if (typeof (x as Record<string, unknown>)[k] === "object") stack.push((x as Record<string, unknown>)[k]);
+  }
+  return false;
+}
+
 /** A record's bytes, as pieces to write in order (no concatenation copy). */
 export function encodeRecord(record: SrecRecord): Buffer[] {
+  // Most records carry no typed arrays: plain JSON, without the frame codec's replacer walk.
+  if (!holdsBinary(record)) return [Buffer.from(JSON.stringify(record)), NL];
   const parts = encodeFrame(record);
   const bodyLength = parts[0].readUInt32LE(0);
   const jsonLength = parts[0].readUInt32LE(4);

@@ -21,9 +21,9 @@ export const DEFAULT_BUDGET_BYTES = 256 * 2 ** 20;
 /** A keyframe at least this often while the scene changes... */
 export const DEFAULT_KEYFRAME_EVERY_MS = 5000;
 /** ...and once the scene messages since the last one reach max(this, KEYFRAME_RATIO × its size). */
-export const DEFAULT_KEYFRAME_MIN_BYTES = 2 ** 20;
-/** Keyframes cost at most about 1/KEYFRAME_RATIO of a recording's bytes. */
-const KEYFRAME_RATIO = 4;
+export const DEFAULT_KEYFRAME_MIN_BYTES = 256 * 2 ** 10;
+/** Keyframes cost at most about 1/KEYFRAME_RATIO of a recording's bytes (and of its encoding time). */
+const KEYFRAME_RATIO = 8;
 /** What a task span or marker costs in memory, roughly (counted against the budget). */
 const TIMELINE_ITEM_BYTES = 256;
 

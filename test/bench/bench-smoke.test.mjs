@@ -17,6 +17,7 @@ const EXPECTED = [
   "points.million", "points.million.bytes",
   "render.boxes",
   "extension.activation", "extension.bundle",
+  "recording.overhead", "recording.seek", "recording.seek.memory",
 ];
 
 test("every benchmark runs at smoke size and reports finite numbers", { timeout: 600_000 }, () => {

@@ -1,0 +1,82 @@
+// recording.overhead: what recording a session costs the live path. bench/programs/boxes.ts
+// (1,000 boxes moved every frame, as fast as the program can) runs through the real runner
+// (startSession) into the extension's scene pipeline, acknowledged at once (no browser: its
+// noise would hide a few percent). Ours records every message (src/recording/recorder.ts,
+// keyframes from the pipeline's own store, as a host wires it); the peer does not.
+//
+// Measured: the host process's CPU time per scene message received (the program runs in its
+// own process, so this is the host's work alone: decoding, validation, the pipeline, and for
+// ours the recording), and the node updates per second that reached the pipeline.
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import { bundleHost, root } from "./lib/build.mjs";
+import { isScene, loadHost, nodeCount } from "./lib/host.mjs";
+import { interleave, median, round } from "./lib/measure.mjs";
+
+export const name = "recording.overhead";
+
+let recordingPromise;
+const loadRecording = () => (recordingPromise ??= bundleHost("src/recording/index.ts", "recording.cjs").then((f) => createRequire(import.meta.url)(f)));
+
+async function once(record, { boxes, seconds }) {
+  const host = await loadHost();
+  const { Recorder } = await loadRecording();
+  const pipeline = host.makePipeline({ state: "running", title: "bench" }, true);
+  pipeline.ready((m) => {
+    if (m.t === "scene") queueMicrotask(() => pipeline.applied(m.seq));
+  });
+  const recorder = record ? new Recorder({ scene: pipeline.store }) : undefined;
+  let messages = 0;
+  let nodes = 0;
+  let stderr = "";
+  process.env.BENCH_BOXES = String(boxes);
+  process.env.BENCH_SECONDS = String(seconds);
+  // From the first scene message: the program's start (launch, compile) is not the live path.
+  let cpu0;
+  let t0;
+  const session = await host.startSession({
+    file: join(root, "bench", "programs", "boxes.ts"),
+    coalesce: true,
+    onMessage: (m) => {
+      if (cpu0 === undefined && isScene(m)) {
+        cpu0 = process.cpuUsage();
+        t0 = performance.now();
+      }
+      if (cpu0 === undefined) return;
+      recorder?.record(m); // before the store applies it (recorder.ts: keyframes from a shared store)
+      if (!isScene(m)) return;
+      messages++;
+      nodes += nodeCount(m);
+      pipeline.push(m);
+    },
+    onStdout: () => {},
+    onStderr: (c) => (stderr += c),
+  });
+  const exit = await session.exited;
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  recorder?.close();
+  pipeline.detach();
+  if (exit.code !== 0) throw new Error(`boxes.ts exited with ${exit.code}: ${stderr.slice(-2000)}`);
+  return { cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / messages, nodesPerS: nodes / wallS, messages, recordedBytes: recorder?.bytes ?? 0 };
+}
+
+export async function run(ctx) {
+  const size = ctx.smoke ? { boxes: 100, seconds: 1 } : { boxes: 1000, seconds: 4 };
+  await once(false, size); // warm-up: bundles built, JIT warm, caches filled
+  const samples = await interleave({ ...ctx.repsLong, ours: () => once(true, size), peer: () => once(false, size), log: ctx.log });
+  const m = (side, k) => median(samples[side].map((s) => s[k]));
+  const ours = m("ours", "cpuMsPerMessage");
+  const peer = m("peer", "cpuMsPerMessage");
+  const ratio = ours / peer;
+  return [
+    {
+      name: "recording.overhead", ours: round(ours), peer: round(peer), ratio: round(ratio), peerName: "the same live path, not recording",
+      unit: `host CPU ms per ${size.boxes}-box scene message`,
+      goal: "<= 1.05 (a few percent)", met: ratio <= 1.05,
+      nodesPerS: { ours: round(m("ours", "nodesPerS")), peer: round(m("peer", "nodesPerS")) },
+      messages: { ours: m("ours", "messages"), peer: m("peer", "messages") },
+      recordedMB: round(m("ours", "recordedBytes") / 2 ** 20),
+    },
+  ];
+}
