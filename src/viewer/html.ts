@@ -38,6 +38,8 @@ export function viewerHtml(o: ViewerHtmlOptions): string {
     `img-src ${o.cspSource} blob: data:`,
     `connect-src ${o.cspSource} ${o.connectSrc ?? "https:"} blob: data:`,
     `font-src ${o.cspSource}`,
+    // VideoPlane / VideoMaterial: the program's own video files (and https ones, as for models).
+    `media-src ${o.cspSource} ${o.connectSrc ?? "https:"} blob:`,
     "base-uri 'none'",
     "form-action 'none'",
   ].join("; ");

@@ -28,6 +28,7 @@ import { withOutlines } from "./outlines.js";
 import { ANIMATED_MODEL_TAGS, animatedModel } from "./animated-models.js";
 import { DEPTH_CLOUD_TAGS, depthCloud } from "./depth-cloud.js";
 import { SPLAT_TAGS, splat } from "./splats.js";
+import { VIDEO_TAGS, WEBRTC_TAGS, hudPlane, videoPlane, webrtc } from "./video.js";
 
 /** Nodes that only group and transform their children. */
 export const GROUP_TAGS = new Set(["Scene", "Group", "VuerGroup", "group", "Movable", "Pivot", "Clickable", "Fragment", "BoundingBoxProvider", "DepthPointCloudProvider", "mesh",
@@ -66,6 +67,9 @@ export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env):
   if (ANIMATED_MODEL_TAGS.has(tag)) return animatedModel(tag, p, ctx);
   if (DEPTH_CLOUD_TAGS.has(tag)) return depthCloud(p, ctx);
   if (SPLAT_TAGS.has(tag)) return splat(tag, p, ctx);
+  if (VIDEO_TAGS.has(tag)) return videoPlane(tag, p, ctx);
+  if (WEBRTC_TAGS.has(tag)) return webrtc(tag, p);
+  if (tag === "HUDPlane") return hudPlane(p, ctx);
   if (WIDGET_TAGS.has(tag)) {
     env.panel.add(ctx.key, tag === "InputBox" ? "Input" : tag, p);
     return {

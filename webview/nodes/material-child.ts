@@ -43,12 +43,15 @@ import {
 } from "three";
 import type { InstancePools, Member } from "../instancing.js";
 import { fetchAsset } from "./assets.js";
+import { videoTexture } from "./video.js";
 import type { Props } from "../props.js";
 import { describe, parseColor } from "../props.js";
 import type { Content, NodeContext } from "./types.js";
 
 const CLASSES: Record<string, new () => Material> = {
   meshBasicMaterial: MeshBasicMaterial,
+  // vuer's VideoMaterial: an unlit material whose map is a playing video (./video.ts).
+  videoMaterial: MeshBasicMaterial,
   meshStandardMaterial: MeshStandardMaterial,
   meshPhysicalMaterial: MeshPhysicalMaterial,
   meshPhongMaterial: MeshPhongMaterial,
@@ -163,6 +166,8 @@ export function materialChild(tag: string, p: Props, ctx: NodeContext, pools: In
   const textures: Texture[] = [];
   const material = new Cls();
   setProps(material, p, ctx, textures);
+  const video = tag === "VideoMaterial" || tag === "videoMaterial" ? videoTexture(p, ctx) : undefined;
+  if (video) (material as MeshBasicMaterial).map = video.texture;
   const parent = ctx.holder.parent;
   const swaps: Swap[] = [];
   let held: { member: Member; mesh: Mesh } | null = null;
@@ -223,6 +228,7 @@ export function materialChild(tag: string, p: Props, ctx: NodeContext, pools: In
         pools?.release(held.member);
       }
       for (const t of textures) t.dispose();
+      video?.dispose();
       material.dispose();
     },
   };
