@@ -48,8 +48,6 @@ export class Stage implements StageServices {
   onCamera: () => void = () => {};
   /** Set once the user has moved the camera by hand (drag, wheel, keys on the canvas). */
   userMovedCamera = false;
-  /** A colour that replaces the theme's background (the `sceneRunner.viewer.background` setting), or null. */
-  private backgroundOverride: Color | null = null;
 
   private cameraMoved(): void {
     this.onCamera();
@@ -119,7 +117,7 @@ export class Stage implements StageServices {
       }
       return fallback.clone();
     };
-    this.themeBackground = this.backgroundOverride?.clone() ?? viewportBackground(parse(bg, new Color(0x1e1e1e)));
+    this.themeBackground = viewportBackground(parse(bg, new Color(0x1e1e1e)));
     this.foreground = parse(fg, new Color(0xcccccc));
     this.grid.removeFromParent();
     disposeGrid(this.grid);
@@ -357,21 +355,6 @@ export class Stage implements StageServices {
     if (view !== lens) this.resize(); // an orthographic view refits to the new distance
     this.controls.update();
     this.cameraMoved();
-  }
-
-  /** Replaces the theme's background with `css` (a CSS colour), or follows the theme again (null). False if `css` is no colour. */
-  setBackgroundOverride(css: string | null): boolean {
-    let color: Color | null = null;
-    if (css !== null) {
-      // three only warns (and keeps its old value) for a string it cannot read: check first.
-      const s = css.trim();
-      if (!/^(#[0-9a-f]{3}|#[0-9a-f]{6}|rgba?\(|hsla?\()/i.test(s) && !Object.prototype.hasOwnProperty.call(Color.NAMES, s.toLowerCase())) return false;
-      color = new Color().setStyle(s);
-    }
-    this.backgroundOverride = color;
-    this.readTheme();
-    this.onChange();
-    return true;
   }
 
   resize(): void {
