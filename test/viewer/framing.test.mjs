@@ -181,8 +181,9 @@ test("white points stay visible on a light theme; the gizmo is on screen but not
       document.body.style.setProperty("--vscode-editor-background", bg);
       document.body.style.setProperty("--vscode-editor-foreground", fg);
     }, [bg, fg]);
-  await theme("#ffffff", "#333333");
   await newRun([{ tag: "PointCloud", key: "cloud", vertices, colors, size: 0.03 }], { grid: false });
+  await theme("#ffffff", "#333333"); // after the page's reload: VS Code's light theme variables
+  await v.idle();
   const look = await v.page.evaluate(async () => {
     const png = await window.__sceneViewer.png();
     const bm = await createImageBitmap(new Blob([png], { type: "image/png" }));
@@ -195,8 +196,9 @@ test("white points stay visible on a light theme; the gizmo is on screen but not
     const bg = lum(0);
     let bright = 0;
     for (let i = 0; i < d.length; i += 4) if (d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245) bright++;
-    return { bg: [d[0], d[1], d[2]], contrast: 1.05 / (bg + 0.05), bright };
+    return { bg: [d[0], d[1], d[2]], lum: bg, contrast: 1.05 / (bg + 0.05), bright };
   });
+  assert.ok(look.lum > 0.4, `the viewport follows the light theme: ${look.bg}`);
   assert.ok(look.contrast >= 1.6, `white on the light theme's viewport background ${look.bg}: contrast ${look.contrast.toFixed(2)}`);
   assert.ok(look.bright > 500, `white point pixels stand out: ${look.bright}`);
   const shot = await v.screenshot();
