@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { EXIT } from "../runner/exit-codes.js";
 import { RUN_USAGE, runCommand } from "./run.js";
 import { SNAPSHOT_USAGE, snapshotCommand } from "./snapshot.js";
+import { CONNECT_USAGE, connectSnapshotCommand, wantsConnect } from "./connect.js";
 
 const HELP = `scene-runner: run live async 3D scene programs (TypeScript, JavaScript or Python)
 
 ${RUN_USAGE}
 ${SNAPSHOT_USAGE}
+${CONNECT_USAGE}
 
 Exit status: 0 main finished, 1 it failed, 2 bad invocation or no main, 124 --timeout,
 130 stopped by Ctrl-C (or SIGTERM/SIGHUP); a program that exits by itself passes its own
@@ -22,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     case "run":
       return runCommand(rest);
     case "snapshot":
-      return snapshotCommand(rest);
+      return wantsConnect(rest) ? connectSnapshotCommand(rest) : snapshotCommand(rest);
     case "-h":
     case "--help":
     case "help":

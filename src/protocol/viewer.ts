@@ -88,7 +88,8 @@ export interface ScreenshotMsg {
   png: Uint8Array;
 }
 
-const VIEWER_SESSION_STATES = ["idle", "starting", "running", "done", "failed", "stopped"] as const;
+// connecting…closed: a viewer connected to a vuer server (src/vuer-client/), not running a program.
+const VIEWER_SESSION_STATES = ["idle", "starting", "running", "done", "failed", "stopped", "connecting", "connected", "reconnecting", "closed"] as const;
 
 function validateSessionInfo(x: unknown, path: string): ViewerSessionInfo {
   const r = record(x, path);

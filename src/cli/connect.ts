@@ -1,0 +1,205 @@
+/**
+ * `scene-runner snapshot --connect ws://127.0.0.1:8012 --out x.png [--at <ms>] [--size <W>x<H>] [--hud]`
+ *
+ * Our headless viewer as a client of a running vuer server (any: the user's own vuer, on
+ * this machine or a robot): connects, sends INIT as vuer's browser client does, waits `--at`
+ * ms after the connection opened, and writes what the viewer shows. No program is run.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { UsageError } from "./args.js";
+import { MAX_AT_MS } from "./snapshot.js";
+import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
+import { EXIT } from "../runner/exit-codes.js";
+import { sleepLong } from "../runner/timers.js";
+import { ChromeNotFoundError, findChrome, openHeadlessViewer, ViewerCrashedError, type HeadlessViewer } from "../viewer/headless.js";
+import { AddressError, serverUrl } from "../vuer-client/address.js";
+import { VuerClientSession } from "../vuer-client/client-session.js";
+
+export const CONNECT_USAGE = "       scene-runner snapshot --connect <ws://host:port> --out <file.png> [--at <ms>] [--size <W>x<H>] [--hud] [--connect-timeout <ms>]";
+
+/** Whether a `snapshot` command line asks for a server instead of a program. */
+export function wantsConnect(argv: string[]): boolean {
+  return argv.some((a) => a === "--connect" || a.startsWith("--connect="));
+}
+
+const DEFAULT_AT_MS = 1000;
+/** How long the first connection may take (a server still starting, a slow network). */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** How long, past --at, batches still on their way to the page are waited for. */
+const DRAIN_MS = 5000;
+
+export interface ConnectArgs {
+  url: string;
+  out: string;
+  atMs: number;
+  width: number;
+  height: number;
+  hud: boolean;
+  connectTimeoutMs: number;
+}
+
+export function parseConnectArgs(argv: string[]): ConnectArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { connect: { type: "string" }, out: { type: "string", short: "o" }, at: { type: "string" }, size: { type: "string" }, hud: { type: "boolean" }, "connect-timeout": { type: "string" } },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  if (parsed.positionals.length) throw new UsageError(`--connect draws a server's scene; a scene file (${JSON.stringify(parsed.positionals[0])}) is not run with it`);
+  let url: string;
+  try {
+    url = serverUrl(v.connect ?? "");
+  } catch (e) {
+    if (e instanceof AddressError) throw new UsageError(`--connect: ${e.message}`);
+    throw e;
+  }
+  if (!v.out) throw new UsageError("missing --out <file.png>");
+  if (!existsSync(dirname(resolve(v.out)))) throw new UsageError(`${dirname(resolve(v.out))}: no such directory`);
+  const args: ConnectArgs = { url, out: v.out, atMs: DEFAULT_AT_MS, width: 960, height: 540, hud: v.hud === true, connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS };
+  args.atMs = milliseconds(v.at, "--at", DEFAULT_AT_MS);
+  args.connectTimeoutMs = milliseconds(v["connect-timeout"], "--connect-timeout", DEFAULT_CONNECT_TIMEOUT_MS);
+  if (v.size !== undefined) {
+    const m = /^(\d{2,5})x(\d{2,5})$/.exec(v.size);
+    if (!m || +m[1] > 8192 || +m[2] > 8192) throw new UsageError(`--size needs <W>x<H> in pixels (e.g. 1280x720), got ${JSON.stringify(v.size)}`);
+    args.width = +m[1];
+    args.height = +m[2];
+  }
+  return args;
+}
+
+function milliseconds(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const ms = Number(text);
+  if (!Number.isFinite(ms) || ms < 0) throw new UsageError(`${name} needs a number of milliseconds >= 0, got ${JSON.stringify(text)}`);
+  if (ms > MAX_AT_MS) throw new UsageError(`${name} ${text} is more than a day (${MAX_AT_MS} ms)`);
+  return ms;
+}
+
+/** dist/webview.js next to the CLI bundle (dist/cli.js), or in the package's dist/. */
+function bundlePath(): string {
+  const candidates = [join(__dirname, "webview.js"), join(__dirname, "..", "dist", "webview.js"), join(__dirname, "..", "..", "dist", "webview.js")];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`the viewer bundle (dist/webview.js) is missing; run npm run build (looked in ${candidates.join(", ")})`);
+  return found;
+}
+
+function ourVersion(): string {
+  for (const p of [join(__dirname, "..", "package.json"), join(__dirname, "..", "..", "package.json")]) {
+    try {
+      return String(JSON.parse(readFileSync(p, "utf8")).version);
+    } catch {
+      // next candidate
+    }
+  }
+  return "0.0.0";
+}
+
+export async function connectSnapshotCommand(argv: string[]): Promise<number> {
+  let args: ConnectArgs;
+  let chrome: string;
+  try {
+    args = parseConnectArgs(argv);
+    chrome = findChrome();
+  } catch (e) {
+    if (!(e instanceof UsageError) && !(e instanceof ChromeNotFoundError)) throw e;
+    process.stderr.write(`scene-runner: ${e.message}\n${e instanceof UsageError ? CONNECT_USAGE.trimStart() + "\n" : ""}`);
+    return EXIT.usage;
+  }
+  const say = (line: string) => process.stderr.write(`scene-runner: ${line}\n`);
+  const client = new VuerClientSession({ url: args.url, version: ourVersion(), viewer: "snapshot", width: args.width, height: args.height, log: say });
+  const pipeline = client.pipeline;
+  let viewer: HeadlessViewer | undefined;
+  let posting = Promise.resolve();
+  let postsInFlight = 0;
+  let viewerCrash: ViewerCrashedError | undefined;
+  let closing = false;
+  const post = (m: ToViewerMessage) => {
+    const v = viewer;
+    if (!v || viewerCrash) return;
+    postsInFlight++;
+    posting = posting
+      .then(() => v.post(m))
+      .catch((e: Error) => {
+        if (e instanceof ViewerCrashedError) viewerCrash ??= e;
+        else if (!closing) say(`could not send scene messages to the viewer: ${e.message}`);
+      })
+      .finally(() => postsInFlight--);
+  };
+  const onViewer = (m: FromViewerMessage) => {
+    if (m.t === "event") client.viewerEvent(m.event);
+    else if (m.t === "applied") pipeline.applied(m.seq);
+    else if (m.t === "warning") say(`viewer: ${m.message}${m.key !== undefined && !m.message.includes(m.key) ? ` (node "${m.key}")` : ""}`);
+  };
+
+  let onInterrupt: () => void = () => {};
+  const interruption = new Promise<"interrupted">((r) => (onInterrupt = () => r("interrupted")));
+  const onSignal = () => {
+    say("interrupted; closing the connection");
+    onInterrupt();
+  };
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, onSignal);
+
+  try {
+    viewer = await openHeadlessViewer({
+      bundlePath: bundlePath(),
+      chromePath: chrome,
+      width: args.width,
+      height: args.height,
+      onMessage: onViewer,
+      onPageError: (t) => say(`viewer ${t}`),
+      handleSignals: false,
+      hud: args.hud,
+    });
+    const v = viewer;
+    pipeline.ready(post);
+    let onConnected: () => void = () => {};
+    const connected = new Promise<"connected">((r) => (onConnected = () => r("connected")));
+    client.onState((s) => {
+      if (s.state === "connected") onConnected();
+    });
+    client.start();
+    const first = await Promise.race([connected, interruption, sleepLong(args.connectTimeoutMs).then(() => "timeout" as const)]);
+    if (first === "interrupted") return EXIT.interrupted;
+    if (first === "timeout") {
+      const s = client.connection.state;
+      say(`could not connect to ${args.url} within ${args.connectTimeoutMs} ms${s.state === "reconnecting" || s.state === "closed" ? `: ${s.reason}` : ""}; no snapshot written`);
+      return EXIT.failed;
+    }
+    if ((await Promise.race([sleepLong(args.atMs), interruption])) === "interrupted") return EXIT.interrupted;
+    // What is still queued or on its way to the page is drawn before the picture (for a while).
+    const from = Date.now();
+    while ((pipeline.pending || postsInFlight) && !viewerCrash && Date.now() - from < DRAIN_MS) {
+      pipeline.flush(true);
+      if ((await Promise.race([posting.then(() => sleepLong(16)), interruption])) === "interrupted") return EXIT.interrupted;
+    }
+    pipeline.flush(true);
+    await posting;
+    if (viewerCrash) throw viewerCrash;
+    await v.idle();
+    const png = await v.screenshot();
+    writeFileSync(resolve(args.out), png);
+    const s = client.connection.state;
+    const st = client.stats;
+    say(`wrote ${args.out} (${args.width}x${args.height}, ${png.length} bytes; ${st.sceneMessages} scene messages, ${st.bytes} bytes from ${args.url}${s.state === "connected" ? "" : `; now ${s.state}`})`);
+    return EXIT.done;
+  } catch (e) {
+    if (e instanceof ViewerCrashedError) {
+      say(`${e.message}; no snapshot written`);
+      return EXIT.failed;
+    }
+    throw e;
+  } finally {
+    closing = true;
+    client.close("snapshot done");
+    await posting;
+    await viewer?.close().catch(() => undefined);
+    for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(sig, onSignal);
+  }
+}
