@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { cacheDir, root } from "./lib/build.mjs";
 
 const BENCHMARKS = [
-  "scheduler-spawn", "scheduler-cancel", "python-overhead", "pipeline-updates", "points-million", "render-boxes", "extension-activation",
+  "scheduler-spawn", "scheduler-cancel", "python-overhead", "host-block", "pipeline-updates", "points-million", "render-boxes", "extension-activation",
   "recording-overhead", "recording-seek",
 ];
 

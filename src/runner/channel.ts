@@ -9,6 +9,14 @@ import { encodeFrame, FrameReader, textFrameBound, textOnlyJson, writeTextFrame 
 
 /** Past this many queued bytes a batch is written at once (a point cloud need not wait for the turn to end). */
 const FLUSH_BYTES = 1 << 20;
+/**
+ * How long incoming frames may be handled in one go before reading pauses for a turn of the
+ * event loop. Node hands a socket's data over in 64 KB chunks, up to 32 of them per poll with
+ * no turn in between; on the extension host a program streaming big scene messages would
+ * otherwise hold the thread (and a Stop click behind it) for as long as it keeps the pipe full.
+ * Paused, the pipe fills and the runner coalesces (see node/scene-sink.ts).
+ */
+const READ_SLICE_MS = 10;
 /** Smallest arena the frames of one batch are written into. */
 const ARENA_BYTES = 64 * 1024;
 
@@ -34,6 +42,9 @@ export class Channel<In, Out> {
   private arenaEnd = 0;
   /** True from a write until the microtasks queued with it have run. */
   private batching = false;
+  /** When the current run of reading (since the loop last had a turn) began; NaN when none. */
+  private sliceStart = NaN;
+  private paused = false;
 
   constructor(
     private readonly stream: Duplex,
@@ -50,13 +61,34 @@ export class Channel<In, Out> {
       }
       handlers.message(m);
     }, handlers.invalid);
-    stream.on("data", (chunk: Buffer) => this.reader.push(chunk));
+    stream.on("data", (chunk: Buffer) => this.receive(chunk));
     stream.on("error", () => {}); // a peer that died shows up as close
     stream.on("close", () => {
       this.closed = true;
       handlers.close?.();
     });
   }
+
+  private receive(chunk: Buffer): void {
+    if (Number.isNaN(this.sliceStart)) {
+      this.sliceStart = performance.now();
+      setImmediate(this.endSlice); // the loop's next turn ends this run of reading
+    }
+    this.reader.push(chunk);
+    if (!this.paused && performance.now() - this.sliceStart > READ_SLICE_MS) {
+      // Enough for one turn: timers, other sessions and the user's clicks go first, then reading goes on.
+      this.paused = true;
+      this.stream.pause();
+    }
+  }
+
+  private readonly endSlice = (): void => {
+    this.sliceStart = NaN;
+    if (this.paused) {
+      this.paused = false;
+      this.stream.resume();
+    }
+  };
 
   get isClosed(): boolean {
     return this.closed;

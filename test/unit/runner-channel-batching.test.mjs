@@ -76,3 +76,30 @@ test("the first message of a burst is written at once, the rest when the burst e
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(decodeAll(Buffer.concat(writes)), [spawn(1, "first"), state(1), spawn(2, "second"), spawn(3, "third"), spawn(4, "fourth")]);
 });
+
+test("a reader handling a flood of frames gives the event loop a turn, and loses nothing", async () => {
+  // 300 frames all readable at once, each taking 2 ms to handle (more than one slice in total):
+  // a callback queued before the flood must run before the flood is through, as a Stop click must.
+  const frames = [];
+  for (let i = 0; i < 300; i++) frames.push(Buffer.concat(encodeFrame(state(i))));
+  const stream = new Duplex({ read() {}, write(_c, _e, cb) { cb(); } });
+  const got = [];
+  let turnAt = -1;
+  const busy = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
+  const ch = new Channel(stream, (x) => x, {
+    message(m) {
+      got.push(m.task.id);
+      busy(2);
+    },
+    invalid: (e) => assert.fail(e),
+  });
+  const all = new Promise((resolve) => {
+    const check = setInterval(() => got.length === frames.length && (clearInterval(check), resolve()), 5);
+  });
+  setImmediate(() => (turnAt = got.length));
+  for (const f of frames) stream.push(f);
+  await all;
+  assert.deepEqual(got, frames.map((_, i) => `t${i}`), "every frame, in order");
+  assert.ok(turnAt >= 0 && turnAt < frames.length, `the queued callback ran after ${turnAt} of ${frames.length} frames`);
+  assert.equal(ch.isClosed, false);
+});
