@@ -18,6 +18,7 @@ import { SceneMirror } from "./mirror.js";
 import { Selection } from "./selection.js";
 import { WidgetPanel } from "./panel.js";
 import { Stage } from "./stage.js";
+import { TimelineStrip } from "./timeline/timeline-strip.js";
 import { CAMERA_TAGS, CONTROL_TAGS } from "./nodes/cameras.js";
 
 export interface ViewerOptions {
@@ -40,6 +41,9 @@ export class Viewer {
    */
   private autoFrame = true;
   private readonly panel: WidgetPanel;
+  /** Made when a host first sends timeline data (VS Code): a snapshot page never has one. */
+  private timeline: TimelineStrip | undefined;
+  private readonly container: HTMLElement;
   private batches: Array<{ seq: number; messages: SceneMessage[] }> = [];
   private rpcs: GrabRenderRequest[] = [];
   readonly selection: Selection;
@@ -62,6 +66,7 @@ export class Viewer {
     private readonly link: HostLink,
     options: ViewerOptions = {},
   ) {
+    this.container = container;
     this.stage = new Stage(container);
     this.stage.onChange = () => this.requestRender();
     this.selection = new Selection(this.stage);
@@ -150,6 +155,13 @@ export class Viewer {
       case "rpc":
         this.rpcs.push(m.request);
         break;
+      case "timeline":
+        this.timeline ??= new TimelineStrip(this.container, {
+          seek: (at) => this.link.post({ t: "seek", at }),
+          openSource: (file, line, column) => this.link.post(column === undefined ? { t: "openSource", file, line } : { t: "openSource", file, line, column }),
+        });
+        this.timeline.update(m);
+        return;
       case "select":
         // After the queued batches, so a node that has just arrived can be framed.
         this.pendingSelect = m;

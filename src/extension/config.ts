@@ -10,5 +10,7 @@ export function settings(scope?: vscode.Uri) {
     runOnSave: c.get<boolean>("runOnSave", false),
     /** Finished runs kept in the Tasks view (the oldest go first). */
     keepFinished: Math.max(0, Math.floor(c.get<number>("keepFinishedRuns", 30))),
+    /** Memory per run's recording (the timeline); 0: none. */
+    recordingBudgetBytes: Math.max(0, c.get<number>("recording.memoryMB", 256)) * 2 ** 20,
   };
 }

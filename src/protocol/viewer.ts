@@ -7,7 +7,8 @@ import { validateClientEvent, type ClientEvent } from "./events.js";
 import type { GrabRenderRequest } from "./runner.js";
 import { validateBy, type MessageOf, type Table } from "./descriptors.js";
 import type { SceneMessage, SceneNode } from "./scene.js";
-import { arr, fail, isRecord, num, oneOf, optStr, record, str } from "./validate.js";
+import { TASK_STATES, type TaskState } from "./tasks.js";
+import { arr, fail, isRecord, num, oneOf, optNum, optStr, record, str } from "./validate.js";
 
 export type ViewerSessionState = (typeof VIEWER_SESSION_STATES)[number];
 
@@ -47,6 +48,43 @@ export interface SelectMsg {
   frame: boolean;
 }
 
+/** One task's life on the timeline (ms since the session started); `end` absent while it runs. */
+export interface TimelineSpan {
+  id: string;
+  name: string;
+  parent: string | null;
+  start: number;
+  end?: number;
+  /** Its state now (or when it ended). */
+  state: TaskState;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export const TIMELINE_MARKER_KINDS = ["error", "cancel", "event", "end"] as const;
+export interface TimelineMarker {
+  t: number;
+  kind: (typeof TIMELINE_MARKER_KINDS)[number];
+  label: string;
+  task?: string;
+}
+
+/** What the timeline strip shows: the session's time so far, its tasks' spans and its markers. */
+export interface TimelineMsg {
+  t: "timeline";
+  /** Ms from the session's start to now (or to its end). */
+  duration: number;
+  /** The program still runs: the strip can follow the present. */
+  live: boolean;
+  /** The moment the viewer shows, or null while it shows the present. */
+  cursor: number | null;
+  spans: TimelineSpan[];
+  markers: TimelineMarker[];
+  /** Spans left out (oldest finished first) to keep the message small. */
+  omitted: number;
+}
+
 /** The viewer finished loading and wants the current scene. */
 export interface ReadyMsg {
   t: "ready";
@@ -77,6 +115,20 @@ export interface AppliedMsg {
   seq: number;
 }
 
+/** The user moved the timeline: show the scene as it was at `at` ms, or the present (null). */
+export interface SeekMsg {
+  t: "seek";
+  at: number | null;
+}
+
+/** The user clicked a task's span: open where it was created. */
+export interface OpenSourceMsg {
+  t: "openSource";
+  file: string;
+  line: number;
+  column?: number;
+}
+
 /** The user pressed "Run again" on a finished (or restored) run's viewer. */
 export interface RerunMsg {
   t: "rerun";
@@ -90,6 +142,34 @@ export interface ScreenshotMsg {
 
 // connecting…closed: a viewer connected to a vuer server (src/vuer-client/), not running a program.
 const VIEWER_SESSION_STATES = ["idle", "starting", "running", "done", "failed", "stopped", "connecting", "connected", "reconnecting", "closed"] as const;
+
+function validateSpan(x: unknown, path: string): TimelineSpan {
+  const r = record(x, path);
+  const span: TimelineSpan = {
+    id: str(r.id, `${path}.id`),
+    name: str(r.name, `${path}.name`),
+    parent: r.parent === null || r.parent === undefined ? null : str(r.parent, `${path}.parent`),
+    start: num(r.start, `${path}.start`),
+    state: oneOf(r.state, TASK_STATES, `${path}.state`),
+  };
+  const end = optNum(r.end, `${path}.end`);
+  if (end !== undefined) span.end = end;
+  const file = optStr(r.file, `${path}.file`);
+  if (file !== undefined) span.file = file;
+  const line = optNum(r.line, `${path}.line`);
+  if (line !== undefined) span.line = line;
+  const column = optNum(r.column, `${path}.column`);
+  if (column !== undefined) span.column = column;
+  return span;
+}
+
+function validateMarker(x: unknown, path: string): TimelineMarker {
+  const r = record(x, path);
+  const m: TimelineMarker = { t: num(r.t, `${path}.t`), kind: oneOf(r.kind, TIMELINE_MARKER_KINDS, `${path}.kind`), label: str(r.label, `${path}.label`) };
+  const task = optStr(r.task, `${path}.task`);
+  if (task !== undefined) m.task = task;
+  return m;
+}
 
 function validateSessionInfo(x: unknown, path: string): ViewerSessionInfo {
   const r = record(x, path);
@@ -135,7 +215,20 @@ export const TO_VIEWER = {
     binary: false,
     validate: (m): SelectMsg => ({ t: "select", key: m.key === null ? null : str(m.key, "host message.key"), frame: m.frame === true }),
   },
-} satisfies Table<"t", { scene: unknown; snapshot: unknown; session: unknown; rpc: unknown; select: unknown }>;
+  timeline: {
+    doc: "the timeline strip's data: the session's time, its tasks' spans, its markers",
+    binary: false,
+    validate: (m): TimelineMsg => ({
+      t: "timeline",
+      duration: num(m.duration, "host message.duration"),
+      live: m.live === true,
+      cursor: m.cursor === null || m.cursor === undefined ? null : num(m.cursor, "host message.cursor"),
+      spans: arr(m.spans, "host message.spans").map((s, i) => validateSpan(s, `host message.spans[${i}]`)),
+      markers: arr(m.markers, "host message.markers").map((x, i) => validateMarker(x, `host message.markers[${i}]`)),
+      omitted: optNum(m.omitted, "host message.omitted") ?? 0,
+    }),
+  },
+} satisfies Table<"t", { scene: unknown; snapshot: unknown; session: unknown; rpc: unknown; select: unknown; timeline: unknown }>;
 
 export type ToViewerMessage = MessageOf<typeof TO_VIEWER>;
 
@@ -174,6 +267,21 @@ export const FROM_VIEWER = {
   },
   applied: { doc: "every batch up to seq is drawn: the host may send more", binary: false, validate: (m): AppliedMsg => ({ t: "applied", seq: num(m.seq, "viewer message.seq") }) },
   rerun: { doc: "the Run again button of a finished run's viewer", binary: false, validate: (): RerunMsg => ({ t: "rerun" }) },
+  seek: {
+    doc: "the timeline moved: show the scene as it was then (null: the present)",
+    binary: false,
+    validate: (m): SeekMsg => ({ t: "seek", at: m.at === null ? null : num(m.at, "viewer message.at") }),
+  },
+  openSource: {
+    doc: "a task's span was clicked: open where the task was created",
+    binary: false,
+    validate: (m): OpenSourceMsg => {
+      const o: OpenSourceMsg = { t: "openSource", file: str(m.file, "viewer message.file"), line: num(m.line, "viewer message.line") };
+      const column = optNum(m.column, "viewer message.column");
+      if (column !== undefined) o.column = column;
+      return o;
+    },
+  },
   screenshot: {
     doc: "the screenshot button: a PNG of the view to save",
     binary: true,
@@ -182,7 +290,7 @@ export const FROM_VIEWER = {
       return { t: "screenshot", png: m.png };
     },
   },
-} satisfies Table<"t", { ready: unknown; event: unknown; warning: unknown; stats: unknown; applied: unknown; rerun: unknown; screenshot: unknown }>;
+} satisfies Table<"t", { ready: unknown; event: unknown; warning: unknown; stats: unknown; applied: unknown; rerun: unknown; seek: unknown; openSource: unknown; screenshot: unknown }>;
 
 export type FromViewerMessage = MessageOf<typeof FROM_VIEWER>;
 

@@ -14,7 +14,7 @@
  * Pure (no vscode): the clock and the sink are injected, so tests drive it.
  */
 import type { GrabRenderRequest } from "../protocol/runner.js";
-import type { SceneMessage } from "../protocol/scene.js";
+import type { SceneMessage, SceneNode } from "../protocol/scene.js";
 import type { ToViewerMessage, ViewerSessionInfo } from "../protocol/viewer.js";
 import { SceneCoalescer } from "./coalescer.js";
 import { SceneStore } from "./scene-store.js";
@@ -82,6 +82,8 @@ export class ScenePipeline {
   private cancelTimer: (() => void) | null = null;
   /** Batches posted since the viewer became ready: for tests and the log. */
   batchesSent = 0;
+  /** The viewer shows a moment of the past (the timeline): live updates wait, merged, until it returns. */
+  private past = false;
   /** Scene messages received so far: tells a saver whether the store changed since it last looked. */
   version = 0;
 
@@ -120,7 +122,7 @@ export class ScenePipeline {
     }
     const { warnings } = this.store.apply(message);
     this.version++;
-    if (this.sink) {
+    if (this.sink && !this.past) {
       this.coalescer.push(message);
       this.scheduleFlush();
     }
@@ -147,10 +149,33 @@ export class ScenePipeline {
    */
   ready(sink: ViewerSink): void {
     this.sink = sink;
+    this.past = false;
     this.coalescer.drain();
     this.acked = this.seq;
     this.cancelFlush();
     sink({ t: "snapshot", scene: this.store.snapshot(), session: this.session });
+  }
+
+  /**
+   * The viewer shows the scene as it was at some moment (the timeline's cursor). Nothing live
+   * reaches it meanwhile; the store goes on taking every message, and showPresent() sends it.
+   */
+  showPast(scene: SceneNode | null, session: ViewerSessionInfo): void {
+    if (!this.sink) return;
+    this.past = true;
+    this.coalescer.drain();
+    this.acked = this.seq;
+    this.cancelFlush();
+    this.sink({ t: "snapshot", scene, session });
+  }
+
+  /** Back to the present: the whole scene as it is now. */
+  showPresent(): void {
+    if (this.past && this.sink) this.ready(this.sink);
+  }
+
+  get showingPast(): boolean {
+    return this.past;
   }
 
   /** The viewer went away (hidden, closed, attached to another session): stop queueing. */
@@ -170,7 +195,7 @@ export class ScenePipeline {
 
   setSession(info: ViewerSessionInfo): void {
     this.session = info;
-    if (!this.sink) return;
+    if (!this.sink || this.past) return; // told when the viewer comes back to the present
     // Whatever is queued belongs before the state change (a final upsert, then "done"): a barrier.
     this.flush(true);
     this.sink({ t: "session", session: info });

@@ -18,6 +18,8 @@ import { startSession, type RunningSession, type SessionExit } from "../../runne
 import { log } from "../output/extension-log.js";
 import type { RunOutput } from "../output/program-output.js";
 import { ScenePipeline } from "../../scene/pipeline.js";
+import { Recorder } from "../../recording/recorder.js";
+import type { SceneNode } from "../../protocol/scene.js";
 import { TaskModel, type TaskRecord } from "./task-model.js";
 
 export type SessionState = Extract<ViewerSessionState, "starting" | "running" | "done" | "failed" | "stopped">;
@@ -38,6 +40,8 @@ export interface HostSessionOptions {
   output: RunOutput;
   python?: string;
   graceMs?: number;
+  /** Memory for the run's recording (the timeline); 0: not recorded. */
+  recordingBudgetBytes?: number;
 }
 
 /** How a run that is only remembered (a window reload ended it) is rebuilt: see saved-sessions.ts. */
@@ -62,6 +66,8 @@ export class HostSession implements vscode.Disposable {
   readonly runOfFile: number;
   readonly tasks = new TaskModel();
   readonly pipeline: ScenePipeline;
+  /** Everything the run did, bounded (oldest first dropped): the timeline's scenes and task spans. */
+  readonly recorder: Recorder | undefined;
   readonly output: RunOutput;
   startedAt = Date.now();
   /** A window reload ended it: it is remembered, not run (no process, no viewer of its own). */
@@ -104,6 +110,10 @@ export class HostSession implements vscode.Disposable {
     this.runOfFile = options.runOfFile;
     this.output = options.output;
     this.pipeline = new ScenePipeline({ state: "starting", title: options.label });
+    const budget = options.recordingBudgetBytes;
+    // Keyframes come from the pipeline's store (the host's one copy of the scene): the recorder
+    // sees each message before the store applies it.
+    this.recorder = budget === 0 ? undefined : new Recorder({ ...(budget ? { budgetBytes: budget } : {}), scene: { snapshot: () => this.pipeline.store.snapshot() } });
     this.finished = new Promise((r) => (this.markFinished = r));
   }
 
@@ -201,11 +211,21 @@ export class HostSession implements vscode.Disposable {
 
   /** A viewer event (click, camera, gizmo, widget, RPC answer) for the program. */
   sendEvent(event: ClientEvent): void {
-    if (this.child && this.isLive) this.child.send(event);
+    if (!this.child || !this.isLive) return;
+    this.recorder?.recordEvent(event);
+    this.child.send(event);
   }
 
 
+  /** The scene as it was `at` ms into the recording (null: nothing recorded, or nothing held that far back). */
+  sceneAt(at: number): { scene: SceneNode; at: number } | null {
+    if (!this.recorder?.header) return null;
+    const { store, t } = this.recorder.reader().sceneAt(at);
+    return { scene: store.snapshot(), at: t };
+  }
+
   private receive(m: RunnerToHost): void {
+    this.recorder?.record(m);
     switch (m.etype) {
       case "SET":
       case "ADD":
@@ -279,6 +299,7 @@ export class HostSession implements vscode.Disposable {
     this.endedAt = Date.now();
     this.stopping = false;
     this.setState(status);
+    this.recorder?.close();
     this.markFinished();
     this.ended.fire(this);
   }

@@ -16,6 +16,7 @@ export interface RunSettings {
   python?: string;
   /** Finished runs kept in the list (sceneRunner.keepFinishedRuns). */
   keepFinished: number;
+  recordingBudgetBytes?: number;
 }
 
 export class SessionManager implements vscode.Disposable {
@@ -90,7 +91,7 @@ export class SessionManager implements vscode.Disposable {
     const output = new RunOutput(this.outputs.channel(file, label));
     const runOfFile = (this.runsOfFile.get(file) ?? 0) + 1;
     this.runsOfFile.set(file, runOfFile);
-    const session = new HostSession({ id: `s${this.nextId++}`, file, label, runOfFile, output, python: this.settings().python });
+    const session = new HostSession({ id: `s${this.nextId++}`, file, label, runOfFile, output, python: this.settings().python, recordingBudgetBytes: this.settings().recordingBudgetBytes });
     this.all.push(session);
     this.live.set(file, session);
     // Task messages change a session many times a second; the list changes only with its state.

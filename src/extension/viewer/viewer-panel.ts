@@ -17,6 +17,7 @@ import { assetFolders, type AssetFolders } from "../../viewer/asset-files.js";
 import { errorText, log } from "../output/extension-log.js";
 import type { HostSession } from "../sessions/host-session.js";
 import type { ViewerWarnings } from "./viewer-warnings.js";
+import { TimelineFeed } from "./timeline-feed.js";
 import { WebviewBase } from "./webview-base.js";
 
 export const VIEWER_VIEW_TYPE = "sceneRunner.viewer";
@@ -63,6 +64,8 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
   /** The page has said `ready` and has not been hidden since. */
   private loaded = false;
   private readonly sink = (m: ToViewerMessage) => this.post(m);
+  /** The timeline strip's data and seeks (the run's recording). */
+  private readonly timeline = new TimelineFeed(this.sink);
   /** The outliner's selection: sent again when the page reloads (shown after being hidden). */
   private selected: string | null = null;
 
@@ -73,6 +76,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     private readonly services: PanelServices,
   ) {
     super(panel);
+    this.disposables.push(this.timeline);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "scene.svg");
     const webview = panel.webview;
     webview.options = viewerPanelOptions(extensionUri, file);
@@ -99,6 +103,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     this.fixed = undefined;
     this.selected = null;
     this.panel.title = viewerTitle(session.label);
+    this.timeline.follow(session);
     if (this.loaded) session.pipeline.ready(this.sink);
   }
 
@@ -112,6 +117,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
   showStatic(scene: StaticScene): void {
     this.session?.pipeline.detach();
     this.session = undefined;
+    this.timeline.follow(undefined);
     this.fixed = scene;
     if (this.loaded) this.post({ t: "snapshot", scene: scene.scene, session: scene.session });
   }
@@ -133,6 +139,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
         if (this.session) this.session.pipeline.ready(this.sink);
         else if (this.fixed) this.post({ t: "snapshot", scene: this.fixed.scene, session: this.fixed.session });
         if (this.selected !== null) this.post({ t: "select", key: this.selected, frame: true });
+        this.timeline.pageReady();
         return;
       case "applied":
         this.session?.pipeline.applied(m.seq);
@@ -156,6 +163,13 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
       case "screenshot":
         void this.saveScreenshot(m.png);
         return;
+      case "seek":
+        this.timeline.seek(m.at);
+        return;
+      case "openSource":
+        // Only a file one of the run's tasks was created in: the page names no other.
+        if (this.timeline.knowsFile(m.file)) void vscode.commands.executeCommand("sceneRunner.openLocation", m.file, m.line, m.column);
+        return;
       case "rerun":
         void vscode.commands.executeCommand("sceneRunner.run", vscode.Uri.file(this.file));
         return;
@@ -167,6 +181,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
   protected override onVisibilityChanged(visible: boolean): void {
     if (visible) return; // the page reloads and says `ready`
     this.loaded = false;
+    this.timeline.pageHidden();
     this.session?.pipeline.detach();
   }
 
