@@ -1,30 +1,46 @@
 /**
- * points.million peer: the same coloured cloud built inside a plain three.js page (no
- * program, no pipe, no host, no message): the floor for "time until it is drawn".
+ * points.million peer: a plain three.js page that receives the same coloured cloud the same
+ * way the viewer does in the benchmark (the typed arrays in their text form, one JSON string
+ * through page.evaluate, decoded in the page as src/viewer/headless.ts's bridge decodes them)
+ * and draws it as one Points object: no program, no runner pipe, no host pipeline, no viewer.
  */
 import { BufferAttribute, BufferGeometry, Points, PointsMaterial } from "three";
 import { plainStage } from "./stage.js";
 
+type TextArray = { $typed: string; base64: string };
+
 declare global {
   interface Window {
-    plainPoints(width: number, height: number, n: number): { ms: number };
+    /** Sets the stage up and draws it once (shaders compiled), as a running viewer already is. */
+    plainPointsSetup(width: number, height: number): void;
+    /** Decodes the cloud, builds it, draws it and waits for the drawing to finish. */
+    plainPointsDraw(json: string): { points: number };
   }
 }
 
-window.plainPoints = (width, height, n) => {
-  const stage = plainStage(width, height);
-  stage.renderer.render(stage.scene, stage.camera); // shaders for the stage itself, as a running viewer has
+/** The bridge's decoding: base64 to bytes, then a view of the named dtype. */
+function decode(x: TextArray): Float32Array | Uint8Array {
+  const bin = atob(x.base64);
+  const u8 = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+  if (x.$typed === "uint8") return u8;
+  if (x.$typed === "float32") return new Float32Array(u8.buffer);
+  throw new Error(`plain-points: unexpected dtype ${x.$typed}`);
+}
+
+let stage: ReturnType<typeof plainStage> | undefined;
+
+window.plainPointsSetup = (width, height) => {
+  stage = plainStage(width, height);
+  stage.renderer.render(stage.scene, stage.camera);
   stage.finish();
-  const t0 = performance.now();
-  // Same cloud as bench/programs/points.ts: a 2 m cube, colour from position.
-  const vertices = new Float32Array(n * 3);
-  const colors = new Uint8Array(n * 3);
-  let seed = 1;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  for (let i = 0; i < n * 3; i++) {
-    vertices[i] = rand() * 2 - 1;
-    colors[i] = Math.round((vertices[i] + 1) * 127.5);
-  }
+};
+
+window.plainPointsDraw = (json) => {
+  if (!stage) throw new Error("plain-points: plainPointsSetup first");
+  const cloud = JSON.parse(json) as { vertices: TextArray; colors: TextArray };
+  const vertices = decode(cloud.vertices);
+  const colors = decode(cloud.colors);
   const geometry = new BufferGeometry();
   geometry.setAttribute("position", new BufferAttribute(vertices, 3));
   geometry.setAttribute("color", new BufferAttribute(colors, 3, true));
@@ -33,5 +49,5 @@ window.plainPoints = (width, height, n) => {
   stage.scene.updateMatrixWorld();
   stage.renderer.render(stage.scene, stage.camera);
   stage.finish();
-  return { ms: performance.now() - t0 };
+  return { points: vertices.length / 3 };
 };

@@ -11,9 +11,10 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const EXPECTED = [
-  "scheduler.spawn", "scheduler.cancel",
+  "scheduler.spawn", "scheduler.spawn.floor", "runner.overhead", "scheduler.cancel",
   "python.overhead.spawn", "python.overhead.cancel",
-  "pipeline.updates", "pipeline.updates.delay_p50", "pipeline.updates.delay_p95", "pipeline.updates.backlog",
+  "host.block.cloud", "host.block.boxes", "host.block.tasks", "host.stop",
+  "pipeline.updates.delay_p95", "pipeline.updates.freshness", "pipeline.updates", "pipeline.updates.delay_p50", "pipeline.updates.backlog",
   "points.million", "points.million.bytes",
   "render.boxes",
   "extension.activation", "extension.bundle",
