@@ -43,6 +43,8 @@ export class SceneMirror {
   private readonly views = new Map<string, View>();
   private readonly warned = new Set<string>();
   lights = 0;
+  /** Grid nodes in the scene (vuer's DefaultScene sends its own): the stage's default grid steps aside. */
+  grids = 0;
   lastTs = 0;
 
   constructor(
@@ -196,6 +198,7 @@ export class SceneMirror {
     const view: View = { key: s.key, tag: s.tag, holder, content: this.build(s, holder) };
     this.views.set(s.key, view);
     if (LIGHT_TAGS.has(s.tag)) this.lights++;
+    if (s.tag === "Grid") this.grids++;
     if (s.tag === "Movable") this.hooks.movable(s.key, holder);
   }
 
@@ -229,6 +232,7 @@ export class SceneMirror {
       this.hooks.warn(`dispose of "${v.key}" failed: ${(e as Error).message}`, v.key);
     }
     if (LIGHT_TAGS.has(v.tag)) this.lights--;
+    if (v.tag === "Grid") this.grids--;
     if (v.tag === "Movable") this.hooks.movable(v.key, null);
     v.holder.removeFromParent();
     if (v.holder.children.some((c) => c.userData.nodeKey !== undefined)) this.env.pools?.allDirty();

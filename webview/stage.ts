@@ -24,6 +24,8 @@ export class Stage implements StageServices {
   readonly controls: OrbitControls;
   private grid: LineSegments;
   private gridWanted = true;
+  /** The scene draws its own Grid node. */
+  private gridReplaced = false;
   private readonly ambient = new AmbientLight(0xffffff, 0.7);
   private readonly sun = new DirectionalLight(0xffffff, 1.6);
   private themeBackground = new Color(0x1e1e1e);
@@ -93,7 +95,7 @@ export class Stage implements StageServices {
 
   private makeGrid(): LineSegments {
     const g = makeGrid(20, 20, this.gridColor(0.35), this.gridColor(0.18));
-    g.visible = this.gridWanted;
+    g.visible = this.gridWanted && !this.gridReplaced;
     if (this.camera.up.z === 1) g.rotation.x = Math.PI / 2;
     this.scene.add(g);
     return g;
@@ -312,13 +314,20 @@ export class Stage implements StageServices {
       this.grid.removeFromParent();
       disposeGrid(this.grid);
       this.grid = this.makeGrid();
-    } else this.grid.visible = this.gridWanted;
+    } else this.grid.visible = this.gridWanted && !this.gridReplaced;
     const cam = !changed || changed.includes("camPosition") ? p.vec("camPosition", 3) : undefined;
     if (cam) {
       this.camera.position.set(cam[0], cam[1], cam[2]);
       this.controls.update();
     }
     this.applyBackground();
+  }
+
+  /** The default grid shows unless the Scene's `grid` prop is false or the scene has a Grid node of its own (as vuer's client does). */
+  setDefaultGrid(on: boolean): void {
+    if (this.gridReplaced === !on) return;
+    this.gridReplaced = !on;
+    this.grid.visible = this.gridWanted && on;
   }
 
   setDefaultLights(on: boolean): void {

@@ -191,6 +191,7 @@ export class Viewer {
         if (b.seq > seq) seq = b.seq;
       }
       this.stage.setDefaultLights(this.mirror.lights === 0);
+      this.stage.setDefaultGrid(this.mirror.grids === 0);
       this.dirty = true;
       this.applyMs = performance.now() - t0;
     }

@@ -66,7 +66,8 @@ export interface AddMessage {
 export interface UpdateMessage {
   etype: "UPDATE";
   ts: number;
-  data: { nodes: Array<Partial<SceneNode> & { key: string }> };
+  /** vuer's `strict` flag rides along (vuer's client reads it; our store updates known keys either way). */
+  data: { nodes: Array<Partial<SceneNode> & { key: string }>; strict?: boolean };
 }
 export interface RemoveMessage {
   etype: "REMOVE";
@@ -178,7 +179,7 @@ export function validateSceneMessage(x: unknown, onDrop: OnDroppedNode): SceneMe
     }
     case "UPDATE": {
       const nodes = validNodes(data.nodes, "message.data.nodes", false, onDrop);
-      return { etype, ts, data: { nodes } };
+      return { etype, ts, data: typeof data.strict === "boolean" ? { nodes, strict: data.strict } : { nodes } };
     }
     case "REMOVE": {
       const keys = arr(data.keys, "message.data.keys").map((k, i) => str(k, `message.data.keys[${i}]`));

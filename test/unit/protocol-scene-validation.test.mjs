@@ -76,3 +76,10 @@ test("nothing is copied when nothing is dropped (the hot path)", () => {
   const { m } = validate({ etype: "UPSERT", ts: 1, data: { nodes: [node], to: null } });
   assert.equal(m.data.nodes[0], node);
 });
+
+test("UPDATE keeps vuer's strict flag (and only a boolean one)", () => {
+  const ok = validateSceneMessage({ etype: "UPDATE", ts: 1, data: { nodes: [{ key: "a", color: "red" }], strict: true } });
+  assert.equal(ok.data.strict, true);
+  const odd = validateSceneMessage({ etype: "UPDATE", ts: 1, data: { nodes: [{ key: "a" }], strict: "yes" } });
+  assert.equal("strict" in odd.data, false);
+});
