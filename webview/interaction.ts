@@ -108,6 +108,9 @@ export class Interaction {
         near: c.near,
         far: c.far,
         target: this.stage.controls.target.toArray(),
+        // The canvas size in CSS pixels, as vuer's client adds to every CAMERA_MOVE.
+        width: this.stage.renderer.domElement.clientWidth,
+        height: this.stage.renderer.domElement.clientHeight,
       },
     };
   }

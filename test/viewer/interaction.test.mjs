@@ -54,6 +54,8 @@ test("dragging the camera sends CAMERA_MOVE at most 20 times a second", async ()
   assert.equal(cam.matrix.length, 16);
   assert.equal(cam.position.length, 3);
   assert.equal(moves.at(-1).key, "defaultCamera");
+  // vuer's client adds the canvas size (CSS pixels).
+  assert.ok(cam.width > 0 && cam.height > 0, `width ${cam.width}, height ${cam.height}`);
 });
 
 test("key presses send KEY_DOWN and KEY_UP", async () => {
