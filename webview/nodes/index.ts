@@ -28,6 +28,8 @@ import { withOutlines } from "./outlines.js";
 import { ANIMATED_MODEL_TAGS, animatedModel } from "./animated-models.js";
 import { DEPTH_CLOUD_TAGS, depthCloud } from "./depth-cloud.js";
 import { SPLAT_TAGS, splat } from "./splats.js";
+import { facemesh } from "./facemesh.js";
+import { ANIMATOR_TAGS, TRACK_TAGS, animator, keyframeData } from "./keyframes.js";
 import { VIDEO_TAGS, WEBRTC_TAGS, hudPlane, videoPlane, webrtc } from "./video.js";
 
 /** Nodes that only group and transform their children. */
@@ -42,6 +44,17 @@ const SILENT_TAGS = new Set([
   "Gamepad", "Gamepads", "Hands", "MotionControllers", "Body", "Head", "WebXRMesh", "HandActuator", "MotionControllerActuator", "XR", "XRHitTest",
 ]);
 
+/**
+ * vuer tags this viewer knows but cannot carry out here: each is one warning saying why (no
+ * placeholder: the node is understood, and the rest of the scene draws).
+ */
+const EXPLAINED_TAGS: Record<string, string> = {
+  ContribLoader: "loads a third-party component library (a UMD script) from a URL; the viewer runs only its own bundled code under its content policy: not loaded",
+  MuJoCo: "MuJoCo physics (vuer runs MuJoCo's WebAssembly build in the browser) is not part of this viewer yet: the model is not simulated or drawn",
+  MuJoCoProvider: "MuJoCo physics is not part of this viewer yet: its children draw, nothing is simulated",
+  TimelineControls: "vuer's timeline bar for its own recorded playback is not drawn here",
+};
+
 export interface Env {
   pools: InstancePools | null;
   panel: WidgetPanel;
@@ -51,6 +64,10 @@ const empty = (): Content => ({ object: null, dispose() {} });
 
 export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env): Content {
   if (GROUP_TAGS.has(tag) || SILENT_TAGS.has(tag)) return empty();
+  if (tag in EXPLAINED_TAGS) {
+    p.warn("tag", EXPLAINED_TAGS[tag]);
+    return empty();
+  }
   if (PRIMITIVE_TAGS.has(tag)) {
     const c = env.pools && p.raw.instanced !== false ? instancedPrimitive(tag, p, ctx, env.pools) : primitiveMesh(tag, p);
     return p.has("outlines") ? withOutlines(c, p, ctx) : c;
@@ -70,6 +87,8 @@ export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env):
   if (VIDEO_TAGS.has(tag)) return videoPlane(tag, p, ctx);
   if (WEBRTC_TAGS.has(tag)) return webrtc(tag, p);
   if (tag === "HUDPlane") return hudPlane(p, ctx);
+  if (ANIMATOR_TAGS.has(tag)) return animator(p, ctx);
+  if (TRACK_TAGS.has(tag)) return keyframeData(tag, p, ctx);
   if (WIDGET_TAGS.has(tag)) {
     env.panel.add(ctx.key, tag === "InputBox" ? "Input" : tag, p);
     return {
@@ -82,6 +101,7 @@ export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env):
     };
   }
   switch (tag) {
+    case "Facemesh": return facemesh(p);
     case "Line": return line(p);
     case "Arrow": return arrow(p);
     case "Text": return text(p, ctx);
