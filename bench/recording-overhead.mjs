@@ -55,7 +55,7 @@ async function once(record, { boxes, seconds }) {
   const exit = await session.exited;
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  recorder?.close();
+  await recorder?.close();
   pipeline.detach();
   if (exit.code !== 0) throw new Error(`boxes.ts exited with ${exit.code}: ${stderr.slice(-2000)}`);
   return { cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / messages, nodesPerS: nodes / wallS, messages, recordedBytes: recorder?.bytes ?? 0 };

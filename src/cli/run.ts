@@ -117,7 +117,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       onDroppedNode: (d) => process.stderr.write(`scene-runner: ${droppedNodeLine(d)}\n`),
     });
   } catch (e) {
-    recorder?.close();
+    await recorder?.close().catch(() => undefined);
     if (e instanceof LaunchError) {
       process.stderr.write(`scene-runner: ${e.message}\n`);
       return EXIT.usage;
@@ -155,8 +155,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.off("SIGHUP", onSigint);
   if (events && events !== process.stdout) await new Promise<void>((r) => (events as WriteStream).end(r));
   if (recorder) {
-    recorder.close();
-    process.stderr.write(`scene-runner: recorded ${recorder.records} records (${(recorder.end / 1000).toFixed(1)} s) to ${args.record}\n`);
+    try {
+      await recorder.close();
+      process.stderr.write(`scene-runner: recorded ${recorder.records} records (${(recorder.end / 1000).toFixed(1)} s) to ${args.record}\n`);
+    } catch (e) {
+      process.stderr.write(`scene-runner: --record ${args.record}: could not write the recording: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    }
   }
   const outcome = exitStatus(exit, reason);
   if (outcome.line) process.stderr.write(`scene-runner: ${outcome.line}\n`);

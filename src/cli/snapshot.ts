@@ -273,7 +273,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     await posting;
     await viewer?.close().catch(() => undefined);
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(sig, onSignal);
-    recorder?.close();
+    await recorder?.close().catch((e: NodeJS.ErrnoException) => process.stderr.write(`scene-runner: --record ${args.record}: could not write the recording: ${e.code ?? e.message}\n`));
   }
 }
 
@@ -339,7 +339,7 @@ async function snapshotFromRecording(argv: string[]): Promise<number> {
     process.stderr.write(`scene-runner: wrote ${args.out} (${args.width}x${args.height}, ${png.length} bytes; ${args.from} at ${t} ms)\n`);
     return EXIT.done;
   } catch (e) {
-    if (e instanceof ViewerCrashedError) {
+    if (e instanceof ViewerCrashedError || e instanceof RecordingError) {
       process.stderr.write(`scene-runner: ${e.message}; no snapshot written\n`);
       return EXIT.failed;
     }

@@ -9,8 +9,10 @@
  *   record = envelope JSON, "\n", [blob area of `bin` bytes, 8-byte aligned pieces]
  *
  * A record with bytes starts `{"bin":<N>,`: a reader knows where the next record starts
- * without parsing the line.
+ * without parsing the line. Writers deflate each segment (a keyframe and the records up to
+ * the next) into one `z` record; uncompressed segments read the same.
  */
+import { inflateRawSync } from "node:zlib";
 import { decodeFrameBody, encodeFrame } from "../protocol/frames.js";
 import type { ClientEvent } from "../protocol/events.js";
 import type { RunnerToHost } from "../protocol/runner.js";
@@ -55,6 +57,20 @@ export interface KeyframeRecord {
   scene: SceneNode;
 }
 
+/**
+ * A whole segment (a keyframe and the records up to the next one), deflated: its blob area is
+ * the segment's bytes compressed with raw DEFLATE. What writers produce by default.
+ */
+export interface SegmentBlockRecord {
+  k: "z";
+  /** t of the segment's keyframe, and of its last record. */
+  t: number;
+  end: number;
+  /** Records inside, and their bytes once inflated. */
+  records: number;
+  raw: number;
+}
+
 /** Last record but one: where the keyframes are, the task spans and the markers. */
 export interface IndexRecord {
   k: "index";
@@ -73,7 +89,7 @@ export interface TrailerRecord {
   index: number;
 }
 
-export type SrecRecord = HeaderRecord | MessageRecord | EventRecord | KeyframeRecord | IndexRecord | TrailerRecord;
+export type SrecRecord = HeaderRecord | MessageRecord | EventRecord | KeyframeRecord | SegmentBlockRecord | IndexRecord | TrailerRecord;
 export type TimedRecord = MessageRecord | EventRecord | KeyframeRecord;
 
 const NL = Buffer.from("\n");
@@ -115,8 +131,8 @@ export class TruncatedRecordError extends ProtocolError {}
 
 const BIN_PREFIX = Buffer.from('{"bin":');
 
-/** Decodes the record at `offset` of `buf`; `next` is where the following one starts. */
-export function decodeRecordAt(buf: Buffer, offset: number): { record: SrecRecord; next: number } {
+/** Decodes the record at `offset` of `buf`; `next` is where the following one starts, `blob` its bytes. */
+export function decodeRecordAt(buf: Buffer, offset: number): { record: SrecRecord; next: number; blob: Buffer } {
   const nl = buf.indexOf(10, offset);
   if (nl < 0) throw new TruncatedRecordError(`record at byte ${offset} has no end of line`);
   let bin = 0;
@@ -131,13 +147,41 @@ export function decodeRecordAt(buf: Buffer, offset: number): { record: SrecRecor
   if (next > buf.length) throw new TruncatedRecordError(`record at byte ${offset} needs ${bin} bytes of typed arrays; the data ends first`);
   // Back into a frame body for the frame codec: it checks the nesting depth and revives `$bin` references.
   const lineLength = nl - offset;
+  const line = buf.subarray(offset, nl);
+  const blob = buf.subarray(nl + 1, next);
   const head = Buffer.alloc(4);
   head.writeUInt32LE(lineLength, 0);
-  const pieces = [head, buf.subarray(offset, nl)];
-  if (bin) pieces.push(Buffer.alloc(pad8(4 + lineLength) - 4 - lineLength), buf.subarray(nl + 1, next));
+  const pieces = [head, line];
+  // Bytes that are typed arrays go along to be revived; a compressed block's stay in `blob`.
+  if (bin && line.includes('"$bin"')) pieces.push(Buffer.alloc(pad8(4 + lineLength) - 4 - lineLength), blob);
   const record = decodeFrameBody(Buffer.concat(pieces));
   if (!isRecord(record) || typeof record.k !== "string") throw new ProtocolError(`record at byte ${offset} is not a recording record (no "k")`);
-  return { record: record as unknown as SrecRecord, next };
+  return { record: record as unknown as SrecRecord, next, blob };
+}
+
+/** The largest segment a reader inflates: a corrupt or hostile `raw` must not allocate gigabytes. */
+export const MAX_SEGMENT_BYTES = 1 << 30;
+
+/** A deflated segment's record, then its compressed bytes. */
+export function encodeSegmentBlock(meta: Omit<SegmentBlockRecord, "k">, deflated: Buffer): Buffer[] {
+  const line = JSON.stringify({ k: "z", t: meta.t, end: meta.end, records: meta.records, raw: meta.raw });
+  return [Buffer.from(`{"bin":${deflated.length},${line.slice(1)}`), NL, deflated];
+}
+
+/** The segment bytes of a region that is one deflated block, or the region itself (an uncompressed segment). */
+export function inflateSegment(region: Buffer): Buffer {
+  if (!region.subarray(0, 64).includes('"k":"z"')) return region;
+  const { record, blob } = decodeRecordAt(region, 0);
+  return inflateBlock(record, blob);
+}
+
+export function inflateBlock(record: SrecRecord, blob: Buffer): Buffer {
+  if (record.k !== "z") throw new ProtocolError(`expected a segment block, found a "${record.k}" record`);
+  const raw = record.raw;
+  if (!Number.isSafeInteger(raw) || raw < 0 || raw > MAX_SEGMENT_BYTES) throw new ProtocolError(`segment block at ${record.t} ms claims ${raw} bytes`);
+  const out = inflateRawSync(blob, { maxOutputLength: Math.max(1, raw) });
+  if (out.length !== raw) throw new ProtocolError(`segment block at ${record.t} ms inflates to ${out.length} bytes, not the ${raw} it claims`);
+  return out;
 }
 
 /** The t of a record without decoding it (undefined for records without one). */

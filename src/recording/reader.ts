@@ -13,12 +13,15 @@ import { ProtocolError } from "../protocol/validate.js";
 import { SceneStore } from "../scene/scene-store.js";
 import {
   decodeRecordAt,
+  inflateBlock,
+  inflateSegment,
   peekTime,
   SREC_FORMAT,
   SREC_VERSION,
   TruncatedRecordError,
   type HeaderRecord,
   type IndexRecord,
+  type SrecRecord,
   type TimedRecord,
 } from "./format.js";
 import { TaskTimeline, type Marker, type TaskAtTime, type TaskSpan } from "./timeline.js";
@@ -45,7 +48,7 @@ export class MemorySource implements RecordingSource {
 
   constructor(
     readonly header: HeaderRecord,
-    private readonly segs: ReadonlyArray<{ t0: number; records: Buffer[] }>,
+    private readonly segs: ReadonlyArray<{ t0: number; bytes(): Buffer }>,
     readonly end: number,
     private readonly spanList: TaskSpan[],
     private readonly markerList: Marker[],
@@ -54,7 +57,7 @@ export class MemorySource implements RecordingSource {
   }
 
   segment(i: number): Buffer {
-    return Buffer.concat(this.segs[i].records);
+    return this.segs[i].bytes();
   }
   spans(): TaskSpan[] {
     return this.spanList;
@@ -159,7 +162,7 @@ export class FileSource implements RecordingSource {
   }
 
   segment(i: number): Buffer {
-    return this.bytes.read(this.offsets[i], i + 1 < this.offsets.length ? this.offsets[i + 1] : this.dataEnd);
+    return inflateSegment(this.bytes.read(this.offsets[i], i + 1 < this.offsets.length ? this.offsets[i + 1] : this.dataEnd));
   }
   spans(): TaskSpan[] {
     return this.spanList;
@@ -191,16 +194,33 @@ function scanRecords(buf: Buffer, start: number) {
     }
     const r = decoded.record;
     if (r.k === "index" || r.k === "trailer") break;
-    if (r.k === "key") {
+    if (r.k === "key" || r.k === "z") {
       offsets.push(off);
       times.push(r.t);
     }
-    if (r.k === "m" || r.k === "e" || r.k === "key") end = Math.max(end, r.t);
-    if (r.k === "m") timeline.message(r.t, r.m);
-    else if (r.k === "e") timeline.event(r.t, r.m);
+    if (r.k === "z") {
+      let inner: Buffer;
+      try {
+        inner = inflateBlock(r, decoded.blob);
+      } catch (e) {
+        throw new RecordingError(`the segment at byte ${off} is unreadable: ${(e as Error).message}`);
+      }
+      for (let o = 0; o < inner.length; ) {
+        const d = decodeRecordAt(inner, o);
+        end = observe(d.record, timeline, end);
+        o = d.next;
+      }
+    } else end = observe(r, timeline, end);
     off = decoded.next;
   }
   return { offsets, times, timeline, end, dataEnd: cut ?? off, cut };
+}
+
+/** What one record tells the timeline; returns the latest t so far. */
+function observe(r: SrecRecord, timeline: TaskTimeline, end: number): number {
+  if (r.k === "m") timeline.message(r.t, r.m);
+  else if (r.k === "e") timeline.event(r.t, r.m);
+  return r.k === "m" || r.k === "e" || r.k === "key" ? Math.max(end, r.t) : end;
 }
 
 export interface SceneAt {
@@ -354,7 +374,15 @@ export class RecordingReader {
   }
 
   private segmentBytes(i: number): Buffer {
-    if (this.cached?.i !== i) this.cached = { i, buf: this.src.segment(i) };
+    if (this.cached?.i !== i) {
+      let buf: Buffer;
+      try {
+        buf = this.src.segment(i);
+      } catch (e) {
+        throw new RecordingError(`the recording's segment from ${this.src.keyframeTimes[i]} ms is unreadable: ${(e as Error).message}`);
+      }
+      this.cached = { i, buf };
+    }
     return this.cached.buf;
   }
 }

@@ -3,33 +3,44 @@
  * the session's first message, plus periodic keyframes (the whole scene) so any moment is
  * rebuilt from the nearest keyframe before it and the messages after it.
  *
- * Bounded: records are kept encoded (their size is exact) in segments that each start with
- * a keyframe; past the byte budget the oldest segment goes, so every moment still held can
- * be rebuilt. A sink (the file writer) sees every record as it is made, kept or not.
+ * Records are kept encoded in segments, each a keyframe and the records up to the next one.
+ * A finished segment is deflated off the host's thread (zlib's thread pool) and handed, in
+ * order, to the sink (the file writer). Bounded: segments are counted to the byte against a
+ * budget, and past it the oldest goes, so every moment still held can be rebuilt.
  * Pure: the clocks are injected; no vscode, no files.
  */
+import { deflateRaw, deflateRawSync, inflateRawSync } from "node:zlib";
 import type { ClientEvent } from "../protocol/events.js";
 import type { RunnerToHost } from "../protocol/runner.js";
 import { isSceneMessage, type SceneNode } from "../protocol/scene.js";
 import { SceneStore } from "../scene/scene-store.js";
-import { encodeRecord, SREC_FORMAT, SREC_VERSION, type HeaderRecord, type SrecRecord } from "./format.js";
+import { encodeRecord, encodeSegmentBlock, SREC_FORMAT, SREC_VERSION, type HeaderRecord, type SrecRecord } from "./format.js";
 import { MemorySource, RecordingReader } from "./reader.js";
 import { TaskTimeline, type Marker, type TaskSpan } from "./timeline.js";
 
 /** The default memory budget of a recording (the extension's setting overrides it). */
 export const DEFAULT_BUDGET_BYTES = 256 * 2 ** 20;
-/** A keyframe at least this often while the scene changes... */
+/** A keyframe at least this often... */
 export const DEFAULT_KEYFRAME_EVERY_MS = 5000;
-/** ...and once the scene messages since the last one reach max(this, KEYFRAME_RATIO × its size). */
+/** ...and once the records since the last one reach max(this, KEYFRAME_RATIO × its size). */
 export const DEFAULT_KEYFRAME_MIN_BYTES = 256 * 2 ** 10;
 /** Keyframes cost at most about 1/KEYFRAME_RATIO of a recording's bytes (and of its encoding time). */
 const KEYFRAME_RATIO = 8;
 /** What a task span or marker costs in memory, roughly (counted against the budget). */
 const TIMELINE_ITEM_BYTES = 256;
+/** Fast deflate: text of numbers and repeated keys shrinks ~7× at level 1 already. */
+const DEFLATE = { level: 1 };
+
+export interface SegmentInfo {
+  t0: number;
+  end: number;
+  records: number;
+}
 
 export interface RecordingSink {
-  /** One record's bytes, in order; `t` is absent for the header. */
-  write(parts: Buffer[], meta: { k: SrecRecord["k"]; t?: number }): void;
+  header(parts: Buffer[]): void;
+  /** One segment's bytes (a deflated block, or its records as they are), in time order. */
+  segment(parts: Buffer[], info: SegmentInfo): void;
   /** The session is over: write what a reader needs to seek (the index) and finish. */
   close(summary: { spans: TaskSpan[]; markers: Marker[] }): void;
 }
@@ -38,6 +49,8 @@ export interface RecorderOptions {
   budgetBytes?: number;
   /** Keep records in memory (default); off, they only go to the sink. */
   retain?: boolean;
+  /** Deflate finished segments (default on). */
+  compress?: boolean;
   keyframeEveryMs?: number;
   keyframeMinBytes?: number;
   sink?: RecordingSink;
@@ -52,19 +65,23 @@ export interface RecorderOptions {
   epoch?: () => number;
 }
 
-export interface Segment {
-  /** t of its keyframe, its first record. */
-  t0: number;
-  /** t of its last record. */
-  end: number;
-  records: Buffer[];
+export interface Segment extends SegmentInfo {
+  /** Its records while it is being written (its keyframe first)... */
+  parts: Buffer[];
+  /** ...then all of them in one buffer, until deflated... */
+  raw?: Buffer;
+  /** ...then deflated. */
+  z?: Buffer;
+  /** Bytes it holds now (raw, or deflated). */
   bytes: number;
+  rawBytes: number;
 }
 
 export class Recorder {
   readonly budgetBytes: number;
   readonly timeline = new TaskTimeline();
   private readonly retain: boolean;
+  private readonly compress: boolean;
   private readonly keyEveryMs: number;
   private readonly keyMinBytes: number;
   private readonly sink?: RecordingSink;
@@ -75,6 +92,7 @@ export class Recorder {
   private origin: number | undefined;
   private headerRecord: HeaderRecord | undefined;
   private segmentList: Segment[] = [];
+  private current: Segment | undefined;
   private held = 0;
   private sinceKey = 0;
   private lastKeyT = 0;
@@ -83,11 +101,15 @@ export class Recorder {
   private lastT = 0;
   private keyDue = false;
   private closed = false;
+  /** Finished segments in order: deflated, then given to the sink. */
+  private chain: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
 
   constructor(options: RecorderOptions = {}) {
     this.budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
     if (!(this.budgetBytes > 0)) throw new RangeError(`a recording budget must be a positive number of bytes, got ${options.budgetBytes}`);
     this.retain = options.retain ?? true;
+    this.compress = options.compress ?? true;
     this.keyEveryMs = options.keyframeEveryMs ?? DEFAULT_KEYFRAME_EVERY_MS;
     this.keyMinBytes = options.keyframeMinBytes ?? DEFAULT_KEYFRAME_MIN_BYTES;
     this.sink = options.sink;
@@ -99,48 +121,57 @@ export class Recorder {
 
   /** A message from the runner, as the host received it (after validation). */
   record(m: RunnerToHost): void {
+    if (this.closed) return;
     const t = this.clock(m);
-    const scene = isSceneMessage(m);
-    if (scene) this.ownStore?.apply(m);
+    if (isSceneMessage(m)) this.ownStore?.apply(m);
     else this.timeline.message(t, m);
-    const bytes = this.add({ k: "m", t, m });
-    if (!scene) return;
-    this.sinceKey += bytes;
-    const enough = Math.min(this.budgetBytes / 4, Math.max(this.keyMinBytes, KEYFRAME_RATIO * this.lastKeyBytes));
-    if (this.sinceKey >= enough || t - this.lastKeyT >= this.keyEveryMs) this.keyDue = true;
-  }
-
-  /** A keyframe decided on at the last scene message, taken now that the scene holds it. */
-  private takeDueKeyframe(): void {
-    if (!this.keyDue || this.closed) return;
-    this.keyDue = false;
-    this.keyframe(this.lastT);
+    this.add({ k: "m", t, m });
   }
 
   /** A viewer event on its way to the program. */
   recordEvent(e: ClientEvent): void {
+    if (this.closed) return;
     const t = this.clock();
     this.timeline.event(t, e);
     this.add({ k: "e", t, m: e });
   }
 
-  /** Ends the recording: the sink writes its index. Later records are ignored. */
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Ends the recording: the last segment is finished and the sink writes its index. Later
+   * records are ignored. Rejects if the sink failed (a full disk), with its error.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return this.chain;
     if (this.origin === undefined) this.clock(); // nothing came: still a valid (empty) recording
     this.closed = true;
-    this.sink?.close({ spans: this.timeline.spans(), markers: this.timeline.markers() });
+    if (this.current) this.finish(this.current);
+    this.current = undefined;
+    await this.chain;
+    if (!this.failure) {
+      try {
+        this.sink?.close({ spans: this.timeline.spans(), markers: this.timeline.markers() });
+      } catch (e) {
+        this.failure = e as Error;
+      }
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** Resolves once every finished segment is deflated and handed to the sink. */
+  settled(): Promise<void> {
+    return this.chain;
   }
 
   get header(): HeaderRecord | undefined {
     return this.headerRecord;
   }
 
-  /** Bytes held in memory (records, plus the task spans and markers). */
+  /** Bytes held in memory (segments, plus the task spans and markers). */
   get bytes(): number {
     return this.held + (this.timeline.count + this.timeline.markerCount) * TIMELINE_ITEM_BYTES;
   }
 
+  /** Segments held, oldest first (the last is the one being written). */
   get segments(): readonly Segment[] {
     return this.segmentList;
   }
@@ -163,22 +194,24 @@ export class Recorder {
   /** A reader over what is held now (a snapshot: later records are not seen by it). */
   reader(): RecordingReader {
     if (!this.headerRecord) throw new Error("nothing has been recorded yet");
-    const segs = this.segmentList.map((s) => ({ ...s, records: s.records.slice() }));
+    const segs = this.segmentList.map((s) => ({ t0: s.t0, bytes: () => segmentBytes(s) }));
     return new RecordingReader(new MemorySource(this.headerRecord, segs, this.lastT, this.timeline.spans(), this.timeline.markers()));
   }
 
   /** Milliseconds since the first message; the first call starts the recording. */
   private clock(first?: RunnerToHost): number {
     const now = this.now();
-    // The keyframe due is stamped with the time of the message it follows.
-    if (this.keyDue) this.takeDueKeyframe();
     if (this.origin === undefined) {
       this.origin = now;
       const header: HeaderRecord = { k: "header", format: SREC_FORMAT, version: SREC_VERSION, origin: this.epoch() };
       if (first?.etype === "SESSION_START") Object.assign(header, { program: first.file, runtime: first.runtime });
       this.headerRecord = header;
-      this.sink?.write(encodeRecord(header), { k: "header" });
+      this.sink?.header(encodeRecord(header));
       this.keyframe(0);
+    } else if (this.keyDue) {
+      // Decided at the last record, taken now that a shared store holds it; stamped with its time.
+      this.keyDue = false;
+      this.keyframe(this.lastT);
     }
     // Microseconds are plenty, and keep the envelope short.
     const t = Math.max(this.lastT, Math.round((now - this.origin) * 1000) / 1000);
@@ -187,30 +220,65 @@ export class Recorder {
   }
 
   private keyframe(t: number): void {
+    if (this.current) this.finish(this.current);
     const parts = encodeRecord({ k: "key", t, scene: this.scene.snapshot() });
-    this.lastKeyBytes = this.emit(parts, "key", t, true);
+    const seg: Segment = { t0: t, end: t, records: 0, parts: [], bytes: 0, rawBytes: 0 };
+    this.current = seg;
+    if (this.retain) this.segmentList.push(seg);
+    this.lastKeyBytes = this.append(parts, t);
     this.sinceKey = 0;
     this.lastKeyT = t;
   }
 
-  private add(record: SrecRecord & { t: number }): number {
-    if (this.closed) return 0;
-    return this.emit(encodeRecord(record), record.k, record.t, false);
+  private add(record: SrecRecord & { t: number }): void {
+    this.sinceKey += this.append(encodeRecord(record), record.t);
+    const enough = Math.min(this.budgetBytes / 4, Math.max(this.keyMinBytes, KEYFRAME_RATIO * this.lastKeyBytes));
+    if (this.sinceKey >= enough || record.t - this.lastKeyT >= this.keyEveryMs) this.keyDue = true;
   }
 
-  private emit(parts: Buffer[], k: SrecRecord["k"], t: number, startsSegment: boolean): number {
-    const whole = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    this.sink?.write([whole], { k, t });
-    this.recordCount++;
-    if (!this.retain) return whole.length;
-    if (startsSegment) this.segmentList.push({ t0: t, end: t, records: [], bytes: 0 });
-    const seg = this.segmentList[this.segmentList.length - 1];
-    seg.records.push(whole);
-    seg.bytes += whole.length;
+  private append(parts: Buffer[], t: number): number {
+    const seg = this.current!;
+    let n = 0;
+    for (const p of parts) {
+      seg.parts.push(p);
+      n += p.length;
+    }
+    seg.records++;
     seg.end = t;
-    this.held += whole.length;
-    this.trim();
-    return whole.length;
+    seg.bytes += n;
+    seg.rawBytes += n;
+    this.recordCount++;
+    if (this.retain) {
+      this.held += n;
+      this.trim();
+    }
+    return n;
+  }
+
+  /** A segment is complete: one buffer now, deflated in the thread pool, then to the sink in order. */
+  private finish(seg: Segment): void {
+    const raw = Buffer.concat(seg.parts);
+    seg.parts = [];
+    seg.raw = raw;
+    const deflated = this.compress
+      ? new Promise<Buffer | undefined>((resolve) => deflateRaw(raw, DEFLATE, (err, z) => resolve(err ? undefined : z)))
+      : Promise.resolve(undefined);
+    const info: SegmentInfo = { t0: seg.t0, end: seg.end, records: seg.records };
+    this.chain = this.chain.then(async () => {
+      const z = await deflated;
+      if (z && seg.raw) {
+        seg.z = z;
+        seg.raw = undefined;
+        if (this.segmentList.includes(seg)) this.held += z.length - seg.bytes;
+        seg.bytes = z.length;
+      }
+      if (!this.sink || this.failure) return;
+      try {
+        this.sink.segment(z ? encodeSegmentBlock({ t: seg.t0, end: seg.end, records: seg.records, raw: raw.length }, z) : [raw], info);
+      } catch (e) {
+        this.failure = e as Error; // reported by close()
+      }
+    });
   }
 
   /** Oldest segments go first; the newest always stays (it holds the present). */
@@ -222,4 +290,17 @@ export class Recorder {
     }
     if (dropped) this.timeline.prune(this.segmentList[0].t0);
   }
+}
+
+/** A held segment's bytes (inflated if need be). */
+function segmentBytes(s: Segment): Buffer {
+  if (s.z) return inflateRawSync(s.z, { maxOutputLength: Math.max(1, s.rawBytes) });
+  return s.raw ?? Buffer.concat(s.parts);
+}
+
+/** The segment's deflated block for a file, deflating now if it is not yet. */
+export function segmentBlock(s: Segment): Buffer[] {
+  const raw = s.z ? undefined : (s.raw ?? Buffer.concat(s.parts));
+  const z = s.z ?? deflateRawSync(raw!, DEFLATE);
+  return encodeSegmentBlock({ t: s.t0, end: s.end, records: s.records, raw: s.rawBytes }, z);
 }

@@ -6,8 +6,8 @@
  * (the reader scans it instead).
  */
 import { closeSync, openSync, writevSync } from "node:fs";
-import { encodeRecord, type IndexRecord, type SrecRecord } from "./format.js";
-import type { Recorder, RecordingSink } from "./recorder.js";
+import { encodeRecord, type IndexRecord } from "./format.js";
+import { segmentBlock, type Recorder, type RecordingSink, type SegmentInfo } from "./recorder.js";
 import type { Marker, TaskSpan } from "./timeline.js";
 
 const FLUSH_BYTES = 2 ** 20;
@@ -32,13 +32,20 @@ export class RecordingFileWriter implements RecordingSink {
     return this.offset + this.pendingBytes;
   }
 
-  write(parts: Buffer[], meta: { k: SrecRecord["k"]; t?: number }): void {
+  header(parts: Buffer[]): void {
+    this.put(parts);
+  }
+
+  segment(parts: Buffer[], info: SegmentInfo): void {
     if (this.fd === undefined) return;
-    if (meta.k === "key") this.keyframes.push([meta.t ?? 0, this.bytesWritten]);
-    if (meta.t !== undefined) {
-      this.records++;
-      this.end = Math.max(this.end, meta.t);
-    }
+    this.keyframes.push([info.t0, this.bytesWritten]);
+    this.records += info.records;
+    this.end = Math.max(this.end, info.end);
+    this.put(parts);
+  }
+
+  private put(parts: Buffer[]): void {
+    if (this.fd === undefined) return;
     for (const p of parts) {
       this.pending.push(p);
       this.pendingBytes += p.length;
@@ -67,8 +74,8 @@ export class RecordingFileWriter implements RecordingSink {
     if (this.fd === undefined) return;
     const index: IndexRecord = { k: "index", end: this.end, records: this.records, keyframes: this.keyframes, spans: summary.spans, markers: summary.markers };
     const at = this.bytesWritten;
-    this.write(encodeRecord(index), { k: "index" });
-    this.write(encodeRecord({ k: "trailer", index: at }), { k: "trailer" });
+    this.put(encodeRecord(index));
+    this.put(encodeRecord({ k: "trailer", index: at }));
     this.flush();
     closeSync(this.fd);
     this.fd = undefined;
@@ -93,13 +100,10 @@ export function saveRecording(recorder: Recorder, path: string): { bytes: number
   const w = new RecordingFileWriter(path);
   let records = 0;
   try {
-    w.write(encodeRecord(header), { k: "header" });
+    w.header(encodeRecord(header));
     for (const seg of recorder.segments) {
-      seg.records.forEach((r, i) => {
-        // A segment's first record is its keyframe; the others' times are read back from them.
-        w.write([r], { k: i === 0 ? "key" : "m", t: i === 0 ? seg.t0 : seg.end });
-        records++;
-      });
+      w.segment(segmentBlock(seg), seg);
+      records += seg.records;
     }
   } finally {
     w.close({ spans: recorder.timeline.spans(), markers: recorder.timeline.markers() });

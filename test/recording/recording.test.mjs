@@ -22,10 +22,10 @@ const start = (file = "prog.ts") => ({ etype: "SESSION_START", ts: 0, file, runt
 const upsert = (nodes) => ({ etype: "UPSERT", ts: 0, data: { nodes: [].concat(nodes), to: null } });
 const box = (key, color, x = 0) => ({ tag: "Box", key, color, position: [x, 0, 0] });
 
-test("typed arrays survive a file and a memory recording intact, as bytes (no number lists)", () => {
-  const path = join(dir, "typed.srec");
+for (const compress of [false, true]) test(`typed arrays survive a file and a memory recording intact, as bytes (no number lists)${compress ? ", deflated" : ""}`, async () => {
+  const path = join(dir, `typed-${compress}.srec`);
   const writer = new rec.RecordingFileWriter(path);
-  const { clock, recorder } = clocked({ sink: writer });
+  const { clock, recorder } = clocked({ sink: writer, compress });
   const vertices = new Float32Array(3000).map((_, i) => Math.sin(i) * 10);
   const colors = new Uint8Array(3000).map((_, i) => i * 7);
   const faces = new Uint32Array([0, 1, 2, 4_000_000_000, 5, 6]);
@@ -36,10 +36,11 @@ test("typed arrays survive a file and a memory recording intact, as bytes (no nu
   recorder.record(upsert([{ tag: "PointCloud", key: "pc", vertices, colors }, { tag: "TriMesh", key: "mesh", vertices: vertices.subarray(9, 18), faces, extra: { small, wide } }]));
   clock.now += 10;
   recorder.record(upsert({ tag: "Box", key: "b" }));
-  recorder.close();
+  await recorder.close();
 
   const text = readFileSync(path, "latin1");
-  assert.match(text, /"\$bin":\[/);
+  if (!compress) assert.match(text, /"\$bin":\[/);
+  else assert.match(text, /\{"bin":\d+,"k":"z","t":0,"end":20,"records":4,"raw":\d+\}\n/);
   assert.doesNotMatch(text, /(-?\d+(\.\d+)?,){40}/, "no JSON number lists");
   for (const reader of [rec.RecordingReader.open(path), recorder.reader()]) {
     const { store } = reader.sceneAt(20);
@@ -92,13 +93,13 @@ const expectedAt = (expected, t) => {
   return s;
 };
 
-test("seeking backwards and forwards rebuilds exactly the scene of that moment, from memory and from the file", () => {
+test("seeking backwards and forwards rebuilds exactly the scene of that moment, from memory and from the file", async () => {
   const path = join(dir, "seek.srec");
   const writer = new rec.RecordingFileWriter(path);
   // Small keyframe thresholds: many segments, so seeks cross keyframes.
   const { clock, recorder } = clocked({ sink: writer, keyframeEveryMs: 200, keyframeMinBytes: 2000 });
   const expected = script(recorder, clock);
-  recorder.close();
+  await recorder.close();
   const file = rec.RecordingReader.open(path);
   const memory = recorder.reader();
   assert.ok(file.keyframeTimes.length > 10, `keyframes: ${file.keyframeTimes.length}`);
@@ -118,7 +119,7 @@ test("seeking backwards and forwards rebuilds exactly the scene of that moment, 
   file.close();
 });
 
-test("the byte budget is kept: oldest segments go, and every moment still held is rebuilt exactly", () => {
+test("the byte budget is kept: oldest segments go, and every moment still held is rebuilt exactly", async () => {
   const budget = 40_000;
   const { clock, recorder } = clocked({ budgetBytes: budget, keyframeMinBytes: 1000, keyframeEveryMs: 1e9 });
   const oracle = new SceneStore();
@@ -141,11 +142,20 @@ test("the byte budget is kept: oldest segments go, and every moment still held i
   for (let t = reader.start; t <= reader.end; t += 97) {
     assert.deepEqual(reader.sceneAt(t).store.snapshot(), expectedAt(expected, t), `scene at ${t}`);
   }
+  // Finished segments are deflated off the thread: once done, far fewer bytes hold the same moments.
+  const before = recorder.bytes;
+  await recorder.settled();
+  assert.ok(recorder.bytes < before / 2, `${before} bytes before deflating, ${recorder.bytes} after`);
+  const deflated = recorder.reader();
+  assert.equal(deflated.start, reader.start);
+  for (let t = deflated.start; t <= deflated.end; t += 101) {
+    assert.deepEqual(deflated.sceneAt(t).store.snapshot(), expectedAt(expected, t), `deflated scene at ${t}`);
+  }
   // A bad budget is a one-line error.
   assert.throws(() => new rec.Recorder({ budgetBytes: 0 }), /budget must be a positive number/);
 });
 
-test("tasks: spans nested by parent, their states at any moment, markers for failures, cancels and events", () => {
+test("tasks: spans nested by parent, their states at any moment, markers for failures, cancels and events", async () => {
   const path = join(dir, "tasks.srec");
   const { clock, recorder } = clocked({ sink: new rec.RecordingFileWriter(path) });
   const spawn = (id, name, parent) => ({ etype: "TASK_SPAWN", ts: 0, task: { id, name, parent, file: "/p/prog.py", line: 7 } });
@@ -164,7 +174,7 @@ test("tasks: spans nested by parent, their states at any moment, markers for fai
   clock.now += 50;
   recorder.record(state("1", "failed", { name: "ValueError", message: "boom" }));
   recorder.record({ etype: "SESSION_END", ts: 0, status: "failed", error: { name: "ValueError", message: "boom" } });
-  recorder.close();
+  await recorder.close();
 
   for (const reader of [rec.RecordingReader.open(path), recorder.reader()]) {
     const at = (t) => Object.fromEntries(reader.tasksAt(t).map((x) => [x.name, [x.state, x.elapsed]]));
@@ -180,28 +190,61 @@ test("tasks: spans nested by parent, their states at any moment, markers for fai
   }
 });
 
-test("a file cut off by a killed writer is still read up to the cut; a file that is not a recording is one clear line", () => {
+test("a file cut off by a killed writer is still read up to the cut; a file that is not a recording is one clear line", async () => {
   const path = join(dir, "cut.srec");
-  const writer = new rec.RecordingFileWriter(path);
-  const { clock, recorder } = clocked({ sink: writer, keyframeMinBytes: 500, keyframeEveryMs: 1e9 });
+  const { clock, recorder } = clocked({ sink: new rec.RecordingFileWriter(path), keyframeEveryMs: 100 });
   recorder.record(start());
   for (let i = 0; i < 100; i++) {
     clock.now += 10;
     recorder.record(upsert({ tag: "PointCloud", key: `p${i}`, vertices: new Float32Array(30).fill(i) }));
   }
-  writer.flush(); // as far as a killed writer got: no index, no trailer
+  await recorder.close();
   const whole = readFileSync(path);
-  const cut = whole.subarray(0, whole.length - 50); // the last record is cut in its typed arrays
+  const full = rec.RecordingReader.fromBuffer(whole);
+  const times = full.keyframeTimes;
+  assert.ok(times.length > 5);
+  // As far as a killed writer got: no index, no trailer, the last segment half written.
+  const indexAt = whole.lastIndexOf('{"k":"index"');
+  const lastBlock = whole.lastIndexOf('{"bin":', indexAt - 1);
+  const cut = whole.subarray(0, lastBlock + Math.floor((indexAt - lastBlock) / 2));
   const reader = rec.RecordingReader.fromBuffer(cut, "cut.srec");
   assert.match(reader.warnings[0], /cut\.srec was cut short at byte \d+ \(its writer did not finish\); read up to there/);
-  assert.equal(reader.end, 990);
-  const { store } = reader.sceneAt(990);
-  assert.equal(store.size, 99);
-  assert.deepEqual(store.get("p98").props.vertices, new Float32Array(30).fill(98));
+  assert.deepEqual([...reader.keyframeTimes], times.slice(0, -1));
+  const last = times.at(-1);
+  // The segments before the cut end where the cut one's keyframe starts (it follows their last record).
+  assert.equal(reader.end, last);
+  const { store } = reader.sceneAt(reader.end);
+  assert.deepEqual(store.snapshot(), full.sceneAt(reader.end).store.snapshot());
+  const n = reader.end / 10;
+  assert.equal(store.size, n);
+  assert.deepEqual(store.get(`p${n - 1}`).props.vertices, new Float32Array(30).fill(n - 1));
+  // No index but whole: scanned, nothing lost.
+  const scanned = rec.RecordingReader.fromBuffer(whole.subarray(0, indexAt), "noindex.srec");
+  assert.match(scanned.warnings[0], /has no index/);
+  assert.equal(scanned.end, 1000);
+  assert.deepEqual(scanned.spans(), full.spans());
 
   const bogus = join(dir, "bogus.srec");
   writeFileSync(bogus, "hello\n");
   assert.throws(() => rec.RecordingReader.open(bogus), (e) => e instanceof rec.RecordingError && /bogus\.srec is not a Scene Runner recording/.test(e.message));
   writeFileSync(bogus, JSON.stringify({ k: "header", format: "scene-runner-recording", version: 99, origin: 0 }) + "\n");
   assert.throws(() => rec.RecordingReader.open(bogus), /format version 99; this Scene Runner reads version 1/);
+  // A corrupt segment is one line naming where, not a crash.
+  const corrupt = Buffer.from(whole);
+  corrupt.fill(0x55, lastBlock + 200, lastBlock + 260);
+  const bad = rec.RecordingReader.fromBuffer(corrupt, "corrupt.srec");
+  assert.throws(() => bad.sceneAt(last), (e) => e instanceof rec.RecordingError && /segment from \d+(\.\d+)? ms is unreadable/.test(e.message));
+});
+
+test("saving a running recording from memory writes a file that reads the same", async () => {
+  const { clock, recorder } = clocked({ keyframeEveryMs: 100 });
+  const expected = script(recorder, clock, 120);
+  const path = join(dir, "saved.srec");
+  const saved = rec.saveRecording(recorder, path); // while it runs: the last segment is not finished
+  assert.equal(saved.records, recorder.records);
+  const file = rec.RecordingReader.open(path);
+  assert.deepEqual(file.warnings, []);
+  assert.equal(file.end, recorder.end);
+  for (const t of [1200, 0, 555, 1100, 30]) assert.deepEqual(file.sceneAt(t).store.snapshot(), expectedAt(expected, t), `saved scene at ${t}`);
+  file.close();
 });
