@@ -16,7 +16,8 @@ Exit status: 0 main finished, 1 it failed, 2 bad invocation or no main, 124 --ti
 130 stopped by Ctrl-C (or SIGTERM/SIGHUP); a program that exits by itself passes its own
 status through (sys.exit(3), process.exit(3): 3; killed by a signal: 128 + its number), with
 one line on stderr saying how it ended. When a session ends, every process the program
-started is ended too. See docs/process-contract.md.`;
+started is ended too. See docs/process-contract.md. --record writes a seekable recording of the
+session that snapshot --from draws at any moment: docs/recording-format.md.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
