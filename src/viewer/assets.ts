@@ -112,6 +112,12 @@ export function mapAssetUrl(src: string, scope: AssetScope | null): AssetTarget 
       return { kind: "refused", reason: `${s}: not a valid URL` };
     }
     if (!isLocalHost(url.hostname)) return { kind: "remote", url: s };
+    // The path as written: the URL parser would fold `/workspace/../../etc` into `/etc`, hiding that it climbs out.
+    const written = s.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "").replace(/[?#].*$/, "");
+    const asWritten = FILE_ROUTES.find((r) => written.startsWith(r));
+    if (asWritten && normalizeUnder("", decodePath(written.slice(asWritten.length)) ?? "") === null) {
+      return { kind: "refused", reason: `${s}: the path leaves the program's folder (only its own files are served)` };
+    }
     const route = FILE_ROUTES.find((r) => url.pathname.startsWith(r));
     if (!route) {
       return { kind: "refused", reason: `${s}: only vuer's /workspace/ and /static/ files are served here (routes the program adds itself are not)` };

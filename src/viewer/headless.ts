@@ -257,7 +257,10 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
     };
     page.on("pageerror", (e) => o.onPageError?.(`page error: ${e.message}`));
     page.on("console", (msg) => {
-      if (msg.type() === "error") o.onPageError?.(`console: ${msg.text()}`);
+      if (msg.type() !== "error") return;
+      // A program's missing or refused file is already one viewer warning naming it; Chromium's own line about the 404 would be a second.
+      if (scope && msg.location().url.startsWith(`${scope.base}/`) && /^Failed to load resource/.test(msg.text())) return;
+      o.onPageError?.(`console: ${msg.text()}`);
     });
     const waitFor = (pred: (m: FromViewerMessage) => boolean, timeoutMs = 15_000) => {
       const seen = received.find(pred);

@@ -41,8 +41,9 @@ test("remote and inline URLs pass through; other schemes and local routes are re
     ["file:///etc/passwd", /file:\/\/ URLs are not read/],
     ["ftp://host/x", /ftp: scheme/],
     ["javascript:alert(1)", /javascript: scheme/],
-    // The URL parser takes %2e%2e as "..": this one resolves to /etc/passwd, outside vuer's routes.
-    ["http://localhost:8012/workspace/%2e%2e/%2e%2e/etc/passwd", /only vuer's \/workspace\//],
+    ["http://localhost:8012/workspace/%2e%2e/%2e%2e/etc/passwd", /leaves the program's folder/],
+    ["http://localhost:8012/workspace/../../etc/passwd", /leaves the program's folder/],
+    ["http://localhost:8012/static/a/../../../x", /leaves the program's folder/],
     ["http://localhost:8012/workspace/..%2f..%2fsecret", /leaves the program's folder/],
     ["../secret.txt", /leaves the program's folder/],
     ["models/../../secret.txt", /leaves the program's folder/],
