@@ -22,6 +22,7 @@ import { SceneStatusBar } from "./status/status-bar.js";
 import { isSessionItem, TaskTreeProvider, type SessionItem } from "./tasks/task-tree.js";
 import { mayRunCode } from "./trust.js";
 import { ScenePanels } from "./viewer/scene-panels.js";
+import { registerConnectCommand } from "./connect/connect-command.js";
 
 const loadedAt = performance.now();
 let running: { sessions: SessionManager; panels: ScenePanels; savedSessions: SavedSessions } | undefined;
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
   push(new SceneStatusBar(sessions));
   push(trackContextKeys(sessions));
   running = { sessions, panels, savedSessions };
+  for (const d of registerConnectCommand(context)) push(d); // "Scene: Connect to vuer Server…"
 
   // A new run forgets the Problems of the previous one; every failed task adds one (a task
   // failing in the background as well as main), and a failure no task carries (a launch

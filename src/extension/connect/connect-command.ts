@@ -1,0 +1,80 @@
+/**
+ * "Scene: Connect to vuer Server…": asks for an address (prefilled with vuer's default
+ * ws://localhost:8012, or picked from the recent ones) and opens a viewer panel connected
+ * to it. Also callable with the address as its argument (keybindings, other extensions,
+ * tests). One panel per address: asking again shows it.
+ */
+import * as vscode from "vscode";
+import { AddressError, DEFAULT_ADDRESS, serverUrl } from "../../vuer-client/address.js";
+import { SERVER_VIEW_TYPE, ServerPanel } from "./server-panel.js";
+
+export const CONNECT_COMMAND = "sceneRunner.connect";
+const RECENT_KEY = "sceneRunner.recentVuerServers";
+const MAX_RECENT = 8;
+
+/** The recent addresses, newest first, without repeats. */
+export function rememberAddress(recent: readonly string[], url: string): string[] {
+  return [url, ...recent.filter((u) => u !== url)].slice(0, MAX_RECENT);
+}
+
+export function registerConnectCommand(context: vscode.ExtensionContext): vscode.Disposable[] {
+  const panels = new Map<string, ServerPanel>();
+  const version = String((context.extension?.packageJSON as { version?: unknown } | undefined)?.version ?? "0.0.0");
+
+  const open = (url: string): ServerPanel => {
+    const existing = panels.get(url);
+    if (existing && !existing.isDisposed) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(SERVER_VIEW_TYPE, `vuer: ${url}`, vscode.ViewColumn.Beside, { enableScripts: true });
+    const p = new ServerPanel(panel, url, context.extensionUri, version);
+    panels.set(url, p);
+    p.onDidDispose(() => {
+      if (panels.get(url) === p) panels.delete(url);
+    });
+    return p;
+  };
+
+  const ask = async (): Promise<string | undefined> => {
+    const recent = context.globalState.get<string[]>(RECENT_KEY, []);
+    if (recent.length) {
+      const other = "$(edit) Another address…";
+      const picked = await vscode.window.showQuickPick([...recent, other], { title: "Connect to vuer Server", placeHolder: "A vuer server's address (ws://host:port)" });
+      if (picked === undefined) return undefined;
+      if (picked !== other) return picked;
+    }
+    return vscode.window.showInputBox({
+      title: "Connect to vuer Server",
+      prompt: "The vuer server's WebSocket address (as `Vuer()` prints it; over Remote-SSH, localhost is the remote machine)",
+      value: recent[0] ?? DEFAULT_ADDRESS,
+      validateInput: (text) => {
+        try {
+          serverUrl(text);
+          return undefined;
+        } catch (e) {
+          return e instanceof AddressError ? e.message : String(e);
+        }
+      },
+    });
+  };
+
+  const command = vscode.commands.registerCommand(CONNECT_COMMAND, async (address?: unknown) => {
+    const typed = typeof address === "string" ? address : await ask();
+    if (typed === undefined) return undefined;
+    let url: string;
+    try {
+      url = serverUrl(typed);
+    } catch (e) {
+      if (!(e instanceof AddressError)) throw e;
+      void vscode.window.showErrorMessage(`Scene: ${e.message}`);
+      return undefined;
+    }
+    await context.globalState.update(RECENT_KEY, rememberAddress(context.globalState.get<string[]>(RECENT_KEY, []), url));
+    const p = open(url);
+    // For callers (tests, other extensions): the address connected to, and its state now.
+    return { url, state: p.client.connection.state.state };
+  });
+
+  return [command, { dispose: () => [...panels.values()].forEach((p) => p.dispose()) }];
+}

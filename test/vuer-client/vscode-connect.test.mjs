@@ -1,0 +1,107 @@
+// "Scene: Connect to vuer Server…" in a real VS Code (code-server + Chromium, test/harness/vscode.mjs)
+// against a vuer-protocol server (fake-vuer-server.mjs): the input box comes prefilled with vuer's
+// default address, the panel draws the server's scene (pixels), shows the address and state in its
+// status line and title, sends INIT as a browser client, and after a server restart says
+// "reconnecting", keeps the scene, and draws the new session's scene.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { decode } from "fast-png";
+import { REPO } from "../harness/prepare.mjs";
+import { launchVSCode, saveArtifacts } from "../harness/vscode.mjs";
+import { scene, startFakeVuer } from "./fake-vuer-server.mjs";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitUntil(what, fn, timeout = 60_000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await sleep(150);
+  }
+}
+
+const box = (color) => ({ tag: "Box", key: "box", args: [1, 1, 1], materialType: "basic", color });
+
+/** The viewer page whose status line names `url` and `state`. */
+function serverFrame(vs, url, state) {
+  return waitUntil(`a viewer showing ${state} · ${url}`, async () => {
+    for (const f of vs.page.frames()) {
+      const ok = await f.evaluate(([url, state]) => {
+        const line = document.querySelector("[data-state]");
+        return !!window.__sceneViewer && line?.dataset.state === state && (line.textContent ?? "").includes(url);
+      }, [url, state]).catch(() => false);
+      if (ok) return f;
+    }
+    return null;
+  });
+}
+
+async function share(frame, pred) {
+  await frame.evaluate(() => window.__sceneViewer.idle());
+  const png = decode(await frame.locator("canvas").first().screenshot());
+  let n = 0;
+  for (let i = 0; i < png.width * png.height; i++) {
+    const o = i * png.channels;
+    if (pred(png.data[o], png.data[o + 1], png.data[o + 2])) n++;
+  }
+  return n / (png.width * png.height);
+}
+const red = (r, g, b) => r > 200 && g < 60 && b < 60;
+const blue = (r, g, b) => b > 200 && r < 60 && g < 60;
+
+describe("Scene: Connect to vuer Server… in VS Code", { timeout: 600_000 }, () => {
+  let vs;
+  let server;
+  let workspace;
+  before(async () => {
+    server = await startFakeVuer({ onSession: (s) => s.send("SET", scene([box("#ff0000")])) });
+    workspace = mkdtempSync(join(tmpdir(), "scene-runner-connect-ws-"));
+    vs = await launchVSCode({ name: "vuer-connect", extensionPath: REPO, workspace, viewport: { width: 1400, height: 900 } });
+  });
+  after(async () => {
+    await vs?.close();
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test("the command connects a panel: the scene, the address, INIT, then a server restart", async () => {
+    try {
+      await vs.runCommand("Scene: Connect to vuer Server…", { settleMs: 0 });
+      const input = vs.page.locator(".quick-input-widget input");
+      await waitUntil("the address box, prefilled with vuer's default", async () => (await input.inputValue()) === "ws://localhost:8012");
+      await input.fill(server.url);
+      await vs.page.keyboard.press("Enter");
+
+      const frame = await serverFrame(vs, server.url, "connected");
+      const init = await server.waitFor((e) => e.etype === "INIT");
+      assert.equal(init.value.client, "browser");
+      assert.match(init.value.userAgent, /\(vscode;/);
+      await waitUntil("the red box drawn", async () => (await share(frame, red)) > 0.01);
+      const host = server.url.replace("ws://", "");
+      await vs.page.locator(".tab", { hasText: `vuer: ${host}` }).first().waitFor({ state: "visible", timeout: 20_000 });
+
+      const port = server.port;
+      await server.stop();
+      const waiting = await serverFrame(vs, server.url, "reconnecting");
+      assert.ok((await share(waiting, red)) > 0.01, "the last scene stays while the server is away");
+      await vs.page.locator(".tab", { hasText: "(reconnecting…)" }).first().waitFor({ state: "visible", timeout: 20_000 });
+
+      server = await startFakeVuer({ port, onSession: (s) => s.send("SET", scene([box("#0000ff")])) });
+      const back = await serverFrame(vs, server.url, "connected");
+      await waitUntil("the new session's blue box", async () => (await share(back, blue)) > 0.01 && (await share(back, red)) === 0);
+      if (process.env.VUER_CLIENT_PICTURES) await saveArtifacts(vs, "vuer-connect");
+    } catch (e) {
+      await saveArtifacts(vs, "vuer-connect-FAILED").catch(() => {});
+      throw e;
+    }
+  });
+});
