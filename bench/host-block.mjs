@@ -70,12 +70,14 @@ export async function run(ctx) {
   // The host-side Channel for this process too (bundled once; the same codec as the runner pipe).
   await bundleHost("src/runner/channel.ts", "channel.cjs");
   const hostScript = await bundleHost("bench/host/block-host.ts", "block-host.cjs");
-  const loadMs = ctx.smoke ? 1500 : 5000;
+  // Quick mode: shorter loads, two rounds (the three loads each round), to keep --quick under 5 minutes.
+  const loadMs = ctx.smoke ? 1500 : ctx.quick ? 3000 : 5000;
+  const rounds = ctx.quick ? 2 : ctx.repsLong.reps;
   const sizes = ctx.smoke ? { BENCH_POINTS: "5000", BENCH_TASKS: "300" } : {};
   const samples = Object.fromEntries(LOADS.map((l) => [l.key, []]));
-  for (let i = 0; i < ctx.repsLong.reps; i++) {
+  for (let i = 0; i < rounds; i++) {
     for (const load of LOADS) samples[load.key].push(await once(hostScript, load, loadMs, sizes));
-    ctx.log(`  run ${i + 1}/${ctx.repsLong.reps}`);
+    ctx.log(`  run ${i + 1}/${rounds}`);
   }
   const out = [];
   for (const load of LOADS) {
