@@ -22,6 +22,7 @@ import { SceneStatusBar } from "./status/status-bar.js";
 import { isSessionItem, TaskTreeProvider, type SessionItem } from "./tasks/task-tree.js";
 import { mayRunCode } from "./trust.js";
 import { ScenePanels } from "./viewer/scene-panels.js";
+import { registerRecordings } from "./recordings/register.js";
 import { registerConnectCommand } from "./connect/connect-command.js";
 
 const loadedAt = performance.now();
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
   push(new SceneStatusBar(sessions));
   push(trackContextKeys(sessions));
   running = { sessions, panels, savedSessions };
+  for (const d of registerRecordings(context, sessions, () => panels.activeFile())) push(d); // .srec files; "Scene: Save Recording…"
   for (const d of registerConnectCommand(context)) push(d); // "Scene: Connect to vuer Server…"
 
   // A new run forgets the Problems of the previous one; every failed task adds one (a task

@@ -1,0 +1,103 @@
+// A `.srec` file in the real VS Code (code-server + Chromium, test/harness/vscode.mjs): it opens
+// in the recording editor — the viewer at the run's end, its timeline strip with the recorded
+// tasks' lanes — and a click on the strip shows the scene as it was then. The recording is
+// made first by the real CLI from a program with known phases (red, blue, green box).
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { REPO } from "../harness/prepare.mjs";
+import { launchVSCode, saveArtifacts } from "../harness/vscode.mjs";
+import { runCli } from "../helpers/cli.mjs";
+
+let vs;
+let workspace;
+before(async () => {
+  workspace = mkdtempSync(join(tmpdir(), "scene-runner-rec-ws-"));
+  const r = await runCli(["run", join(REPO, "test", "cli", "fixtures", "phases.ts"), "--record", join(workspace, "phases.srec")], { env: { PHASE_MS: "600" } });
+  assert.equal(r.code, 0, r.stderr);
+  vs = await launchVSCode({ name: "recordings", extensionPath: REPO, workspace, viewport: { width: 1400, height: 900 } });
+});
+after(async () => {
+  await vs?.close();
+  if (workspace) rmSync(workspace, { recursive: true, force: true });
+});
+
+async function until(what, fn, timeout = 60_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The viewer page whose status line names the recording. */
+function recordingFrame() {
+  return until("the recording's viewer", async () => {
+    for (const f of vs.page.frames()) {
+      const ok = await f.evaluate(() => !!window.__sceneViewer && (document.querySelector(".sr-hud")?.textContent ?? "").includes("phases.ts (recording)")).catch(() => false);
+      if (ok) return f;
+    }
+    return undefined;
+  });
+}
+
+/** The box's colour as the viewer draws it: the colour of most non-background pixels. */
+function boxColour(frame) {
+  return frame.evaluate(async () => {
+    await window.__sceneViewer.idle();
+    const png = await window.__sceneViewer.png();
+    const bm = await createImageBitmap(new Blob([png], { type: "image/png" }));
+    const g = new OffscreenCanvas(bm.width, bm.height).getContext("2d");
+    g.drawImage(bm, 0, 0);
+    const d = g.getImageData(0, 0, bm.width, bm.height).data;
+    const n = { red: 0, blue: 0, green: 0 };
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] > 150 && d[i + 1] < 80 && d[i + 2] < 80) n.red++;
+      else if (d[i + 2] > 150 && d[i] < 80 && d[i + 1] < 80) n.blue++;
+      else if (d[i + 1] > 150 && d[i] < 80 && d[i + 2] < 80) n.green++;
+    }
+    const best = Object.entries(n).sort((a, b) => b[1] - a[1])[0];
+    return best[1] > (d.length / 4) * 0.01 ? best[0] : "none";
+  });
+}
+
+test("a .srec opens as a recording: the viewer at its end, the timeline with its tasks, seeking shows the past", { timeout: 400_000 }, async () => {
+  try {
+    await vs.runCommand("View: Show Explorer");
+    await vs.page.locator(".explorer-folders-view .monaco-list-row", { hasText: "phases.srec" }).first().click();
+    await vs.page.locator(".tabs-container .tab.active", { hasText: "phases.srec" }).first().waitFor({ state: "visible", timeout: 30_000 });
+    const frame = await recordingFrame();
+    assert.equal(await until("the end scene", async () => ((await boxColour(frame)) === "green" ? "green" : undefined)), "green");
+    // The strip: the whole run, not live, and a lane per recorded task (hover names them).
+    const strip = frame.locator(".sr-timeline");
+    await strip.waitFor({ state: "visible", timeout: 20_000 });
+    assert.equal(await strip.getAttribute("data-cursor"), "live"); // no cursor: the end
+    const canvas = frame.locator(".sr-tl-canvas");
+    if (!(await canvas.isVisible())) await frame.locator(".sr-tl-toggle").click(); // the strip starts folded
+    await canvas.waitFor({ state: "visible", timeout: 10_000 });
+    const box = await canvas.boundingBox();
+    const names = [];
+    for (const lane of [0, 1]) {
+      await canvas.hover({ position: { x: box.width * 0.5, y: 18 + lane * 12 + 6 } });
+      names.push(await until(`lane ${lane}'s tooltip`, async () => {
+        const tip = frame.locator(".sr-tl-tip");
+        return (await tip.isVisible()) && (await tip.innerText());
+      }, 10_000));
+    }
+    assert.match(names.join("\n"), /main/);
+    assert.match(names.join("\n"), /ticker/);
+    // Early in the run (the red phase): a click on the ruler there.
+    await canvas.click({ position: { x: Math.max(4, box.width * 0.2), y: 8 } });
+    assert.equal(await until("the red phase", async () => ((await boxColour(frame)) === "red" ? "red" : undefined)), "red");
+    assert.match(await strip.getAttribute("data-cursor"), /^\d+$/);
+    assert.match(await frame.locator(".sr-hud").innerText(), /phases\.ts \(recording\) · at \d+\.\d s/);
+    await vs.screenshot("recording-editor");
+  } catch (e) {
+    if (vs) await saveArtifacts(vs, "recording-editor-FAILED").catch(() => {});
+    throw e;
+  }
+});
