@@ -97,3 +97,22 @@ test("DepthPointCloud unprojects a 16-bit depth image with the camera's fov; InP
   await v.send(scene([{ tag: "DepthPointCloud", key: "nodepth" }]));
   assert.match(v.warnings().find((w) => w.key === "nodepth").message, /expected a depth image/);
 });
+
+test("the loaders free what they made: geometries and textures return to the empty scene's count", async () => {
+  await v.send(scene([]));
+  const base = await v.stats();
+  await v.send(scene([
+    { tag: "Fbx", key: "f", src: ws("quad.fbx") },
+    { tag: "Dae", key: "d", src: ws("quad.dae") },
+    { tag: "Bvh", key: "b", src: ws("arm.bvh") },
+    { tag: "DepthPointCloud", key: "p", depth: ws("depth.png"), rgb: new Uint8Array(png(64, 48, () => [255, 0, 0])) },
+  ]));
+  await frame(v);
+  const full = await v.stats();
+  assert.ok(full.geometries > base.geometries, "something was drawn");
+  await v.send(scene([]));
+  await frame(v);
+  const now = await v.stats();
+  assert.equal(now.geometries, base.geometries, "geometries");
+  assert.equal(now.textures, base.textures, "textures");
+});

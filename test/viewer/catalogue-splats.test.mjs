@@ -59,6 +59,11 @@ test("SparkSplats, Splat and VuerSplat draw a .splat file from the program's fol
   const threes = await v.page.evaluate(() => window.__sceneRunnerThree.REVISION);
   assert.equal(threes, "187", "the chunk draws with the viewer's three");
 
+  // Removed, nothing of it stays but one geometry Spark keeps for the page (made on first use, not per node).
+  await v.send(scene([]));
+  await frame(v);
+  const emptyStats = await v.stats();
+
   // drei's Splat and VuerSplat, side by side, from the same renderer (no second script).
   await v.send(scene([
     { tag: "Splat", key: "a", src: "grid.splat", position: [-1.3, 0, 0], scale: 0.5 },
@@ -71,6 +76,9 @@ test("SparkSplats, Splat and VuerSplat draw a .splat file from the program's fol
   // Removing them leaves nothing drawn (the shared Spark renderer goes with the last splat node).
   await v.send(scene([]));
   await until((px) => share(px, red) < 0.001, "an empty scene again");
+  const after = await v.stats();
+  assert.equal(after.geometries, emptyStats.geometries, "the second pair freed all it made");
+  assert.equal(after.textures, emptyStats.textures, "and its textures");
 });
 
 test("a missing splat file is one warning naming it", async () => {

@@ -65,6 +65,8 @@ async function until(pred, what, name) {
 }
 
 test("VideoPlane plays the program's own video; StereoVideoPlane shows the left eye; VideoMaterial maps a mesh", async () => {
+  await v.send(scene([]));
+  const empty = await v.stats();
   await v.send(scene([
     { tag: "VideoPlane", key: "vp", src: "http://localhost:8012/workspace/green.webm", height: 1, position: [-1.3, 0.8, 0] },
     { tag: "StereoVideoPlane", key: "sv", src: "stereo.webm", height: 1, position: [1.3, 0.8, 0] },
@@ -78,6 +80,10 @@ test("VideoPlane plays the program's own video; StereoVideoPlane shows the left 
     assert.equal((await v.node(k)).placeholder, false, k);
     assert.deepEqual(warningsFor(k), [], k);
   }
+  await v.send(scene([]));
+  await frame(v);
+  const now = await v.stats();
+  assert.deepEqual([now.geometries, now.textures], [empty.geometries, empty.textures], "videos and their textures are freed");
 });
 
 test("HUDPlane stays in front of the camera; a missing video and WebRTC planes are one warning each", async () => {

@@ -121,6 +121,7 @@ export function splat(tag: string, p: Props, ctx: NodeContext): Content {
             if (shared.users.size) return;
             scene.remove(shared.spark);
             shared.spark.dispose?.();
+            disposeObject(shared.spark); // its own geometry and material, which Spark's dispose() keeps
             delete scene.userData.sparkShared;
           };
           if (disposed) release();
