@@ -2,7 +2,7 @@
 // against a vuer-protocol server (fake-vuer-server.mjs): the input box comes prefilled with vuer's
 // default address, the panel draws the server's scene (pixels), shows the address and state in its
 // status line and title, sends INIT as a browser client, and after a server restart says
-// "reconnecting", keeps the scene, and draws the new session's scene.
+// "reconnecting", keeps the scene, and draws the new session's scene; a window reload reconnects.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -99,6 +99,13 @@ describe("Scene: Connect to vuer Server… in VS Code", { timeout: 600_000 }, ()
       const back = await serverFrame(vs, server.url, "connected");
       await waitUntil("the new session's blue box", async () => (await share(back, blue)) > 0.01 && (await share(back, red)) === 0);
       if (process.env.VUER_CLIENT_PICTURES) await saveArtifacts(vs, "vuer-connect");
+
+      // A window reload: VS Code brings the panel back, and it connects again (a new vuer session).
+      await vs.page.reload();
+      await vs.page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 120_000 });
+      const reloaded = await serverFrame(vs, server.url, "connected");
+      await waitUntil("a second session on the restarted server", () => server.sessions.filter((s) => s.init).length >= 2);
+      await waitUntil("the scene after the reload", async () => (await share(reloaded, blue)) > 0.01);
     } catch (e) {
       await saveArtifacts(vs, "vuer-connect-FAILED").catch(() => {});
       throw e;

@@ -6,7 +6,7 @@
  */
 import * as vscode from "vscode";
 import { AddressError, DEFAULT_ADDRESS, serverUrl } from "../../vuer-client/address.js";
-import { SERVER_VIEW_TYPE, ServerPanel } from "./server-panel.js";
+import { labelOfTitle, SERVER_VIEW_TYPE, serverLabel, ServerPanel } from "./server-panel.js";
 
 export const CONNECT_COMMAND = "sceneRunner.connect";
 const RECENT_KEY = "sceneRunner.recentVuerServers";
@@ -21,13 +21,7 @@ export function registerConnectCommand(context: vscode.ExtensionContext): vscode
   const panels = new Map<string, ServerPanel>();
   const version = String((context.extension?.packageJSON as { version?: unknown } | undefined)?.version ?? "0.0.0");
 
-  const open = (url: string): ServerPanel => {
-    const existing = panels.get(url);
-    if (existing && !existing.isDisposed) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(SERVER_VIEW_TYPE, `vuer: ${url}`, vscode.ViewColumn.Beside, { enableScripts: true });
+  const adopt = (panel: vscode.WebviewPanel, url: string): ServerPanel => {
     const p = new ServerPanel(panel, url, context.extensionUri, version);
     panels.set(url, p);
     p.onDidDispose(() => {
@@ -35,6 +29,28 @@ export function registerConnectCommand(context: vscode.ExtensionContext): vscode
     });
     return p;
   };
+  const open = (url: string): ServerPanel => {
+    const existing = panels.get(url);
+    if (existing && !existing.isDisposed) {
+      existing.panel.reveal();
+      return existing;
+    }
+    return adopt(vscode.window.createWebviewPanel(SERVER_VIEW_TYPE, serverLabel(url), vscode.ViewColumn.Beside, { enableScripts: true }), url);
+  };
+
+  // After a window reload VS Code brings the panel back (its title, no page state): its address is
+  // the recent one with that label, and the panel connects again (the server resends its scene).
+  const serializer = vscode.window.registerWebviewPanelSerializer(SERVER_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel) {
+      const label = labelOfTitle(panel.title);
+      const url = context.globalState.get<string[]>(RECENT_KEY, []).find((u) => serverLabel(u) === label);
+      if (!url || panels.has(url)) {
+        panel.dispose(); // nothing known to reconnect to (or a duplicate): an empty panel would only confuse
+        return;
+      }
+      adopt(panel, url);
+    },
+  });
 
   const ask = async (): Promise<string | undefined> => {
     const recent = context.globalState.get<string[]>(RECENT_KEY, []);
@@ -76,5 +92,6 @@ export function registerConnectCommand(context: vscode.ExtensionContext): vscode
     return { url, state: p.client.connection.state.state };
   });
 
-  return [command, { dispose: () => [...panels.values()].forEach((p) => p.dispose()) }];
+  // On deactivate the panels are released, not closed: a window reload restores them.
+  return [command, serializer, { dispose: () => [...panels.values()].forEach((p) => p.release()) }];
 }

@@ -31,6 +31,18 @@ const STATE_WORDS: Record<ConnectionState["state"], string> = {
   closed: "closed",
 };
 
+/** A panel's title without its state: "vuer: host:port". */
+export function serverLabel(url: string): string {
+  return `vuer: ${url.replace(/^wss?:\/\//, "")}`;
+}
+
+/** The label part of a panel title as VS Code restores it after a window reload. */
+export function labelOfTitle(title: string): string {
+  const words = Object.values(STATE_WORDS).filter(Boolean).map((w) => ` (${w})`);
+  const suffix = words.find((w) => title.endsWith(w));
+  return suffix ? title.slice(0, -suffix.length) : title;
+}
+
 export class ServerPanel extends WebviewBase<ToViewerMessage, FromViewerMessage> {
   readonly client: VuerClientSession;
   private loaded = false;
@@ -61,10 +73,10 @@ export class ServerPanel extends WebviewBase<ToViewerMessage, FromViewerMessage>
     this.client.start();
   }
 
-  /** "vuer: ws://host:port", with the state while not connected. */
+  /** "vuer: host:port", with the state while not connected. */
   private retitle(s: ConnectionState): void {
     const words = STATE_WORDS[s.state];
-    this.panel.title = `vuer: ${this.url.replace(/^wss?:\/\//, "")}${words ? ` (${words})` : ""}`;
+    this.panel.title = `${serverLabel(this.url)}${words ? ` (${words})` : ""}`;
   }
 
   protected parse(raw: unknown): FromViewerMessage {
