@@ -58,10 +58,17 @@ function runBody<T>(task: Task<T>): void {
     bodyFailed(task, e);
     return;
   }
-  Promise.resolve(r).then(
-    (value) => bodyReturned(task, value),
-    (e) => bodyFailed(task, e),
-  );
+  // Shared handlers, no closures per task: a reaction runs in the context it was registered in
+  // (this task's, entered by _run), so the store names the task.
+  Promise.resolve(r).then(bodyReturnedHere, bodyFailedHere);
+}
+
+function bodyReturnedHere(value: unknown): void {
+  bodyReturned(taskStorage.getStore()!, value);
+}
+
+function bodyFailedHere(e: unknown): void {
+  bodyFailed(taskStorage.getStore()!, e);
 }
 
 function bodyReturned<T>(task: Task<T>, value: T): void {
