@@ -159,6 +159,17 @@ export function decodeRecordAt(buf: Buffer, offset: number): { record: SrecRecor
   return { record: record as unknown as SrecRecord, next, blob };
 }
 
+/**
+ * decodeRecordAt for records this process made itself (a recorder's memory): a line without
+ * typed arrays is parsed as it is, without the frame codec's depth scan and copy.
+ */
+export function decodeTrustedAt(buf: Buffer, offset: number): { record: SrecRecord; next: number; blob: Buffer } {
+  if (buf[offset + 2] === 0x62 /* {"bin": */) return decodeRecordAt(buf, offset);
+  const nl = buf.indexOf(10, offset);
+  if (nl < 0) throw new TruncatedRecordError(`record at byte ${offset} has no end of line`);
+  return { record: JSON.parse(buf.toString("utf8", offset, nl)) as SrecRecord, next: nl + 1, blob: buf.subarray(nl + 1, nl + 1) };
+}
+
 /** The largest segment a reader inflates: a corrupt or hostile `raw` must not allocate gigabytes. */
 export const MAX_SEGMENT_BYTES = 1 << 30;
 

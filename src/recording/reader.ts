@@ -8,11 +8,12 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { validateRunnerToHost } from "../protocol/runner.js";
-import { validateSceneMessage, type SceneMessage, type SetMessage } from "../protocol/scene.js";
+import { validateSceneMessage, type SceneMessage, type SceneNode, type SetMessage } from "../protocol/scene.js";
 import { ProtocolError } from "../protocol/validate.js";
 import { SceneStore } from "../scene/scene-store.js";
 import {
   decodeRecordAt,
+  decodeTrustedAt,
   inflateBlock,
   inflateSegment,
   peekTime,
@@ -39,12 +40,18 @@ export interface RecordingSource {
   markers(): Marker[];
   /** What was wrong with the recording and was worked around. */
   readonly warnings: string[];
+  /**
+   * Its records were made here from messages the host had validated (a recorder's memory):
+   * seeks need not validate them again. A file is never trusted.
+   */
+  readonly trusted: boolean;
   close(): void;
 }
 
 export class MemorySource implements RecordingSource {
   readonly keyframeTimes: number[];
   readonly warnings: string[] = [];
+  readonly trusted = true;
 
   constructor(
     readonly header: HeaderRecord,
@@ -103,6 +110,7 @@ export class FileSource implements RecordingSource {
   readonly end: number;
   readonly keyframeTimes: number[];
   readonly warnings: string[] = [];
+  readonly trusted = false;
   private readonly offsets: number[];
   private readonly dataEnd: number;
   private readonly spanList: TaskSpan[];
@@ -287,13 +295,14 @@ export class RecordingReader {
     const i = Math.max(0, lo - 1);
     const buf = this.segmentBytes(i);
     const onDrop = (d: { key?: string; reason: string }) => warnings.push(`left out node ${d.key ?? "(no key)"}: ${d.reason}`);
+    const trusted = this.src.trusted;
     let off = 0;
     while (off < buf.length) {
       const rt = peekTime(buf, off);
       if (off > 0 && rt !== undefined && rt > at) break;
       let decoded;
       try {
-        decoded = decodeRecordAt(buf, off);
+        decoded = trusted ? decodeTrustedAt(buf, off) : decodeRecordAt(buf, off);
       } catch (e) {
         warnings.push(`record at byte ${off} of segment ${i} is unreadable: ${(e as Error).message}`);
         break;
@@ -301,8 +310,9 @@ export class RecordingReader {
       off = decoded.next;
       const r = decoded.record;
       try {
-        if (r.k === "key") apply(store, validateSceneMessage({ etype: "SET", ts: r.t, data: r.scene }, onDrop), warnings);
-        else if (r.k === "m" && isSceneEtype(r.m.etype)) apply(store, validateRunnerToHost(r.m, onDrop) as SceneMessage, warnings);
+        const set = (scene: SceneNode): SetMessage => ({ etype: "SET", ts: (r as TimedRecord).t, data: scene });
+        if (r.k === "key") apply(store, trusted ? set(r.scene) : validateSceneMessage(set(r.scene), onDrop), warnings);
+        else if (r.k === "m" && isSceneEtype(r.m.etype)) apply(store, trusted ? (r.m as SceneMessage) : (validateRunnerToHost(r.m, onDrop) as SceneMessage), warnings);
       } catch (e) {
         if (!(e instanceof ProtocolError)) throw e;
         warnings.push(`a recorded ${r.k === "key" ? "keyframe" : "message"} at ${(r as TimedRecord).t} ms is malformed: ${e.message}`);
