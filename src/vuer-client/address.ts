@@ -29,3 +29,13 @@ export function serverUrl(input: string): string {
   if (!u.hostname) throw new AddressError(`${JSON.stringify(input)} names no host`);
   return u.toString().replace(/\/$/, "");
 }
+
+/**
+ * The address in a link's query (`vscode://<extension id>/connect?ws=ws://host:8012`, the same
+ * `?ws=` vuer's own page link uses), or undefined when the link names none.
+ */
+export function addressFromQuery(query: string): string | undefined {
+  const params = new URLSearchParams(query.replace(/^\?/, ""));
+  const raw = params.get("ws") ?? params.get("url") ?? undefined;
+  return raw === undefined || raw.trim() === "" ? undefined : serverUrl(raw);
+}

@@ -8,7 +8,7 @@ import { loadClient } from "./load.mjs";
 
 const { fromServer } = await loadClient("src/vuer-client/from-server.ts");
 const { toServer, clientInfo, initEvent, pngSize } = await loadClient("src/vuer-client/to-server.ts");
-const { serverUrl, AddressError } = await loadClient("src/vuer-client/address.ts");
+const { serverUrl, addressFromQuery, AddressError } = await loadClient("src/vuer-client/address.ts");
 
 const drops = () => {
   const list = [];
@@ -129,4 +129,13 @@ test("server addresses: vuer's ws URL, its page link, a bare host:port; bad ones
   for (const bad of ["", "ftp://x:1", "ws://", "http://[::1"]) {
     assert.throws(() => serverUrl(bad), (e) => e instanceof AddressError && !e.message.includes("\n"), JSON.stringify(bad));
   }
+});
+
+test("a link's ?ws= names the server, as vuer's page link does", () => {
+  assert.equal(addressFromQuery("ws=ws://localhost:8013"), "ws://localhost:8013");
+  assert.equal(addressFromQuery("?ws=robot.local%3A8012"), "ws://robot.local:8012");
+  assert.equal(addressFromQuery("url=wss://example.org/s"), "wss://example.org/s");
+  assert.equal(addressFromQuery(""), undefined);
+  assert.equal(addressFromQuery("ws="), undefined);
+  assert.throws(() => addressFromQuery("ws=ftp://x"), AddressError);
 });

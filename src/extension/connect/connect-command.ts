@@ -2,10 +2,11 @@
  * "Scene: Connect to vuer Server…": asks for an address (prefilled with vuer's default
  * ws://localhost:8012, or picked from the recent ones) and opens a viewer panel connected
  * to it. Also callable with the address as its argument (keybindings, other extensions,
- * tests). One panel per address: asking again shows it.
+ * tests), and as a link: `vscode://<publisher>.scene-runner/connect?ws=ws://host:8012`.
+ * One panel per address: asking again shows it.
  */
 import * as vscode from "vscode";
-import { AddressError, DEFAULT_ADDRESS, serverUrl } from "../../vuer-client/address.js";
+import { AddressError, addressFromQuery, DEFAULT_ADDRESS, serverUrl } from "../../vuer-client/address.js";
 import { labelOfTitle, SERVER_VIEW_TYPE, serverLabel, ServerPanel } from "./server-panel.js";
 
 export const CONNECT_COMMAND = "sceneRunner.connect";
@@ -92,6 +93,25 @@ export function registerConnectCommand(context: vscode.ExtensionContext): vscode
     return { url, state: p.client.connection.state.state };
   });
 
+  // The extension's one URI handler: only /connect is ours so far; anything else is said and left.
+  const links = vscode.window.registerUriHandler({
+    handleUri(uri) {
+      if (uri.path !== "/connect") {
+        void vscode.window.showWarningMessage(`Scene: a link to ${uri.path} is not one Scene Runner knows (try /connect?ws=ws://localhost:8012)`);
+        return;
+      }
+      let url: string | undefined;
+      try {
+        url = addressFromQuery(uri.query);
+      } catch (e) {
+        if (!(e instanceof AddressError)) throw e;
+        void vscode.window.showErrorMessage(`Scene: ${e.message}`);
+        return;
+      }
+      void vscode.commands.executeCommand(CONNECT_COMMAND, ...(url ? [url] : []));
+    },
+  });
+
   // On deactivate the panels are released, not closed: a window reload restores them.
-  return [command, serializer, { dispose: () => [...panels.values()].forEach((p) => p.release()) }];
+  return [command, serializer, links, { dispose: () => [...panels.values()].forEach((p) => p.release()) }];
 }
