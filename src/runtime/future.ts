@@ -60,7 +60,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // Someone (a gather, a task group, an awaiter) is now responsible for the outcome.
     this._retrieved = true;
     if (this._state !== "pending") loop.callSoon(fn, this);
-    else (this._callbacks ??= []).push(fn);
+    else if (this._callbacks) this._callbacks.push(fn);
+    else this._callbacks = [fn]; // a literal holds one slot; a push onto [] would reserve 17
   }
 
   removeDoneCallback(fn: DoneCallback<T>): void {
@@ -70,7 +71,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal queues a task's wake-up behind the done callbacks registered so far. */
   _addWaker(waker: Runnable): void {
     if (this._state !== "pending") loop.schedule(waker);
-    else (this._callbacks ??= []).push(waker);
+    else if (this._callbacks) this._callbacks.push(waker);
+    else this._callbacks = [waker];
   }
 
   /** Requests cancellation; for a plain future that is immediate. Returns false if already done. */
@@ -145,7 +147,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal called synchronously when the future settles (or at once if it has). */
   _onSettle(fn: (f: Future<T>) => void): void {
     if (this._state !== "pending") fn(this);
-    else (this._settleListeners ??= []).push(fn);
+    else if (this._settleListeners) this._settleListeners.push(fn);
+    else this._settleListeners = [fn];
   }
 
   /** @internal the outcome without marking it retrieved: [ok, value-or-error]. */
