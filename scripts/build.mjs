@@ -55,10 +55,13 @@ const bundles = [
   // The viewer: one script with three inside, no CDN (and the codicon CSS and font: webview/icons.ts).
   { bundle: true, platform: "browser", target: "chrome114", format: "iife", sourcemap: true, minify: production, logLevel: "warning",
     entryPoints: ["webview/main.ts"], outfile: "dist/webview.js", loader: { ".css": "text", ".ttf": "binary" }, plugins: [fonts] },
-  // Spark's splat renderer, added to the viewer page only when a splat node appears (webview/nodes/splats.ts);
+  // Spark's splat renderer, added to the viewer page only when a splat node appears (webview/nodes/chunks.ts);
   // "three" is the viewer's own copy, handed over in a global (webview/nodes/three-for-chunks.ts).
   { bundle: true, platform: "browser", target: "chrome114", format: "iife", sourcemap: true, minify: production, logLevel: "warning",
     entryPoints: ["webview/nodes/splat-chunk.ts"], outfile: "dist/webview-splats.js", plugins: [threeFromViewer] },
+  // The FBX / COLLADA / BVH loaders and the 16-bit PNG decoder, likewise loaded only when a scene has such a file.
+  { bundle: true, platform: "browser", target: "chrome114", format: "iife", sourcemap: true, minify: production, logLevel: "warning",
+    entryPoints: ["webview/nodes/loaders-chunk.ts"], outfile: "dist/webview-loaders.js", plugins: [threeFromViewer] },
   // The TypeScript server plugin: "scene-runner" resolves to dist/types/scene-runner.d.ts in any folder.
   pluginBuild(node),
 ];

@@ -27,6 +27,9 @@ export const CHROME_ARGS = [
   "--disable-gpu-sandbox",
 ];
 
+/** The viewer's lazily loaded scripts (scripts/build.mjs builds them next to dist/webview.js). */
+const CHUNKS = ["webview-splats.js", "webview-loaders.js"];
+
 export class ChromeNotFoundError extends Error {
   override name = "ChromeNotFoundError";
 }
@@ -171,8 +174,8 @@ function killBrowserProcesses(pids: number[]): void {
 export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<HeadlessViewer> {
   const { chromium } = await import("playwright-core");
   const bundle = readFileSync(o.bundlePath);
-  // The splat renderer, loaded by the page only when a scene has splats (absent from old builds: a 404 then).
-  const splatChunkPath = join(dirname(o.bundlePath), "webview-splats.js");
+  // Scripts the page adds only when a scene needs them (webview/nodes/chunks.ts), next to the bundle; absent ones are a 404.
+  const chunks = new Map(CHUNKS.map((f) => [f, join(dirname(o.bundlePath), f)]));
   const before = ownChildren();
   const signals = o.handleSignals ?? true;
   const browser = await chromium.launch({
@@ -209,9 +212,8 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
       const url = route.request().url();
       if (url === base) return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html });
       if (url === `${base}webview.js`) return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", body: bundle });
-      if (url === `${base}webview-splats.js` && existsSync(splatChunkPath)) {
-        return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", body: readFileSync(splatChunkPath) });
-      }
+      const chunk = url.startsWith(base) ? chunks.get(url.slice(base.length)) : undefined;
+      if (chunk && existsSync(chunk)) return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", body: readFileSync(chunk) });
       if (scope && o.assets && url.startsWith(`${scope.base}/`)) {
         const path = pathOfFileUrl(scope.base, url);
         const read = path === null ? { ok: false as const, status: 403, reason: "outside the program's folder" } : await readAssetFile(o.assets.root, path);

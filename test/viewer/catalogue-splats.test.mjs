@@ -38,10 +38,11 @@ async function until(pred, what, name) {
   assert.fail(`${what}: not seen after 30 s (red share ${share(px, red).toFixed(4)})`);
 }
 
-test("a scene without splats never loads the splat renderer; a Luma capture is one warning", async () => {
+test("a scene without splats never loads the splat renderer (nor one without FBX/COLLADA/BVH/depth files the loaders); a Luma capture is one warning", async () => {
   await v.send(scene([{ tag: "Box", key: "b", args: [1, 1, 1], color: "red", materialType: "basic" }]));
   await v.send(scene([{ tag: "Splats", key: "luma", src: "https://lumalabs.ai/capture/83e9aae8-7023-448e-83a6-53ccb377ec86" }]));
   assert.equal(chunkRequests(), 0, "no request for dist/webview-splats.js");
+  assert.equal(requests.filter((u) => u.endsWith("/webview-loaders.js")).length, 0, "nor for the file loaders (dist/webview-loaders.js)");
   assert.equal(await v.page.evaluate(() => typeof window.__sceneRunnerSplats), "undefined");
   const w = warningsFor("luma");
   assert.equal(w.length, 1);

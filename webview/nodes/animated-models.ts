@@ -8,13 +8,11 @@ import {
   AnimationMixer, Bone, Box3, BufferGeometry, Clock, Color, Float32BufferAttribute, Group, InstancedMesh, LineBasicMaterial, LineSegments,
   Matrix4, MeshBasicMaterial, SphereGeometry, Vector3, type AnimationClip, type Object3D,
 } from "three";
-import { BVHLoader } from "three/addons/loaders/BVHLoader.js";
-import { ColladaLoader } from "three/addons/loaders/ColladaLoader.js";
-import { FBXLoader } from "three/addons/loaders/FBXLoader.js";
 import { disposeObject } from "../dispose.js";
 import type { Props } from "../props.js";
 import { describe } from "../props.js";
 import { fetchAssetBytes } from "./assets.js";
+import { loadLoaders } from "./chunks.js";
 import { folderOf, overrideMaterials } from "./models.js";
 import { servicesOf } from "./services.js";
 import type { Content, NodeContext } from "./types.js";
@@ -94,6 +92,8 @@ function skeletonView(root: Bone, p: Props): Loaded {
 }
 
 async function load(tag: string, f: ArrayBuffer | string, p: Props): Promise<Loaded> {
+  // The loaders are a separate script, added the first time a scene has one of these files.
+  const { BVHLoader, ColladaLoader, FBXLoader } = await loadLoaders();
   const path = typeof p.raw.src === "string" ? folderOf(p.raw.src) : "";
   switch (tag) {
     case "Fbx": {

@@ -6,11 +6,11 @@
  * localY/worldY) between depthMin/depthMax or heightMin/heightMax, else grey by depth.
  */
 import { BufferGeometry, Color, Float32BufferAttribute, Points, PointsMaterial } from "three";
-import { decode } from "fast-png";
 import { disposeObject } from "../dispose.js";
 import type { Props } from "../props.js";
 import { describe } from "../props.js";
 import { fetchAssetBytes } from "./assets.js";
+import { loadLoaders } from "./chunks.js";
 import type { Content, NodeContext } from "./types.js";
 
 export const DEPTH_CLOUD_TAGS = new Set(["DepthPointCloud", "InPlaceDepthPointCloud"]);
@@ -39,7 +39,8 @@ async function bytesOf(v: unknown): Promise<Uint8Array> {
 
 /** The depth image's first channel, one value per pixel. */
 async function depthImage(v: unknown): Promise<{ width: number; height: number; values: ArrayLike<number> }> {
-  const img = decode(await bytesOf(v));
+  const [bytes, { decodePng }] = await Promise.all([bytesOf(v), loadLoaders()]);
+  const img = decodePng(bytes);
   const n = img.width * img.height;
   if (img.channels === 1) return { width: img.width, height: img.height, values: img.data as ArrayLike<number> };
   const values = new Float32Array(n);

@@ -10,37 +10,12 @@ import { disposeObject } from "../dispose.js";
 import type { Props } from "../props.js";
 import { describe } from "../props.js";
 import { fetchAssetBytes } from "./assets.js";
+import { loadSplats } from "./chunks.js";
 import type { SplatChunk } from "./splat-chunk.js";
-import { SPLATS_GLOBAL, THREE_FOR_CHUNKS, THREE_GLOBAL } from "./three-for-chunks.js";
 import type { Content, NodeContext } from "./types.js";
 
 export const SPLAT_TAGS = new Set(["Splat", "Splats", "LumaSplats", "SparkSplats", "VuerSplat"]);
 const FILE_TYPES = ["splat", "ply", "spz", "ksplat"] as const;
-
-// Where this bundle came from, read while it runs: the chunk sits next to it and needs its nonce.
-const script = typeof document === "undefined" ? null : (document.currentScript as HTMLScriptElement | null);
-const bundle = { src: script?.src, nonce: script?.nonce };
-
-let chunk: Promise<SplatChunk> | undefined;
-
-/** Adds dist/webview-splats.js to the page once; later calls share the same load. */
-export function loadSplatChunk(): Promise<SplatChunk> {
-  chunk ??= new Promise<SplatChunk>((resolve, reject) => {
-    const g = globalThis as unknown as Record<string, unknown>;
-    if (!bundle.src) return reject(new Error("the viewer's own script URL is unknown, so the splat renderer cannot be found"));
-    g[THREE_GLOBAL] = THREE_FOR_CHUNKS;
-    const el = document.createElement("script");
-    if (bundle.nonce) el.nonce = bundle.nonce;
-    el.src = new URL("webview-splats.js", bundle.src).href;
-    el.onload = () => (g[SPLATS_GLOBAL] ? resolve(g[SPLATS_GLOBAL] as SplatChunk) : reject(new Error("the splat renderer script loaded but defined nothing")));
-    el.onerror = () => reject(new Error("could not load the splat renderer (dist/webview-splats.js)"));
-    document.head.append(el);
-  }).catch((e) => {
-    chunk = undefined; // a later splat node tries again
-    throw e;
-  });
-  return chunk;
-}
 
 /** One SparkRenderer per scene, shared by its splat nodes (made from the renderer the first frame hands us). */
 interface Shared {
@@ -105,7 +80,7 @@ export function splat(tag: string, p: Props, ctx: NodeContext): Content {
       else if (src !== undefined) bytes = await fetchAssetBytes(src);
       else return p.warn("src", `expected a splat file URL in src or bytes in buff, got ${describe(p.raw.src ?? buff)}`);
       if (type === undefined && src !== undefined) p.warn("src", `cannot tell the splat format of ${describe(src)} (expected .splat, .ply, .spz or .ksplat): trying it as .splat`);
-      const c = await loadSplatChunk();
+      const c = await loadSplats();
       if (disposed) return;
       const m = new c.SplatMesh({ fileBytes: new Uint8Array(bytes), fileType: (type ?? "splat") as never, fileName: src?.split(/[?#]/)[0].split("/").pop() });
       mesh = m;
