@@ -282,6 +282,8 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
       for (let i = 1; i <= 12; i++) {
         const row = await rowFor(vs, `w${i}`);
         await vs.clickInlineAction(row, "Cancel Task");
+        // Off the tree, as a user's pointer goes: the row's tooltip would cover the next row.
+        await vs.page.mouse.move(900, 700);
         await waitUntil(`w${i} cancelled`, async () => /^w\d+, cancelled/.test(await (await rowFor(vs, `w${i}`)).getAttribute("aria-label")));
       }
       assert.equal(staleClicks(vs) - before, 0, "a cancel click lost its row (the tree was redrawn under it)");
@@ -301,6 +303,38 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     } finally {
       vs.page.off("console", onConsole);
     }
+  });
+
+  step("the viewer's timeline shows the scene as it was at an earlier moment while the program runs on; Live returns", async () => {
+    await openFile(vs, "changes.ts");
+    await vs.runCommand("Scene: Run Scene");
+    let frame = await viewerFrame(vs, "changes.ts");
+    const isBlue = (r, g, b) => b > 150 && r < 80 && g < 80;
+    const blueShare = async () => {
+      await frame.evaluate(() => window.__sceneViewer.idle());
+      return fraction(decodePng(await frame.locator("canvas").first().screenshot()), isBlue);
+    };
+    await waitUntil("the box turned blue", async () => (await blueShare()) > 0.02, { timeout: 30_000 });
+    await frame.locator(".sr-tl-toggle").click();
+    const ruler = frame.locator(".sr-tl-canvas");
+    await ruler.waitFor({ state: "visible" });
+    // Early in the run the box was red (for two seconds after the program started): scrub from the
+    // start until the viewer shows it, as a user would.
+    const box = await ruler.boundingBox();
+    const pastIsRed = async () => (await redShare(frame)) > 0.02 && (await blueShare()) < 0.005;
+    await waitUntil("the past: a red box", async () => {
+      for (let f = 0.01; f < 0.5; f += 0.01) {
+        await ruler.click({ position: { x: box.width * f, y: 6 } });
+        await sleep(300);
+        if (await pastIsRed()) return true;
+      }
+      return false;
+    }, { timeout: 60_000 });
+    assert.match(await frame.evaluate(() => document.querySelector(".sr-hud")?.textContent ?? ""), /at \d+\.\d s \(the program runs on\)/);
+    if (process.env.SCENE_RUNNER_UPDATE_SCREENSHOT) copyFileSync(await vs.screenshot("timeline"), join(REPO, "media", "timeline.png"));
+    await frame.locator(".sr-tl-live").click();
+    await waitUntil("the present again: blue", async () => (await blueShare()) > 0.02, { timeout: 20_000 });
+    await vs.runCommand("Scene: Stop Scene");
   });
 
   step("Stop ends a busy-looping scene within two seconds while the editor stays responsive", async () => {

@@ -110,7 +110,7 @@ export class TimelineStrip {
     loopLabel.append(this.loopBox, "loop");
     this.liveButton = this.button("Back to the present", "circle-filled", () => this.goLive(), "Live");
     this.liveButton.classList.add("sr-tl-live");
-    this.timeLabel = styled("span", { marginLeft: "auto", fontVariantNumeric: "tabular-nums" }, "sr-tl-time");
+    this.timeLabel = styled("span", { marginLeft: "auto", fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" }, "sr-tl-time");
     bar.append(this.toggle, back, this.playButton, fwd, this.speedSelect, loopLabel, this.liveButton, this.timeLabel);
 
     this.body = styled("div", { position: "relative" });
@@ -354,7 +354,7 @@ export class TimelineStrip {
     this.playButton.title = this.playing ? "Pause" : "Play the past from here";
     this.playButton.setAttribute("aria-label", this.playButton.title);
     const total = formatTime(this.duration);
-    this.timeLabel.textContent = live ? `${this.data?.live ? "live" : "end"} \u00b7 ${total}` : `${formatTime(this.cursor!)} / ${total}${this.data?.live ? " \u00b7 program runs on" : ""}`;
+    this.timeLabel.textContent = live ? `${this.data?.live ? "live" : "end"} \u00b7 ${total}` : `${formatTime(this.cursor!)} / ${total}${this.data?.live ? " \u00b7 runs on" : ""}`;
     this.root.dataset.cursor = live ? "live" : String(Math.round(this.cursor!));
     this.draw();
   }

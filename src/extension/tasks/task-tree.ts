@@ -15,7 +15,7 @@ import type { SessionManager } from "../sessions/session-manager.js";
 import { formatElapsed, type TaskRecord } from "../sessions/task-model.js";
 import { isLive } from "../sessions/task-model.js";
 import { sessionIcon, sessionStatus, taskIcon, taskStateLabel } from "./presentation.js";
-import { outermostRows } from "./refresh-plan.js";
+import { outermostRows, type DirtyRow } from "./refresh-plan.js";
 import { GROUP_MIN, groupSiblings, runKey, RUNS_SHOWN, shownRuns, SiblingKinds, summarise } from "./run-groups.js";
 
 export interface SessionItem {
@@ -51,6 +51,13 @@ export function isSessionItem(x: unknown): x is SessionItem {
 const TICK_MS = 1000;
 /** Task messages can arrive by the hundred: redraw at most this often. */
 const REFRESH_MS = 50;
+/**
+ * One row is redrawn at most this often. VS Code applies tree refreshes one after another, each a
+ * round trip to this host; a row that changes many times a second (a handler group: a new run
+ * every 100 ms) would queue refreshes faster than they are applied, and the whole view would lag
+ * further and further behind (measured: 30 s behind after a minute).
+ */
+const ROW_EVERY_MS = 1000;
 
 /**
  * Why rows are redrawn one by one, and only when they change: VS Code forgets the
@@ -68,7 +75,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   private ticker: ReturnType<typeof setInterval> | undefined;
   private pending: ReturnType<typeof setTimeout> | undefined;
   /** Rows to redraw at the next refresh, with the ids of the rows above them. */
-  private readonly dirty = new Map<string, { node: TaskTreeNode; ancestors: readonly string[] }>();
+  private readonly dirty = new Map<string, DirtyRow<TaskTreeNode>>();
+  /** When each row was last handed to VS Code for a redraw. */
+  private readonly lastDrawn = new Map<string, number>();
   /** The list of sessions itself changed: everything is fetched again. */
   private rootDirty = false;
   /** One node object per row id: VS Code hands a row's node back to our commands. */
@@ -174,14 +183,30 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     this.describeViewSoon();
   }
 
-  private refreshSoon(): void {
+  private refreshSoon(delay = REFRESH_MS): void {
     this.pending ??= setTimeout(() => {
       this.pending = undefined;
-      if (this.rootDirty) this.changed.fire(undefined);
-      else if (this.dirty.size) this.changed.fire(outermostRows(this.dirty));
-      this.rootDirty = false;
-      this.dirty.clear();
-    }, REFRESH_MS);
+      if (this.rootDirty) {
+        this.rootDirty = false;
+        this.dirty.clear();
+        this.changed.fire(undefined);
+        return;
+      }
+      const now = Date.now();
+      const due = new Map<string, DirtyRow<TaskTreeNode>>();
+      let wait = Infinity;
+      for (const [id, row] of this.dirty) {
+        const since = now - (this.lastDrawn.get(id) ?? -Infinity);
+        if (since >= ROW_EVERY_MS) due.set(id, row);
+        else wait = Math.min(wait, ROW_EVERY_MS - since);
+      }
+      for (const id of due.keys()) {
+        this.dirty.delete(id);
+        this.lastDrawn.set(id, now);
+      }
+      if (due.size) this.changed.fire(outermostRows(due));
+      if (this.dirty.size) this.refreshSoon(Math.max(REFRESH_MS, wait));
+    }, delay);
   }
 
   private describeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -290,6 +315,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
       // Forget the nodes of sessions that were cleared.
       const ids = new Set(this.sessions.sessions.map((s) => s.id));
       for (const key of this.nodes.keys()) if (!ids.has(key.split("/")[0])) this.nodes.delete(key);
+      for (const key of this.lastDrawn.keys()) if (!ids.has(key.split("/")[0])) this.lastDrawn.delete(key);
       for (const s of [...this.drawnSessions.keys()]) {
         if (!ids.has(s.id)) {
           this.drawnSessions.delete(s);

@@ -139,7 +139,7 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     p.onDidDispose(() => {
       if (this.panels.get(file) === p) this.panels.delete(file);
       // Closed by the user: nothing to restore. (On window reload, dispose is not called before the save.)
-      if (!this.shuttingDown) void this.saved.delete(panel.title);
+      if (!this.shuttingDown) void this.saved.delete(p.title);
     });
     return p;
   }
@@ -157,7 +157,7 @@ export class ScenePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     const scene = p.currentScene();
     if (!scene || p.isDisposed) return;
     if (p.current) this.savedVersion.set(p.current, p.current.pipeline.version);
-    await this.saved.save(p.file, p.panel.title, scene);
+    await this.saved.save(p.file, p.title, scene);
   }
 
   private shuttingDown = false;

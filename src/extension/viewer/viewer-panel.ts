@@ -76,6 +76,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     private readonly services: PanelServices,
   ) {
     super(panel);
+    this.title = panel.title;
     this.disposables.push(this.timeline);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "scene.svg");
     const webview = panel.webview;
@@ -90,6 +91,9 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     });
   }
 
+  /** The panel's title, readable after VS Code disposed the panel (its own `title` then throws). */
+  title: string;
+
   /** The session whose scene this panel shows (undefined for a restored static scene). */
   get current(): HostSession | undefined {
     return this.session;
@@ -102,7 +106,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     this.session = session;
     this.fixed = undefined;
     this.selected = null;
-    this.panel.title = viewerTitle(session.label);
+    this.panel.title = this.title = viewerTitle(session.label);
     this.timeline.follow(session);
     if (this.loaded) session.pipeline.ready(this.sink);
   }
@@ -155,10 +159,10 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
         return;
       }
       case "warning":
-        this.services.warnings.report(this.panel.title, this.session, m.message, m.key);
+        this.services.warnings.report(this.title, this.session, m.message, m.key);
         return;
       case "stats":
-        log.trace(`${this.panel.title}: viewer ${m.fps} fps, ${m.nodes} nodes`);
+        log.trace(`${this.title}: viewer ${m.fps} fps, ${m.nodes} nodes`);
         return;
       case "screenshot":
         void this.saveScreenshot(m.png);
