@@ -124,6 +124,7 @@ const vscode = {
     createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
     registerWebviewPanelSerializer: () => new Disposable(),
     registerTreeDataProvider: () => new Disposable(),
+    registerCustomEditorProvider: () => new Disposable(),
     createWebviewPanel: () => stub("webviewPanel"),
     showErrorMessage: async () => undefined, showInformationMessage: async () => undefined, showWarningMessage: async () => undefined,
     showTextDocument: async () => undefined, showSaveDialog: async () => undefined,
@@ -151,6 +152,20 @@ function fakeContext(extensionPath) {
     asAbsolutePath: (p) => `${extensionPath}/${p}`, environmentVariableCollection: stub("env"),
   };
 }
+
+// The extension keeps registering new kinds of providers and events: any `registerX` of a
+// namespace answers with a Disposable and any `onDidX` is an event that never fires, so a new
+// registration does not break the benchmark.
+const lenient = (ns, name) =>
+  new Proxy(ns, {
+    get(t, p) {
+      if (p in t || typeof p !== "string") return t[p];
+      if (p.startsWith("register")) return (t[p] = () => new Disposable());
+      if (p.startsWith("onDid") || p.startsWith("onWill")) return (t[p] = event);
+      return (t[p] = stub(`vscode.${name}.${p}`));
+    },
+  });
+for (const ns of ["commands", "window", "workspace", "languages", "env"]) vscode[ns] = lenient(vscode[ns], ns);
 
 module.exports = new Proxy(vscode, { get: (t, p) => (p in t ? t[p] : (t[p] = stub(`vscode.${String(p)}`))) });
 module.exports.__lines = lines;
