@@ -1,15 +1,19 @@
 // A `.srec` file in the real VS Code (code-server + Chromium, test/harness/vscode.mjs): it opens
 // in the recording editor — the viewer at the run's end, its timeline strip with the recorded
 // tasks' lanes — and a click on the strip shows the scene as it was then. The recording is
-// made first by the real CLI from a program with known phases (red, blue, green box).
+// made first by the real CLI from a program with known phases (red, blue, green box). Then
+// "Scene: Save Recording…" saves a run made in VS Code, and the file reads back.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { REPO } from "../harness/prepare.mjs";
 import { launchVSCode, saveArtifacts } from "../harness/vscode.mjs";
 import { runCli } from "../helpers/cli.mjs";
+import { loadTs } from "../helpers/load-ts.mjs";
+
+const { RecordingReader } = await loadTs("src/recording/reader.ts");
 
 let vs;
 let workspace;
@@ -90,14 +94,51 @@ test("a .srec opens as a recording: the viewer at its end, the timeline with its
     }
     assert.match(names.join("\n"), /main/);
     assert.match(names.join("\n"), /ticker/);
-    // Early in the run (the red phase): a click on the ruler there.
-    await canvas.click({ position: { x: Math.max(4, box.width * 0.2), y: 8 } });
+    // The middle of the red phase, by the recording's own clock: a click on the ruler there.
+    const rec = RecordingReader.open(join(workspace, "phases.srec"));
+    const began = (colour) => [...rec.records()].find((x) => x.m.etype === "UPSERT" && x.m.data.nodes[0].color === colour).t;
+    const redMiddle = (began("red") + began("blue")) / 2;
+    const duration = rec.end;
+    rec.close();
+    await canvas.click({ position: { x: (box.width * redMiddle) / duration, y: 8 } });
     assert.equal(await until("the red phase", async () => ((await boxColour(frame)) === "red" ? "red" : undefined)), "red");
     assert.match(await strip.getAttribute("data-cursor"), /^\d+$/);
     assert.match(await frame.locator(".sr-hud").innerText(), /phases\.ts \(recording\) · at \d+\.\d s/);
     await vs.screenshot("recording-editor");
   } catch (e) {
     if (vs) await saveArtifacts(vs, "recording-editor-FAILED").catch(() => {});
+    throw e;
+  }
+});
+
+test("Scene: Save Recording… writes the run's recording next to its program, and it reads back", { timeout: 300_000 }, async () => {
+  try {
+    copyFileSync(join(REPO, "test", "cli", "fixtures", "phases.ts"), join(workspace, "live.ts"));
+    await vs.runCommand("View: Focus First Editor Group");
+    await vs.runCommand("View: Show Explorer");
+    await vs.page.locator(".explorer-folders-view .monaco-list-row", { hasText: "live.ts" }).first().click();
+    await vs.page.locator(".tabs-container .tab.active", { hasText: "live.ts" }).first().waitFor({ state: "visible", timeout: 30_000 });
+    await vs.codeLens("▶ Run Scene").click({ timeout: 60_000 });
+    await vs.page.locator(".tab", { hasText: "Scene: live.ts" }).waitFor({ state: "visible", timeout: 30_000 });
+    // The run is recorded as it goes; once it is over its recording is whole.
+    await vs.codeLens("▶ Run Scene").waitFor({ state: "visible", timeout: 60_000 });
+    await vs.runCommand("Scene: Save Recording…");
+    const input = vs.page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible", timeout: 20_000 });
+    assert.match(await input.inputValue(), /live\.srec$/);
+    await vs.page.keyboard.press("Enter");
+    await vs.waitForNotification("recording saved to live.srec", { timeout: 20_000 });
+    const saved = join(workspace, "live.srec");
+    assert.ok(existsSync(saved));
+    const reader = RecordingReader.open(saved);
+    assert.deepEqual(reader.warnings, []);
+    assert.equal(reader.header.program, join(workspace, "live.ts"));
+    assert.deepEqual(reader.spans().map((s) => s.name).sort(), ["main", "ticker"]);
+    assert.equal(reader.sceneAt(reader.end).store.get("box")?.props.color, "lime");
+    assert.ok(reader.markers().some((m) => m.session === "done"));
+    reader.close();
+  } catch (e) {
+    if (vs) await saveArtifacts(vs, "save-recording-FAILED").catch(() => {});
     throw e;
   }
 });
