@@ -111,6 +111,8 @@ export function mapAssetUrl(src: string, scope: AssetScope | null): AssetTarget 
     } catch {
       return { kind: "refused", reason: `${s}: not a valid URL` };
     }
+    // The page's own origin but not under the program's folder: a nested reference that climbed out of it.
+    if (scope && sameOrigin(url, scope.base)) return { kind: "refused", reason: `${s}: the path leaves the program's folder (only its own files are served)` };
     if (!isLocalHost(url.hostname)) return { kind: "remote", url: s };
     // The path as written: the URL parser would fold `/workspace/../../etc` into `/etc`, hiding that it climbs out.
     const written = s.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "").replace(/[?#].*$/, "");
@@ -133,6 +135,14 @@ export function mapAssetUrl(src: string, scope: AssetScope | null): AssetTarget 
   const path = s.replace(/[?#].*$/, "");
   const route = FILE_ROUTES.find((r) => path.startsWith(r));
   return inWorkspace(scope, route ? path.slice(route.length) : path, s);
+}
+
+function sameOrigin(url: URL, base: string): boolean {
+  try {
+    return new URL(base).origin === url.origin;
+  } catch {
+    return false;
+  }
 }
 
 /** Resolves a reference found inside a loaded file (a URDF's mesh, a glTF's buffer) against that file's own URL. */

@@ -51,6 +51,7 @@ test("remote and inline URLs pass through; other schemes and local routes are re
     ["http://localhost:8012/workspace/%zz", /broken percent-encoding/],
     ["http://localhost:8012/workspace/", /names a folder/],
     ["https://res.example/ws/%2e%2e/x", /leaves the program's folder/],
+    ["https://res.example/other/x.glb", /leaves the program's folder/],
   ];
   for (const [src, re] of refused) {
     const t = mapAssetUrl(src, scope);

@@ -90,3 +90,21 @@ test("a page cannot read past the root by writing the mapped URL itself", async 
   // (The URL parser turns %2e%2e into "..", so the second lands outside files/ and gets the plain 404.)
   assert.deepEqual(status, [403, 404, 403, 200]);
 });
+
+test("a URDF from the program's folder finds its meshes next to it (relative, package://, workingPath); a mesh path cannot climb out", async () => {
+  mkdirSync(join(ws, "prog", "robot", "meshes"), { recursive: true });
+  copyFileSync(join(fixtures, "cube.obj"), join(ws, "prog", "robot", "meshes", "cube.obj"));
+  const urdf = (mesh) => `<robot name="r"><link name="base"><visual><geometry><mesh filename="${mesh}"/></geometry><material name="m"><color rgba="1 0 0 1"/></material></visual></link></robot>`;
+  writeFileSync(join(ws, "prog", "robot", "r.urdf"), urdf("meshes/cube.obj"));
+  writeFileSync(join(ws, "prog", "robot", "pkg.urdf"), urdf("package://robot/meshes/cube.obj"));
+  writeFileSync(join(ws, "prog", "robot", "out.urdf"), urdf("../../../outside.obj"));
+  for (const [src, extra] of [["robot/r.urdf", {}], ["http://localhost:8012/workspace/robot/pkg.urdf", {}], ["robot/r.urdf", { workingPath: "http://localhost:8012/workspace/robot/" }]]) {
+    await v.send(scene([{ tag: "Urdf", key: "u", src, ...extra, color: "red", materialType: "basic" }]));
+    assert.deepEqual(warningsFor("u"), [], `${src} ${JSON.stringify(extra)}`);
+    assert.ok(share(await frame(v, "assets-urdf"), red, [0.4, 0.4, 0.6, 0.6]) > 0.5, `the mesh of ${src} is drawn`);
+  }
+  const from = reads.length;
+  await v.send(scene([{ tag: "Urdf", key: "uo", src: "robot/out.urdf", color: "red", materialType: "basic" }]));
+  assert.match(warningsFor("uo")[0], /leaves the program's folder/);
+  assert.deepEqual(reads.slice(from).filter((u) => u.includes("outside.obj")), [], "the mesh outside was never asked for");
+});

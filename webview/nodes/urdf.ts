@@ -8,6 +8,8 @@ import { BoxGeometry, Color, CylinderGeometry, Euler, Group, Mesh, MeshStandardM
 import { disposeObject } from "../dispose.js";
 import type { Props } from "../props.js";
 import { describe } from "../props.js";
+import { resolveNested } from "../../src/viewer/assets.js";
+import { resolveAsset } from "./assets.js";
 import { fetchBytes, overrideMaterials, parseModel, type ModelKind } from "./models.js";
 import type { Content, NodeContext } from "./types.js";
 
@@ -76,7 +78,12 @@ export function urdf(p: Props, ctx: NodeContext): Content {
     const src = p.str("src");
     const basePath = p.str("workingPath") ?? src;
     if (!basePath) throw new Error(`mesh ${filename}: no entry in assets and no src to resolve it against`);
-    return fetchBytes(new URL(filename.startsWith("package://") ? stripped : filename, new URL(basePath, location.href)).href);
+    // Relative to the URDF as the page loads it (its mapped URL for the program's own files), then mapped again: a
+    // mesh path cannot climb out of the program's folder either.
+    // (A workingPath is a folder: resolve against a name inside it.)
+    const parent = resolveAsset(basePath.endsWith("/") ? `${basePath}_` : basePath);
+    if (parent.kind === "refused") throw new Error(`mesh ${filename}: ${parent.reason}`);
+    return fetchBytes(resolveNested(filename.startsWith("package://") ? stripped : filename, parent.url));
   };
 
   const build = async (xmlText: string) => {
