@@ -2,7 +2,8 @@
 // against a vuer-protocol server (fake-vuer-server.mjs): the input box comes prefilled with vuer's
 // default address, the panel draws the server's scene (pixels), shows the address and state in its
 // status line and title, sends INIT as a browser client, and after a server restart says
-// "reconnecting", keeps the scene, and draws the new session's scene; a window reload reconnects.
+// "reconnecting", keeps the scene, and draws the new session's scene; a window reload reconnects, and shows the saved scene while the
+// server is down.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +30,7 @@ async function waitUntil(what, fn, timeout = 60_000) {
   }
 }
 
-const box = (color) => ({ tag: "Box", key: "box", args: [1, 1, 1], materialType: "basic", color });
+const box = (color, key = "box") => ({ tag: "Box", key, args: [1, 1, 1], materialType: "basic", color });
 
 /** The viewer page whose status line names `url` and `state`. */
 function serverFrame(vs, url, state) {
@@ -95,7 +96,7 @@ describe("Scene: Connect to vuer Server… in VS Code", { timeout: 600_000 }, ()
       assert.ok((await share(waiting, red)) > 0.01, "the last scene stays while the server is away");
       await vs.page.locator(".tab", { hasText: "(reconnecting…)" }).first().waitFor({ state: "visible", timeout: 20_000 });
 
-      server = await startFakeVuer({ port, onSession: (s) => s.send("SET", scene([box("#0000ff")])) });
+      server = await startFakeVuer({ port, onSession: (s) => s.send("SET", scene([box("#0000ff", "box2")])) });
       const back = await serverFrame(vs, server.url, "connected");
       await waitUntil("the new session's blue box", async () => (await share(back, blue)) > 0.01 && (await share(back, red)) === 0);
       if (process.env.VUER_CLIENT_PICTURES) await saveArtifacts(vs, "vuer-connect");
@@ -106,6 +107,15 @@ describe("Scene: Connect to vuer Server… in VS Code", { timeout: 600_000 }, ()
       const reloaded = await serverFrame(vs, server.url, "connected");
       await waitUntil("a second session on the restarted server", () => server.sessions.filter((s) => s.init).length >= 2);
       await waitUntil("the scene after the reload", async () => (await share(reloaded, blue)) > 0.01);
+
+      // A reload while the server is down: the saved scene is shown at once, with "reconnecting".
+      const savedLine = `vuer ${server.url}: scene saved for a window reload (1 node: box2)`;
+      await waitUntil("the new session's scene saved for a reload", () => vs.extensionHostLog().includes(savedLine));
+      await server.stop();
+      await vs.page.reload();
+      await vs.page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 120_000 });
+      const offline = await serverFrame(vs, server.url, "reconnecting");
+      await waitUntil("the saved scene while the server is down", async () => (await share(offline, blue)) > 0.01);
     } catch (e) {
       await saveArtifacts(vs, "vuer-connect-FAILED").catch(() => {});
       throw e;

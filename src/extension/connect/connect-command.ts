@@ -6,12 +6,17 @@
  * One panel per address: asking again shows it.
  */
 import * as vscode from "vscode";
+import { errorText, log } from "../output/extension-log.js";
 import { AddressError, addressFromQuery, DEFAULT_ADDRESS, serverUrl } from "../../vuer-client/address.js";
+import type { SceneNode } from "../../protocol/scene.js";
+import { SavedServerScenes } from "./saved-server-scenes.js";
 import { labelOfTitle, SERVER_VIEW_TYPE, serverLabel, ServerPanel } from "./server-panel.js";
 
 export const CONNECT_COMMAND = "sceneRunner.connect";
 const RECENT_KEY = "sceneRunner.recentVuerServers";
 const MAX_RECENT = 8;
+/** How often a changed scene is saved for a window reload (deactivation may be cut short). */
+const SAVE_EVERY_MS = 3000;
 
 /** The recent addresses, newest first, without repeats. */
 export function rememberAddress(recent: readonly string[], url: string): string[] {
@@ -22,11 +27,29 @@ export function registerConnectCommand(context: vscode.ExtensionContext): vscode
   const panels = new Map<string, ServerPanel>();
   const version = String((context.extension?.packageJSON as { version?: unknown } | undefined)?.version ?? "0.0.0");
 
-  const adopt = (panel: vscode.WebviewPanel, url: string): ServerPanel => {
-    const p = new ServerPanel(panel, url, context.extensionUri, version);
+  const saved = new SavedServerScenes(context.workspaceState);
+  const savedVersion = new Map<string, number>();
+  let shuttingDown = false;
+  const save = (url: string, p: ServerPanel) => {
+    if (savedVersion.get(url) === p.client.pipeline.version) return;
+    savedVersion.set(url, p.client.pipeline.version);
+    const scene = p.client.pipeline.store.snapshot();
+    const keys = (scene?.children ?? []).map((n) => n.key);
+    const shown = `${keys.length} node${keys.length === 1 ? "" : "s"}${keys.length ? `: ${keys.slice(0, 3).join(", ")}${keys.length > 3 ? ", …" : ""}` : ""}`;
+    void saved.save(url, scene).then(
+      () => log.info(`vuer ${url}: scene saved for a window reload (${shown})`),
+      (e: unknown) => log.warn(`vuer ${url}: could not save the scene for a window reload: ${errorText(e)}`),
+    );
+  };
+  const saver = setInterval(() => panels.forEach((p, url) => save(url, p)), SAVE_EVERY_MS);
+
+  const adopt = (panel: vscode.WebviewPanel, url: string, lastScene?: SceneNode): ServerPanel => {
+    const p = new ServerPanel(panel, url, context.extensionUri, version, lastScene);
     panels.set(url, p);
     p.onDidDispose(() => {
       if (panels.get(url) === p) panels.delete(url);
+      // Closed by the user: nothing to restore. (A window reload releases panels while shutting down.)
+      if (!shuttingDown) void saved.delete(url);
     });
     return p;
   };
@@ -49,7 +72,7 @@ export function registerConnectCommand(context: vscode.ExtensionContext): vscode
         panel.dispose(); // nothing known to reconnect to (or a duplicate): an empty panel would only confuse
         return;
       }
-      adopt(panel, url);
+      adopt(panel, url, saved.get(url));
     },
   });
 
@@ -113,5 +136,13 @@ export function registerConnectCommand(context: vscode.ExtensionContext): vscode
   });
 
   // On deactivate the panels are released, not closed: a window reload restores them.
-  return [command, serializer, links, { dispose: () => [...panels.values()].forEach((p) => p.release()) }];
+  const shutdown = {
+    dispose: () => {
+      shuttingDown = true;
+      clearInterval(saver);
+      panels.forEach((p, url) => save(url, p));
+      [...panels.values()].forEach((p) => p.release());
+    },
+  };
+  return [command, serializer, links, shutdown];
 }

@@ -11,6 +11,7 @@ import { writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
+import type { SceneNode } from "../../protocol/scene.js";
 import { validateFromViewer, type FromViewerMessage, type ToViewerMessage } from "../../protocol/viewer.js";
 import { viewerHtml } from "../../viewer/html.js";
 import { VuerClientSession } from "../../vuer-client/client-session.js";
@@ -53,6 +54,8 @@ export class ServerPanel extends WebviewBase<ToViewerMessage, FromViewerMessage>
     readonly url: string,
     extensionUri: vscode.Uri,
     version: string,
+    /** The scene this panel showed before a window reload: shown until the server sends its own. */
+    lastScene?: SceneNode,
   ) {
     super(panel);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "scene.svg");
@@ -70,6 +73,7 @@ export class ServerPanel extends WebviewBase<ToViewerMessage, FromViewerMessage>
       { dispose: () => this.client.close("the panel was closed") },
     );
     this.retitle(this.client.connection.state);
+    if (lastScene) for (const w of this.client.pipeline.push({ etype: "SET", ts: Date.now(), data: lastScene })) log.warn(`${this.panel.title}: ${w}`);
     this.client.start();
   }
 
