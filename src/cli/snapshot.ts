@@ -125,7 +125,8 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
   const pipeline = new ScenePipeline({ state: "running", title });
   let recorder: Recorder | undefined;
   try {
-    if (args.record !== undefined) recorder = new Recorder({ sink: new RecordingFileWriter(args.record), retain: false });
+    // Keyframes from the pipeline's store (recorded before it applies each message: onMessage below).
+    if (args.record !== undefined) recorder = new Recorder({ sink: new RecordingFileWriter(args.record), retain: false, scene: pipeline.store });
   } catch (e) {
     process.stderr.write(`scene-runner: --record ${args.record}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     return EXIT.usage;
