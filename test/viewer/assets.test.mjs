@@ -108,3 +108,15 @@ test("a URDF from the program's folder finds its meshes next to it (relative, pa
   assert.match(warningsFor("uo")[0], /leaves the program's folder/);
   assert.deepEqual(reads.slice(from).filter((u) => u.includes("outside.obj")), [], "the mesh outside was never asked for");
 });
+
+test("vuer's sky ball: a primitive's material dict with a map URL from the program's folder is textured (inside view, side 1)", async () => {
+  await v.send(scene([]));
+  const empty = await v.stats();
+  const sky = { tag: "Sphere", key: "sky", args: [10, 24, 16], material: { map: "http://localhost:8012/workspace/green.png", side: 1 }, materialType: "basic" };
+  await v.send(SET([sky], { grid: false, bgChildren: [{ ...camera, position: [0, 0, 0], lookAt: [0, 0, -1] }] }));
+  assert.ok(share(await frame(v, "assets-skyball"), green) > 0.95, "the inside of the ball is the texture");
+  assert.deepEqual(warningsFor("sky"), []);
+  await v.send(scene([]));
+  const now = await v.stats();
+  assert.deepEqual([now.geometries, now.textures], [empty.geometries, empty.textures], "its texture is freed with it");
+});

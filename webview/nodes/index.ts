@@ -29,6 +29,7 @@ import { ANIMATED_MODEL_TAGS, animatedModel } from "./animated-models.js";
 import { DEPTH_CLOUD_TAGS, depthCloud } from "./depth-cloud.js";
 import { SPLAT_TAGS, splat } from "./splats.js";
 import { facemesh } from "./facemesh.js";
+import { materialMaps, withMaterialMaps } from "./material-maps.js";
 import { ANIMATOR_TAGS, TRACK_TAGS, animator, keyframeData } from "./keyframes.js";
 import { VIDEO_TAGS, WEBRTC_TAGS, hudPlane, videoPlane, webrtc } from "./video.js";
 
@@ -69,7 +70,9 @@ export function buildContent(tag: string, p: Props, ctx: NodeContext, env: Env):
     return empty();
   }
   if (PRIMITIVE_TAGS.has(tag)) {
-    const c = env.pools && p.raw.instanced !== false ? instancedPrimitive(tag, p, ctx, env.pools) : primitiveMesh(tag, p);
+    const textured = materialMaps(p).length > 0; // a texture of its own: not pooled
+    let c = env.pools && p.raw.instanced !== false && !textured ? instancedPrimitive(tag, p, ctx, env.pools) : primitiveMesh(tag, p);
+    if (textured) c = withMaterialMaps(c, p, ctx);
     return p.has("outlines") ? withOutlines(c, p, ctx) : c;
   }
   if (LIGHT_TAGS.has(tag)) return light(tag, p, ctx);

@@ -80,7 +80,8 @@ export function materialTag(tag: string): string | undefined {
 const SKIP = new Set(["key", "tag", "attach", "args", "text", "children", "position", "rotation", "scale", "quaternion", "matrix", "type", "uuid", "id", "uniforms", "vertexShader", "fragmentShader"]);
 const MIME: Record<string, string> = { png: "image/png", jpeg: "image/jpeg", jpg: "image/jpeg", webp: "image/webp" };
 
-async function loadTexture(src: unknown, format: string): Promise<Texture> {
+/** Image bytes or a URL (the program's own files mapped as everywhere: ./assets.ts) as a texture. */
+export async function loadTexture(src: unknown, format: string): Promise<Texture> {
   let blob: Blob;
   if (src instanceof Uint8Array || src instanceof ArrayBuffer) blob = new Blob([src as Uint8Array<ArrayBuffer>], { type: MIME[format] ?? "image/png" });
   else {
