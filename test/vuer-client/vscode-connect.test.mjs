@@ -1,7 +1,7 @@
 // "Scene: Connect to vuer Server…" in a real VS Code (code-server + Chromium, test/harness/vscode.mjs)
 // against a vuer-protocol server (fake-vuer-server.mjs): the input box comes prefilled with vuer's
 // default address, the panel draws the server's scene (pixels), shows the address and state in its
-// status line and title, sends INIT as a browser client, and after a server restart says
+// status line and title and as a row of the Scene view, sends INIT as a browser client, and after a server restart says
 // "reconnecting", keeps the scene, and draws the new session's scene; a window reload reconnects, and shows the saved scene while the
 // server is down.
 import assert from "node:assert/strict";
@@ -90,8 +90,14 @@ describe("Scene: Connect to vuer Server… in VS Code", { timeout: 600_000 }, ()
       const host = server.url.replace("ws://", "");
       await vs.page.locator(".tab", { hasText: `vuer: ${host}` }).first().waitFor({ state: "visible", timeout: 20_000 });
 
+      // The Scene view lists the connection with its state and message rate.
+      await vs.openViewContainer("Scene");
+      const row = vs.page.locator(".part.sidebar").getByRole("treeitem", { name: new RegExp(`${server.url.replace(/[/.]/g, "\\$&")}.*connected · [0-9.]+ msg/s`) }).first();
+      await row.waitFor({ state: "visible", timeout: 30_000 });
+
       const port = server.port;
       await server.stop();
+      await vs.page.locator(".part.sidebar").getByRole("treeitem", { name: /reconnecting…/ }).first().waitFor({ state: "visible", timeout: 30_000 });
       const waiting = await serverFrame(vs, server.url, "reconnecting");
       assert.ok((await share(waiting, red)) > 0.01, "the last scene stays while the server is away");
       await vs.page.locator(".tab", { hasText: "(reconnecting…)" }).first().waitFor({ state: "visible", timeout: 20_000 });

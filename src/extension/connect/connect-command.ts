@@ -11,6 +11,7 @@ import { AddressError, addressFromQuery, DEFAULT_ADDRESS, serverUrl } from "../.
 import type { SceneNode } from "../../protocol/scene.js";
 import { SavedServerScenes } from "./saved-server-scenes.js";
 import { labelOfTitle, SERVER_VIEW_TYPE, serverLabel, ServerPanel } from "./server-panel.js";
+import { ServerTree, SERVERS_VIEW } from "./server-tree.js";
 
 export const CONNECT_COMMAND = "sceneRunner.connect";
 const RECENT_KEY = "sceneRunner.recentVuerServers";
@@ -43,9 +44,13 @@ export function registerConnectCommand(context: vscode.ExtensionContext): vscode
   };
   const saver = setInterval(() => panels.forEach((p, url) => save(url, p)), SAVE_EVERY_MS);
 
+  const tree = new ServerTree();
+  const treeView = vscode.window.createTreeView(SERVERS_VIEW, { treeDataProvider: tree });
+
   const adopt = (panel: vscode.WebviewPanel, url: string, lastScene?: SceneNode): ServerPanel => {
     const p = new ServerPanel(panel, url, context.extensionUri, version, lastScene);
     panels.set(url, p);
+    tree.add(p);
     p.onDidDispose(() => {
       if (panels.get(url) === p) panels.delete(url);
       // Closed by the user: nothing to restore. (A window reload releases panels while shutting down.)
@@ -142,6 +147,8 @@ export function registerConnectCommand(context: vscode.ExtensionContext): vscode
       clearInterval(saver);
       panels.forEach((p, url) => save(url, p));
       [...panels.values()].forEach((p) => p.release());
+      treeView.dispose();
+      tree.dispose();
     },
   };
   return [command, serializer, links, shutdown];
