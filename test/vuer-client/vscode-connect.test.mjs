@@ -1,9 +1,10 @@
 // "Scene: Connect to vuer Server…" in a real VS Code (code-server + Chromium, test/harness/vscode.mjs)
 // against a vuer-protocol server (fake-vuer-server.mjs): the input box comes prefilled with vuer's
 // default address, the panel draws the server's scene (pixels), shows the address and state in its
-// status line and title and as a row of the Scene view, sends INIT as a browser client, and after a server restart says
-// "reconnecting", keeps the scene, and draws the new session's scene; a window reload reconnects, and shows the saved scene while the
-// server is down.
+// status line and title and as a row of the Scene view, sends INIT as a browser client, a click as
+// vuer's CLICK, answers a GRAB_RENDER with its frame, and after a server restart says
+// "reconnecting", keeps the scene, and draws the new session's scene; a window reload reconnects,
+// and shows the saved scene while the server is down.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,6 +57,19 @@ async function share(frame, pred) {
   }
   return n / (png.width * png.height);
 }
+/** Where on the canvas (CSS pixels) the pixels matching `pred` are, on average. */
+async function centre(frame, pred) {
+  const canvas = frame.locator("canvas").first();
+  const png = decode(await canvas.screenshot());
+  let n = 0, sx = 0, sy = 0;
+  for (let y = 0; y < png.height; y++)
+    for (let x = 0; x < png.width; x++) {
+      const o = (y * png.width + x) * png.channels;
+      if (pred(png.data[o], png.data[o + 1], png.data[o + 2])) (n++, (sx += x), (sy += y));
+    }
+  const box = await canvas.boundingBox();
+  return { x: ((sx / n) * box.width) / png.width, y: ((sy / n) * box.height) / png.height };
+}
 const red = (r, g, b) => r > 200 && g < 60 && b < 60;
 const blue = (r, g, b) => b > 200 && r < 60 && g < 60;
 
@@ -89,6 +103,17 @@ describe("Scene: Connect to vuer Server… in VS Code", { timeout: 600_000 }, ()
       await waitUntil("the red box drawn", async () => (await share(frame, red)) > 0.01);
       const host = server.url.replace("ws://", "");
       await vs.page.locator(".tab", { hasText: `vuer: ${host}` }).first().waitFor({ state: "visible", timeout: 20_000 });
+
+      // A click on the box reaches the server as vuer's CLICK; a GRAB_RENDER is answered with the panel's frame.
+      const at = await centre(frame, red);
+      await frame.locator("canvas").first().click({ position: at });
+      const click = await server.waitFor((e) => e.etype === "CLICK");
+      assert.equal(click.key, "box");
+      const answer = await server.sessions[0].rpc("GRAB_RENDER", { quality: 1 }, "DEFAULT");
+      assert.equal(answer.key, "DEFAULT");
+      const grabbed = decode(answer.value.frame);
+      assert.equal(answer.value.width, grabbed.width);
+      assert.ok(grabbed.width > 100 && grabbed.height > 100);
 
       // The Scene view lists the connection with its state and message rate.
       await vs.openViewContainer("Scene");
