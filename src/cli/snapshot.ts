@@ -247,12 +247,17 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         );
       }
       if (failed) pipeline.setSession({ state: "failed", title });
-      await flushAll();
+      // The picture's moment: everything received so far goes in this last flush; what arrives
+      // later stays out of the picture (and, with --record, has a later recording time).
+      pipeline.flush(true);
+      const shotAt = recorder?.elapsed;
+      pipeline.detach();
+      await posting;
       await v.idle();
       const png = await v.screenshot();
       writeFileSync(resolve(args.out), png);
       // With --record: the recording's time of the picture (`snapshot --from` at it draws the same scene).
-      const when = recorder ? `; recording time ${recorder.elapsed} ms` : "";
+      const when = recorder ? `; recording time ${shotAt} ms` : "";
       process.stderr.write(`scene-runner: wrote ${args.out} (${args.width}x${args.height}, ${png.length} bytes${when})\n`);
     } finally {
       pipeline.detach();

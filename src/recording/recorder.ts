@@ -20,8 +20,14 @@ import { TaskTimeline, type Marker, type TaskSpan } from "./timeline.js";
 
 /** The default memory budget of a recording (the extension's setting overrides it). */
 export const DEFAULT_BUDGET_BYTES = 256 * 2 ** 20;
-/** A keyframe at least this often... */
-export const DEFAULT_KEYFRAME_EVERY_MS = 5000;
+/**
+ * A keyframe at least this often while records come, if the scene is small (see SMALL_KEYFRAME_BYTES):
+ * each keyframe closes a segment, and a closed segment is on disk, so a killed writer loses
+ * about this much of the end.
+ */
+export const DEFAULT_KEYFRAME_EVERY_MS = 1000;
+/** A keyframe this small may be taken on time alone; a bigger one waits for its share of records. */
+const SMALL_KEYFRAME_BYTES = 64 * 2 ** 10;
 /** ...and once the records since the last one reach max(this, KEYFRAME_RATIO × its size). */
 export const DEFAULT_KEYFRAME_MIN_BYTES = 256 * 2 ** 10;
 /** Keyframes cost at most about 1/KEYFRAME_RATIO of a recording's bytes (and of its encoding time). */
@@ -233,7 +239,10 @@ export class Recorder {
   private add(record: SrecRecord & { t: number }): void {
     this.sinceKey += this.append(encodeRecord(record), record.t);
     const enough = Math.min(this.budgetBytes / 4, Math.max(this.keyMinBytes, KEYFRAME_RATIO * this.lastKeyBytes));
-    if (this.sinceKey >= enough || record.t - this.lastKeyT >= this.keyEveryMs) this.keyDue = true;
+    // On time too, unless a big scene would make keyframes most of the recording (a 100 MB point
+    // cloud with small updates takes one only after 1/8 of its size in records).
+    const onTime = record.t - this.lastKeyT >= this.keyEveryMs && this.lastKeyBytes <= Math.max(SMALL_KEYFRAME_BYTES, KEYFRAME_RATIO * this.sinceKey);
+    if (this.sinceKey >= enough || onTime) this.keyDue = true;
   }
 
   private append(parts: Buffer[], t: number): number {

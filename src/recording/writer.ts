@@ -1,7 +1,9 @@
 /**
  * Writes a recording to a `.srec` file as it is made (the sink of a Recorder), and saves a
- * bounded in-memory recording after the fact. Records are gathered and written in batches of
- * about a megabyte (one writev), so a session's thread does not stop for the disk per message.
+ * bounded in-memory recording after the fact. A recording arrives a segment at a time (a
+ * keyframe and the records after it, at most a few a second), each written at once with one
+ * writev: a session's thread does not stop for the disk per message, and a killed writer
+ * leaves every finished segment on disk.
  * The index and trailer go at the end; a file whose writer was cut off is still readable
  * (the reader scans it instead).
  */
@@ -34,6 +36,7 @@ export class RecordingFileWriter implements RecordingSink {
 
   header(parts: Buffer[]): void {
     this.put(parts);
+    this.flush();
   }
 
   segment(parts: Buffer[], info: SegmentInfo): void {
@@ -42,6 +45,8 @@ export class RecordingFileWriter implements RecordingSink {
     this.records += info.records;
     this.end = Math.max(this.end, info.end);
     this.put(parts);
+    // On disk at once: segments come a few a second at most, and a killed writer keeps them.
+    this.flush();
   }
 
   private put(parts: Buffer[]): void {

@@ -3,7 +3,7 @@
 // each shows the scene as the recording says it was at T, and a live snapshot's picture
 // equals the replay of its own moment, pixel for pixel.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -111,6 +111,32 @@ test("a live snapshot's picture equals the replay of its recording at the same m
   const replayed = await replay(rec, at, "live-replayed.png");
   const d = await difference(readFileSync(live), replayed);
   assert.ok(d < 0.002, `${(d * 100).toFixed(2)}% of the pixels differ`);
+});
+
+test("a run killed while it records leaves a file that still draws every moment written before the kill", { timeout: 180_000 }, async () => {
+  const rec = join(dir, "killed.srec");
+  const running = runCli(["run", program, "--record", rec], { env: { PHASE_MS: "1500" } });
+  // The file is readable while it is written (no index yet: it is scanned). Wait for the blue phase in it.
+  let blue;
+  for (let waited = 0; blue === undefined; waited += 100) {
+    assert.ok(waited < 120_000, "the blue phase never reached the file");
+    await new Promise((r) => setTimeout(r, 100));
+    if (!existsSync(rec)) continue;
+    try {
+      const reader = RecordingReader.fromBuffer(readFileSync(rec));
+      blue = [...reader.records()].find((x) => x.m.etype === "UPSERT" && x.m.data.nodes[0].color === "blue")?.t;
+    } catch {
+      // the header is not written yet
+    }
+  }
+  running.child.kill("SIGKILL"); // no index, no trailer, maybe half a segment
+  assert.equal((await running).signal, "SIGKILL");
+  const out = join(pictures, "killed.png");
+  const r = await runCli(["snapshot", "--from", rec, "--at", String(blue + 1), "--out", out, "--size", "480x270"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /killed\.srec (has no index|was cut short at byte \d+) \(its writer did not finish\)/);
+  const c = await colours(readFileSync(out));
+  assert.ok(c.blue > 0.05 && c.red === 0 && c.green === 0, JSON.stringify(c));
 });
 
 test("bad recordings and paths are one-line usage errors", { timeout: 60_000 }, async () => {
