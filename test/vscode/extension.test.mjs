@@ -292,12 +292,22 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
         const text = await outputText(vs);
         return Array.from({ length: 12 }, (_, i) => `w${i + 1} cancelled`).every((line) => text.includes(line));
       });
+      // Saving the running file (runOnSave is off) says so on the lens: "Restart (changed)".
+      const firstLine = vs.page.locator(".editor-group-container .monaco-editor .view-line").first();
+      await firstLine.click();
+      await vs.page.keyboard.press("End");
+      await vs.page.keyboard.type(" ");
+      await vs.page.keyboard.press("Control+S");
+      const changedLens = vs.codeLens("↻ Restart (changed)");
+      await changedLens.waitFor({ state: "visible", timeout: 20_000 });
       // Restart: the new run's row comes up expanded, its tasks listed, like the run before it.
-      await vs.codeLens("↻ Restart").click({ timeout: 20_000 });
+      await changedLens.click({ timeout: 20_000 });
       await waitUntil("run #2 expanded with its workers", async () => {
         const row = await rowFor(vs, "workers.ts");
         return /#2/.test(await row.getAttribute("aria-label")) && (await row.getAttribute("aria-expanded")) === "true" && /^w1, running/.test(await (await rowFor(vs, "w1")).getAttribute("aria-label"));
       });
+      // Every viewer so far shares one group beside the editors.
+      assert.equal(await vs.page.locator(".editor-group-container").count(), 2, "one editor group and one viewer group");
       await vs.runCommand("Scene: Stop Scene");
       await waitUntil("workers session stopped", async () => /stopped/.test(await (await rowFor(vs, "workers.ts")).getAttribute("aria-label")));
     } finally {
@@ -309,11 +319,14 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     await openFile(vs, "changes.ts");
     await vs.runCommand("Scene: Run Scene");
     let frame = await viewerFrame(vs, "changes.ts");
-    const isBlue = (r, g, b) => b > 150 && r < 80 && g < 80;
-    const blueShare = async () => {
+    // A lit box's faces are shades of its colour: red-ish and blue-ish, not pure.
+    const isBlue = (r, g, b) => b > 140 && r < 80 && g < 80;
+    const isReddish = (r, g, b) => r > 140 && g < 70 && b < 70;
+    const share = async (test) => {
       await frame.evaluate(() => window.__sceneViewer.idle());
-      return fraction(decodePng(await frame.locator("canvas").first().screenshot()), isBlue);
+      return fraction(decodePng(await frame.locator("canvas").first().screenshot()), test);
     };
+    const blueShare = () => share(isBlue);
     await waitUntil("the box turned blue", async () => (await blueShare()) > 0.02, { timeout: 30_000 });
     await frame.locator(".sr-tl-toggle").click();
     const ruler = frame.locator(".sr-tl-canvas");
@@ -321,7 +334,7 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     // Early in the run the box was red (for two seconds after the program started): scrub from the
     // start until the viewer shows it, as a user would.
     const box = await ruler.boundingBox();
-    const pastIsRed = async () => (await redShare(frame)) > 0.02 && (await blueShare()) < 0.005;
+    const pastIsRed = async () => (await share(isReddish)) > 0.02 && (await blueShare()) < 0.005;
     await waitUntil("the past: a red box", async () => {
       for (let f = 0.01; f < 0.5; f += 0.01) {
         await ruler.click({ position: { x: box.width * f, y: 6 } });

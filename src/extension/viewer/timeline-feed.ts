@@ -85,9 +85,12 @@ export class TimelineFeed implements vscode.Disposable {
     } else {
       const past = s.sceneAt(at);
       if (!past) return;
-      this.cursor = past.at;
+      // Past the last record the scene is what that record left: the moment asked for stands.
+      const r = s.recorder;
+      const end = s.isLive ? r.elapsed : r.end;
+      this.cursor = Math.min(Math.max(at, past.at), Math.max(end, past.at));
       const info = s.pipeline.sessionInfo;
-      s.pipeline.showPast(past.scene, { state: info.state, title: `${s.label} \u00b7 at ${seconds(past.at)}${s.isLive ? " (the program runs on)" : ""}` });
+      s.pipeline.showPast(past.scene, { state: info.state, title: `${s.label} \u00b7 at ${seconds(this.cursor)}${s.isLive ? " (the program runs on)" : ""}` });
     }
     this.send();
   }
