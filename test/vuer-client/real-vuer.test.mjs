@@ -1,6 +1,8 @@
 // Against the REAL vuer server (vuer-ai/vuer's own Python source, not our bundled package): its
 // program (real-vuer/program.py) serves a box, a float16 point cloud and an upserted sphere;
 // `snapshot --connect` must draw all three, and the program's grab_render must get our frame back.
+// A second program (real-vuer/events.py) must receive a click, a key and a camera move from our
+// viewer through its own handlers.
 //
 // Needs vuer's source and its Python dependencies, which a plain checkout of this project lacks:
 //   VUER_SRC=<a checkout of vuer-ai/vuer>/src, and Debian's python3-aiohttp python3-aiohttp-cors
@@ -17,7 +19,8 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { decode } from "fast-png";
 import { runCli } from "../helpers/cli.mjs";
-import { ROOT } from "./load.mjs";
+import { bundlePath, headless } from "../viewer/harness.mjs";
+import { loadClient, ROOT } from "./load.mjs";
 
 const here = join(ROOT, "test", "vuer-client", "real-vuer");
 const ours = join(ROOT, "python"); // our bundled vuer must not stand in for the real one
@@ -93,5 +96,79 @@ test("the real vuer server's scene is drawn by snapshot --connect, and its grab_
     assert.match(output, /GRAB_RENDER ok [1-9]\d* bytes 800x600 key=DEFAULT/, output);
   } finally {
     program.kill("SIGKILL");
+  }
+});
+
+/** Starts a vuer program on a free port; resolves once it listens. */
+async function startProgram(file) {
+  const port = await freePort();
+  const child = spawn(real.python, [join(here, file), String(port)], { cwd: dir, env: { ...process.env, PYTHONPATH: real.pythonPath, PYTHONUNBUFFERED: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  const p = { port, child, output: "" };
+  child.stdout.on("data", (c) => (p.output += c));
+  child.stderr.on("data", (c) => (p.output += c));
+  await listening(port);
+  return p;
+}
+
+test("the real vuer server's handlers get our viewer's CLICK, KeyDown and CAMERA_MOVE", { skip: real.why }, async () => {
+  const program = await startProgram("events.py");
+  const { VuerClientSession } = await loadClient("src/vuer-client/client-session.ts");
+  const { openHeadlessViewer } = await headless();
+  const client = new VuerClientSession({ url: `ws://127.0.0.1:${program.port}`, version: "0.0.0-test", viewer: "test", width: 640, height: 480, log: () => {} });
+  let posting = Promise.resolve();
+  const viewer = await openHeadlessViewer({
+    bundlePath,
+    width: 640,
+    height: 480,
+    onMessage: (m) => {
+      if (m.t === "event") client.viewerEvent(m.event);
+      else if (m.t === "applied") client.pipeline.applied(m.seq);
+    },
+  });
+  const lines = () => program.output.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  const until = async (what, fn) => {
+    const end = Date.now() + 60_000;
+    for (;;) {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; program output:\n${program.output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  try {
+    client.pipeline.ready((m) => (posting = posting.then(() => viewer.post(m)).catch(() => {})));
+    client.start();
+    // The box's pixels: where to click.
+    const at = await until("the red box drawn", async () => {
+      const png = decode(await viewer.screenshot());
+      let n = 0, sx = 0, sy = 0;
+      for (let y = 0; y < png.height; y++)
+        for (let x = 0; x < png.width; x++) {
+          const o = (y * png.width + x) * png.channels;
+          if (png.data[o] > 200 && png.data[o + 1] < 60 && png.data[o + 2] < 60) (n++, (sx += x), (sy += y));
+        }
+      return n > 500 && { x: sx / n, y: sy / n };
+    });
+    await viewer.page.mouse.click(at.x, at.y);
+    const click = await until("the program's CLICK line", () => lines().find((l) => l.kind === "click"));
+    assert.equal(click.key, "box");
+    await viewer.page.keyboard.press("k");
+    const key = await until("the program's KeyDown line", () => lines().find((l) => l.kind === "key"));
+    assert.equal(key.value.key, "k");
+    assert.equal(key.value.code, "KeyK");
+    // Orbiting the camera (a drag away from the box) is a CAMERA_MOVE for vuer's "defaultCamera".
+    await viewer.page.mouse.move(60, 60);
+    await viewer.page.mouse.down();
+    await viewer.page.mouse.move(160, 90, { steps: 8 });
+    await viewer.page.mouse.up();
+    const cam = await until("the program's CAMERA_MOVE line", () => lines().find((l) => l.kind === "camera"));
+    assert.equal(cam.key, "defaultCamera");
+    assert.equal(cam.value.camera.position.length, 3);
+    assert.equal(cam.value.camera.matrix.length, 16);
+  } finally {
+    client.close();
+    await posting;
+    await viewer.close();
+    program.child.kill("SIGKILL");
   }
 });
