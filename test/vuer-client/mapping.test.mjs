@@ -46,6 +46,18 @@ test("a malformed node is left out with its key and reason; its siblings still a
   assert.match(d.list[1].reason, /key/);
 });
 
+test("vuer's other root lists (bgChildren, rawChildren, htmlChildren) are checked node by node too", () => {
+  const d = drops();
+  const r = fromServer({ etype: "SET", ts: 1, data: { tag: "Scene", key: "s", children: [], bgChildren: [{ tag: "Grid", key: "grid" }, { key: "nameless" }, { tag: "Sky" }], rawChildren: "oops" } }, d);
+  assert.deepEqual(r.message.data.bgChildren, [{ tag: "Grid", key: "grid" }]);
+  assert.deepEqual(r.message.data.rawChildren, []);
+  assert.deepEqual(d.list.map((x) => [x.path, x.key]), [
+    ["message.data.bgChildren[1]", "nameless"],
+    ["message.data.bgChildren[2]", undefined],
+    ["message.data.rawChildren", undefined],
+  ]);
+});
+
 test("a malformed envelope is reported, not applied; a missing ts is now", () => {
   const d = drops();
   assert.equal(fromServer({ etype: "REMOVE", ts: 1, data: { keys: [1] } }, d).kind, "invalid");
