@@ -47,6 +47,8 @@ export const wsSocket: SocketFactory = (url, h) => {
   ws.on("error", (e: Error) => h.onError(e));
   return {
     send: (data) => ws.send(data, { binary: true }),
+    // At once, without the closing handshake: a server that does not answer it would keep the
+    // socket (and a CLI's process) alive for ws's 30 s close timeout. vuer treats both alike.
     close: () => ws.terminate(),
   };
 };
