@@ -362,6 +362,8 @@ export class RecordingReader {
   /** The records (messages and events, not keyframes) with from <= t <= to, in order. */
   *records(from = -Infinity, to = Infinity): Generator<TimedRecord> {
     const times = this.src.keyframeTimes;
+    // A reader over a live recorder sees its last segment grow: only what it held when made.
+    to = Math.min(to, this.end);
     for (let i = 0; i < times.length; i++) {
       if (i + 1 < times.length && times[i + 1] < from) continue;
       if (times[i] > to) return;
