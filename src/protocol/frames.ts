@@ -63,8 +63,54 @@ const pad8 = (n: number) => (n + 7) & ~7;
  * undefined for one that may: such a message can be written with writeTextFrame.
  */
 export function textOnlyJson(message: unknown): string | undefined {
-  const etype = isRecord(message) ? message.etype : undefined;
+  if (!isRecord(message)) return undefined; // not a message: the generic path decides
+  const etype = message.etype;
+  if (etype === "TASK_STATE" || etype === "TASK_SPAWN") {
+    const fast = taskReportJson(message);
+    if (fast !== undefined) return fast;
+  }
   return mayCarryBinary(etype) ? undefined : JSON.stringify(message);
+}
+
+const str = (x: unknown) => JSON.stringify(x as string);
+/** Task names and files repeat (every task of a loop): their quoted form is kept, up to a bound. */
+const quoted = new Map<string, string>();
+function strCached(x: string): string {
+  let q = quoted.get(x);
+  if (q === undefined) {
+    if (quoted.size >= 4096) quoted.clear();
+    quoted.set(x, (q = JSON.stringify(x)));
+  }
+  return q;
+}
+const isNum = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+
+/**
+ * The JSON of a task report in its exact usual shape, written from a template: the runner sends
+ * two per task (100,000 tasks a second), and JSON.stringify's generic walk was twice this. For
+ * the session's key order it is the very text JSON.stringify gives (undefined fields left out);
+ * any other shape (an error attached, an extra field) returns undefined and takes the generic path.
+ */
+function taskReportJson(m: Record<string, unknown>): string | undefined {
+  const t = m.task;
+  if (!isRecord(t) || !isNum(m.ts) || typeof t.id !== "string") return undefined;
+  let n = 0;
+  for (const k in m) if (Object.prototype.hasOwnProperty.call(m, k)) n++;
+  if (n !== 3) return undefined;
+  n = 0;
+  for (const k in t) if (Object.prototype.hasOwnProperty.call(t, k)) n++;
+  const head = `{"etype":"${m.etype as string}","ts":${m.ts},"task":{"id":${str(t.id)}`;
+  if (m.etype === "TASK_STATE") {
+    if (n !== 2 || typeof t.state !== "string") return undefined;
+    return `${head},"state":${str(t.state)}}}`;
+  }
+  if (n !== 6 || typeof t.name !== "string" || (t.parent !== null && typeof t.parent !== "string")) return undefined;
+  if ((t.file !== undefined && typeof t.file !== "string") || (t.line !== undefined && !isNum(t.line)) || (t.column !== undefined && !isNum(t.column))) return undefined;
+  let out = `${head},"name":${strCached(t.name)},"parent":${t.parent === null ? "null" : str(t.parent)}`;
+  if (t.file !== undefined) out += `,"file":${strCached(t.file as string)}`;
+  if (t.line !== undefined) out += `,"line":${t.line}`;
+  if (t.column !== undefined) out += `,"column":${t.column}`;
+  return `${out}}}`;
 }
 
 /** Most bytes writeTextFrame can need for a text of this many UTF-16 code units. */
@@ -82,7 +128,7 @@ export function writeTextFrame(into: Buffer, at: number, json: string): number {
   into.writeUInt32LE(bodyLength, at);
   into.writeUInt32LE(jsonLength, at + 4);
   const end = at + 4 + bodyLength;
-  into.fill(0, at + 8 + jsonLength, end);
+  for (let i = at + 8 + jsonLength; i < end; i++) into[i] = 0; // 0-7 bytes: a loop, not fill()'s checks
   return end;
 }
 
@@ -90,9 +136,8 @@ export function writeTextFrame(into: Buffer, at: number, json: string): number {
 export function encodeFrame(message: unknown): Buffer[] {
   const blobs: BinaryArray[] = [];
   let blobBytes = 0;
-  const etype = isRecord(message) ? message.etype : undefined;
   // Messages whose descriptor says they never carry typed arrays skip the (slower) replacer walk.
-  const json = !mayCarryBinary(etype) ? JSON.stringify(message) : JSON.stringify(message, (_k, v) => {
+  const json = textOnlyJson(message) ?? JSON.stringify(message, (_k, v) => {
     if (isBinaryArray(v)) {
       const ref = { $bin: [blobBytes, v.byteLength], dtype: dtypeOf(v) };
       blobs.push(v);

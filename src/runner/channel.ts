@@ -132,8 +132,7 @@ export class Channel<In, Out> {
       return true;
     }
     if (json !== undefined) {
-      const frame = this.frameInArena(json);
-      this.pendingBytes += frame.length;
+      this.pendingBytes += this.frameInArena(json);
     } else {
       this.closeArena();
       for (const part of encodeFrame(message)) {
@@ -145,8 +144,8 @@ export class Channel<In, Out> {
     return true;
   }
 
-  /** Writes a text frame at the arena's end (a new arena when it does not fit); returns the frame's bytes. */
-  private frameInArena(json: string): Buffer {
+  /** Writes a text frame at the arena's end (a new arena when it does not fit); returns its length. */
+  private frameInArena(json: string): number {
     const need = textFrameBound(json);
     if (!this.arena || this.arena.length - this.arenaEnd < need) {
       this.closeArena();
@@ -155,7 +154,7 @@ export class Channel<In, Out> {
     }
     const at = this.arenaEnd;
     this.arenaEnd = writeTextFrame(this.arena, at, json);
-    return this.arena.subarray(at, this.arenaEnd);
+    return this.arenaEnd - at;
   }
 
   /** Hands the arena's frames so far to the pending list (in order with what follows) and retires it. */

@@ -103,3 +103,23 @@ test("a reader handling a flood of frames gives the event loop a turn, and loses
   assert.ok(turnAt >= 0 && turnAt < frames.length, `the queued callback ran after ${turnAt} of ${frames.length} frames`);
   assert.equal(ch.isClosed, false);
 });
+
+test("task reports take the template path with exactly JSON.stringify's text; other shapes fall back", async () => {
+  const { textOnlyJson } = await loadTs("src/protocol/frames.ts");
+  const usual = [
+    spawn(1, "worker"), spawn(2, 'quote " backslash \\ tab \t ✓ 🎈'),
+    { etype: "TASK_SPAWN", ts: 5, task: { id: "t9", name: "main", parent: null, file: undefined, line: undefined, column: undefined } },
+    { etype: "TASK_SPAWN", ts: 5.25, task: { id: "t9", name: "n", parent: "t1", file: "/a b/c.ts", line: 1, column: undefined } },
+    state(3), { etype: "TASK_STATE", ts: 7, task: { id: "t3", state: "cancelling" } },
+  ];
+  for (const m of usual) assert.equal(textOnlyJson(m), JSON.stringify(m));
+  const others = [
+    { etype: "TASK_STATE", ts: 7, task: { id: "t3", state: "failed", error: { name: "Error", message: "x" } } },
+    { etype: "TASK_STATE", ts: 7, task: { id: "t3", state: "done" }, extra: 1 },
+    { etype: "TASK_SPAWN", ts: 1, task: { id: "t1", name: "w", parent: null, file: "/f.ts", line: 2, column: 3, more: true } },
+    { etype: "TASK_STATE", ts: Number.NaN, task: { id: "t3", state: "done" } },
+    { etype: "TASK_SPAWN", ts: 1, task: { id: 7, name: "w", parent: null, file: "/f.ts", line: 2, column: 3 } },
+  ];
+  // Whatever the path, the text decodes to what JSON.stringify would have sent.
+  for (const m of others) assert.deepEqual(JSON.parse(textOnlyJson(m)), JSON.parse(JSON.stringify(m)));
+});
