@@ -86,33 +86,33 @@ let session: Awaited<ReturnType<typeof startSession>>;
 
 async function start(): Promise<void> {
   session = await startSession({
-  file,
-  coalesce: true, // as the extension starts a session
-  onMessage: (m: RunnerToHost) => {
-    recorder?.record(m);
-    switch (m.etype) {
-      case "SET": case "ADD": case "UPSERT": case "UPDATE": case "REMOVE":
-        counts.scene++;
-        pipeline.push(m as SceneMessage);
-        return;
-      case "TASK_SPAWN":
-        counts.spawned++;
-        tasks.spawn(m.task, m.ts);
-        return;
-      case "TASK_STATE":
-        counts.states++;
-        tasks.setState(m.task.id, m.task.state, m.ts, m.task.error);
-        return;
-      case "SESSION_START":
-        pipeline.setSession({ state: "running", title: "host.block" });
-        histogram.enable(); // from here on: the program's traffic, not this process's start-up
-        parent.send({ etype: "started" });
-        return;
-      default:
-    }
-  },
-  onStderr: (c) => (stderr += String(c)),
-});
+    file,
+    coalesce: true, // as the extension starts a session
+    onMessage: (m: RunnerToHost) => {
+      recorder?.record(m);
+      switch (m.etype) {
+        case "SET": case "ADD": case "UPSERT": case "UPDATE": case "REMOVE":
+          counts.scene++;
+          pipeline.push(m as SceneMessage);
+          return;
+        case "TASK_SPAWN":
+          counts.spawned++;
+          tasks.spawn(m.task, m.ts);
+          return;
+        case "TASK_STATE":
+          counts.states++;
+          tasks.setState(m.task.id, m.task.state, m.ts, m.task.error);
+          return;
+        case "SESSION_START":
+          pipeline.setSession({ state: "running", title: "host.block" });
+          histogram.enable(); // from here on: the program's traffic, not this process's start-up
+          parent.send({ etype: "started" });
+          return;
+        default:
+      }
+    },
+    onStderr: (c) => (stderr += String(c)),
+  });
   void session.exited.then((exit) => {
     if (Number.isNaN(stopAt)) {
       process.stderr.write(`block-host: ${file} ended before it was stopped (${exit.code ?? exit.signal})\n${stderr.slice(-2000)}\n`);
