@@ -54,14 +54,16 @@ async function once(record, { boxes, seconds }) {
   const session = await host.startSession({
     file: join(root, "bench", "programs", "boxes.ts"),
     coalesce: true,
-    onMessage: (m) => {
+    onMessage: (m, frame) => {
       if (cpu0 === undefined && isScene(m)) {
         cpu0 = process.cpuUsage();
         main0 = mainThreadCpuMs();
         t0 = performance.now();
       }
       if (cpu0 === undefined) return;
-      recorder?.record(m); // before the store applies it (recorder.ts: keyframes from a shared store)
+      // As the host records: from the frame the message came in (a copy, no second encoding),
+      // before the store applies it (recorder.ts: keyframes from a shared store).
+      recorder?.record(m, frame);
       if (!isScene(m)) return;
       messages++;
       nodes += nodeCount(m);

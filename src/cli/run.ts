@@ -81,9 +81,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
   }
-  const writeEvent = (m: RunnerToHost) => {
+  const writeEvent = (m: RunnerToHost, frame?: Buffer) => {
     events?.write(toJsonLine(m) + "\n");
-    recorder?.record(m);
+    recorder?.record(m, frame);
   };
   const decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
   const logChunk = (stream: "stdout" | "stderr", chunk: Buffer) => {
@@ -96,8 +96,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     session = await startSession({
       file: args.file,
       python: args.python,
-      onMessage: (m) => {
-        writeEvent(m);
+      onMessage: (m, frame) => {
+        writeEvent(m, frame);
         // Headless: nobody can answer a render request; say so instead of letting it time out.
         if (m.etype === "GRAB_RENDER") {
           const answer = { etype: rpcResponseType("GRAB_RENDER", m.uuid), ts: Date.now(), error: "no viewer is attached (headless run); use the VS Code panel or `scene-runner snapshot`" };

@@ -202,8 +202,8 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         file: args.file,
         python: args.python,
         coalesce: true, // a picture needs the latest scene, not every step to it
-        onMessage: (m: RunnerToHost) => {
-          recorder?.record(m);
+        onMessage: (m: RunnerToHost, frame?: Buffer) => {
+          recorder?.record(m, frame);
           markStarted();
           if (isSceneMessage(m)) for (const w of pipeline.push(m)) process.stderr.write(`scene-runner: ${w}\n`);
           else if (m.etype === "GRAB_RENDER") pipeline.rpc(m); // a barrier: held updates go first

@@ -225,7 +225,8 @@ export class FrameReader {
   private buffered = 0;
 
   constructor(
-    private readonly onMessage: (m: unknown) => void,
+    /** `body`: the frame's bytes without the length prefix (what a recording can keep as it is). */
+    private readonly onMessage: (m: unknown, body: Buffer) => void,
     private readonly onError: (e: Error) => void,
   ) {}
 
@@ -249,7 +250,8 @@ export class FrameReader {
       if (this.buffered < 4 + bodyLength) return;
       const all = this.take(4 + bodyLength);
       try {
-        this.onMessage(decodeFrameBody(all.subarray(4)));
+        const body = all.subarray(4);
+        this.onMessage(decodeFrameBody(body), body);
       } catch (e) {
         this.onError(e as Error);
       }

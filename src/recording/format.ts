@@ -124,6 +124,24 @@ export function encodeRecord(record: SrecRecord): Buffer[] {
   return [Buffer.from(`{"bin":${blobBytes},`), json.subarray(1), NL, ...parts.slice(firstBlob)];
 }
 
+const CLOSE_LINE = Buffer.from("}\n");
+
+/**
+ * A message record made from the frame body the message arrived in: the frame's JSON and its
+ * area of typed arrays are exactly what encodeRecord would write for it (the same `$bin`
+ * references into the same area), so they are copied as they are instead of encoding the
+ * decoded message again. One copy, into a buffer of its own (the frame's memory is the
+ * socket's). The JSON has no raw newline: a JSON text never does.
+ */
+export function messageRecordFromFrame(t: number, body: Buffer): Buffer {
+  const jsonLength = body.readUInt32LE(0);
+  const json = body.subarray(4, 4 + jsonLength);
+  const areaStart = pad8(4 + jsonLength);
+  const area = body.length > areaStart ? body.subarray(areaStart) : undefined;
+  const head = Buffer.from(area ? `{"bin":${area.length},"k":"m","t":${t},"m":` : `{"k":"m","t":${t},"m":`);
+  return Buffer.concat(area ? [head, json, CLOSE_LINE, area] : [head, json, CLOSE_LINE]);
+}
+
 export const recordBytes = (parts: Buffer[]) => parts.reduce((n, p) => n + p.length, 0);
 
 /** A record that is not whole: the end of a file whose writer was cut off. */

@@ -14,7 +14,7 @@ import type { ClientEvent } from "../protocol/events.js";
 import type { RunnerToHost } from "../protocol/runner.js";
 import { isSceneMessage, type SceneNode } from "../protocol/scene.js";
 import { SceneStore } from "../scene/scene-store.js";
-import { encodeRecord, encodeSegmentBlock, SREC_FORMAT, SREC_VERSION, type HeaderRecord, type SrecRecord } from "./format.js";
+import { encodeRecord, messageRecordFromFrame, encodeSegmentBlock, SREC_FORMAT, SREC_VERSION, type HeaderRecord, type SrecRecord } from "./format.js";
 import { MemorySource, RecordingReader } from "./reader.js";
 import { TaskTimeline, type Marker, type TaskSpan } from "./timeline.js";
 
@@ -126,12 +126,17 @@ export class Recorder {
   }
 
   /** A message from the runner, as the host received it (after validation). */
-  record(m: RunnerToHost): void {
+  /**
+   * `frame`: the frame body the message arrived in, when it was taken whole (the supervisor
+   * says so): recorded as it is, a copy rather than a second encoding of the message.
+   */
+  record(m: RunnerToHost, frame?: Buffer): void {
     if (this.closed) return;
     const t = this.clock(m);
     if (isSceneMessage(m)) this.ownStore?.apply(m);
     else this.timeline.message(t, m);
-    this.add({ k: "m", t, m });
+    if (frame) this.added(this.append([messageRecordFromFrame(t, frame)], t), t);
+    else this.add({ k: "m", t, m });
   }
 
   /** A viewer event on its way to the program. */
@@ -237,11 +242,16 @@ export class Recorder {
   }
 
   private add(record: SrecRecord & { t: number }): void {
-    this.sinceKey += this.append(encodeRecord(record), record.t);
+    this.added(this.append(encodeRecord(record), record.t), record.t);
+  }
+
+  /** Counts a record's bytes toward the next keyframe, and decides whether one is due. */
+  private added(bytes: number, t: number): void {
+    this.sinceKey += bytes;
     const enough = Math.min(this.budgetBytes / 4, Math.max(this.keyMinBytes, KEYFRAME_RATIO * this.lastKeyBytes));
     // On time too, unless a big scene would make keyframes most of the recording (a 100 MB point
     // cloud with small updates takes one only after 1/8 of its size in records).
-    const onTime = record.t - this.lastKeyT >= this.keyEveryMs && this.lastKeyBytes <= Math.max(SMALL_KEYFRAME_BYTES, KEYFRAME_RATIO * this.sinceKey);
+    const onTime = t - this.lastKeyT >= this.keyEveryMs && this.lastKeyBytes <= Math.max(SMALL_KEYFRAME_BYTES, KEYFRAME_RATIO * this.sinceKey);
     if (this.sinceKey >= enough || onTime) this.keyDue = true;
   }
 

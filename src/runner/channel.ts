@@ -21,7 +21,8 @@ const READ_SLICE_MS = 10;
 const ARENA_BYTES = 64 * 1024;
 
 export interface ChannelHandlers<In> {
-  message(m: In): void;
+  /** `frame`: the message's frame body as it arrived (valid only during the call). */
+  message(m: In, frame: Buffer): void;
   /** A frame that failed to decode or validate: reported, skipped, the stream goes on. */
   invalid(e: Error): void;
   close?(): void;
@@ -51,7 +52,7 @@ export class Channel<In, Out> {
     validate: (x: unknown) => In,
     handlers: ChannelHandlers<In>,
   ) {
-    this.reader = new FrameReader((raw) => {
+    this.reader = new FrameReader((raw, body) => {
       let m: In;
       try {
         m = validate(raw);
@@ -59,7 +60,7 @@ export class Channel<In, Out> {
         handlers.invalid(e as Error);
         return;
       }
-      handlers.message(m);
+      handlers.message(m, body);
     }, handlers.invalid);
     stream.on("data", (chunk: Buffer) => this.receive(chunk));
     stream.on("error", () => {}); // a peer that died shows up as close

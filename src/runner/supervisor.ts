@@ -33,7 +33,11 @@ export const SCENE_EXTENSIONS: Record<string, Launcher> = {
 export interface SessionOptions extends RunOptions {
   file: string;
   cwd?: string;
-  onMessage(message: RunnerToHost): void;
+  /**
+   * `frame`: the frame body it came in, when validation took it whole (nothing dropped), so a
+   * recording can keep those bytes instead of encoding the message again. Valid only during the call.
+   */
+  onMessage(message: RunnerToHost, frame?: Buffer): void;
   onStdout?(chunk: Buffer): void;
   onStderr?(chunk: Buffer): void;
   /** A message from the child that failed validation (reported, not fatal). */
@@ -137,14 +141,23 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
   let runnerExited = false;
   let runtime: string | undefined;
   // A malformed node is left out of its message and reported; the rest of the message applies.
-  const reportDropped = (d: DroppedNode) =>
-    options.onDroppedNode ? options.onDroppedNode(d) : options.onProtocolError?.(new ProtocolError(`left out node ${d.key === undefined ? "without a key" : JSON.stringify(d.key)}: ${d.reason}`));
-  const channel = new Channel<RunnerToHost, HostToRunner>(child.stdio[CHANNEL_FD] as Duplex, (x) => validateRunnerToHost(x, reportDropped), {
-    message: (m) => {
+  let dropped = 0;
+  const reportDropped = (d: DroppedNode) => {
+    dropped++;
+    if (options.onDroppedNode) options.onDroppedNode(d);
+    else options.onProtocolError?.(new ProtocolError(`left out node ${d.key === undefined ? "without a key" : JSON.stringify(d.key)}: ${d.reason}`));
+  };
+  let droppedBefore = 0;
+  const validate = (x: unknown) => {
+    droppedBefore = dropped;
+    return validateRunnerToHost(x, reportDropped);
+  };
+  const channel = new Channel<RunnerToHost, HostToRunner>(child.stdio[CHANNEL_FD] as Duplex, validate, {
+    message: (m, frame) => {
       if (m.etype === "SESSION_START") runtime = m.runtime;
       // SESSION_END is held until the child's output pipes are drained too: it is always the last message.
       if (m.etype === "SESSION_END") end = m;
-      else options.onMessage(m);
+      else options.onMessage(m, dropped === droppedBefore ? frame : undefined);
     },
     invalid: (e) => options.onProtocolError?.(e),
     // Seen as end of stream when the program's close was the socket's last reference; a

@@ -156,7 +156,7 @@ export class HostSession implements vscode.Disposable {
         graceMs: this.options.graceMs,
         // A viewer only needs the latest state: let the runner fold updates while the pipe is full.
         coalesce: true,
-        onMessage: (m) => this.receive(m),
+        onMessage: (m, frame) => this.receive(m, frame),
         onStdout: (c) => this.output.write("stdout", c),
         onStderr: (c) => this.output.write("stderr", c),
         // Where the user looks (the run's output), not only in the extension's log.
@@ -224,8 +224,8 @@ export class HostSession implements vscode.Disposable {
     return { scene: store.snapshot(), at: t };
   }
 
-  private receive(m: RunnerToHost): void {
-    this.recorder?.record(m);
+  private receive(m: RunnerToHost, frame?: Buffer): void {
+    this.recorder?.record(m, frame);
     switch (m.etype) {
       case "SET":
       case "ADD":
