@@ -104,6 +104,14 @@ test("a .srec opens as a recording: the viewer at its end, the timeline with its
     assert.equal(await until("the red phase", async () => ((await boxColour(frame)) === "red" ? "red" : undefined)), "red");
     assert.match(await strip.getAttribute("data-cursor"), /^\d+$/);
     assert.match(await frame.locator(".sr-hud").innerText(), /phases\.ts \(recording\) · at \d+\.\d s/);
+    // The Tasks view shows the recorded run at the moment shown: its tasks in their states then.
+    await vs.openViewContainer("Scene");
+    const rows = vs.page.locator(".part.sidebar").getByRole("treeitem");
+    const rowLabel = async (name) => rows.filter({ has: vs.page.locator(".label-name", { hasText: new RegExp(`^${name}$`) }) }).first().getAttribute("aria-label", { timeout: 5000 });
+    const at = (redMiddle / 1000).toFixed(1);
+    await until("the recorded run's row at the moment shown", async () => new RegExp(`recording · at ${at} s`).test(await rowLabel("phases.srec")), 30_000);
+    assert.match(await rowLabel("main"), /^main, running/, "main was running then");
+    assert.match(await rowLabel("ticker"), /^ticker, /);
     await vs.screenshot("recording-editor");
   } catch (e) {
     if (vs) await saveArtifacts(vs, "recording-editor-FAILED").catch(() => {});

@@ -347,6 +347,11 @@ export class TimelineStrip {
 
   private render(): void {
     const live = this.cursor === null;
+    // A finished run (or a recording) has no present to return to: its end.
+    const ended = this.data?.live === false;
+    this.liveButton.lastChild!.textContent = ended ? "End" : "Live";
+    this.liveButton.title = ended ? "To the end of the run" : "Back to the present";
+    this.liveButton.setAttribute("aria-label", this.liveButton.title);
     this.liveButton.disabled = live;
     this.liveButton.style.opacity = live ? "0.6" : "1";
     this.liveButton.setAttribute("aria-pressed", String(live));

@@ -15,9 +15,11 @@ import { viewerHtml } from "../../viewer/html.js";
 import { log } from "../output/extension-log.js";
 import { timelineMessage } from "../viewer/timeline-feed.js";
 import { programAssetFolders, viewerPanelOptions } from "../viewer/viewer-panel.js";
+import type { SessionManager } from "../sessions/session-manager.js";
 import { WebviewBase } from "../viewer/webview-base.js";
 
 export const RECORDING_VIEW_TYPE = "sceneRunner.recording";
+let nextView = 1;
 
 class RecordingDocument implements vscode.CustomDocument {
   constructor(
@@ -31,13 +33,16 @@ class RecordingDocument implements vscode.CustomDocument {
 }
 
 export class RecordingEditorProvider implements vscode.CustomReadonlyEditorProvider<RecordingDocument> {
-  static register(extensionUri: vscode.Uri): vscode.Disposable {
-    return vscode.window.registerCustomEditorProvider(RECORDING_VIEW_TYPE, new RecordingEditorProvider(extensionUri), {
+  static register(extensionUri: vscode.Uri, sessions: SessionManager): vscode.Disposable {
+    return vscode.window.registerCustomEditorProvider(RECORDING_VIEW_TYPE, new RecordingEditorProvider(extensionUri, sessions), {
       supportsMultipleEditorsPerDocument: true,
     });
   }
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly sessions: SessionManager,
+  ) {}
 
   openCustomDocument(uri: vscode.Uri): RecordingDocument {
     if (uri.scheme !== "file") throw new Error(`Scene: recordings open from files on disk (not ${uri.scheme}:)`);
@@ -48,7 +53,7 @@ export class RecordingEditorProvider implements vscode.CustomReadonlyEditorProvi
   }
 
   resolveCustomEditor(document: RecordingDocument, panel: vscode.WebviewPanel): void {
-    new RecordingView(panel, document, this.extensionUri);
+    new RecordingView(panel, document, this.extensionUri, this.sessions);
   }
 }
 
@@ -56,13 +61,23 @@ class RecordingView extends WebviewBase<ToViewerMessage, FromViewerMessage> {
   /** The moment shown (null: the end). */
   private cursor: number | null = null;
   private readonly name: string;
+  /** This editor's row in the Tasks view: the recorded run's tasks at the moment shown. */
+  private readonly rowKey = `recording:${nextView++}`;
+  private tasksTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
     private readonly doc: RecordingDocument,
     extensionUri: vscode.Uri,
+    private readonly sessions: SessionManager,
   ) {
     super(panel);
+    this.disposables.push(
+      new vscode.Disposable(() => {
+        if (this.tasksTimer) clearTimeout(this.tasksTimer);
+        sessions.setRecorded(this.rowKey, undefined);
+      }),
+    );
     const program = doc.reader.header.program;
     // The program's own files (models, textures), if they are still where they were recorded.
     const folders = program && existsSync(program) ? programAssetFolders(program) : undefined;
@@ -122,6 +137,46 @@ class RecordingView extends WebviewBase<ToViewerMessage, FromViewerMessage> {
     const at = this.cursor === null ? "" : ` \u00b7 at ${(t / 1000).toFixed(1)} s`;
     this.post({ t: "snapshot", scene: message.data, session: this.sessionAt(t, `${this.name} (recording)${at}`) });
     this.post(timelineMessage(r.spans(), r.markers(), r.end, false, this.cursor === null ? null : t));
+    this.showTasksSoon(t);
+  }
+
+  /** The Tasks view follows the cursor once a drag settles (rebuilding the row per frame would only churn). */
+  private showTasksSoon(t: number): void {
+    if (this.tasksTimer) clearTimeout(this.tasksTimer);
+    this.tasksTimer = setTimeout(() => {
+      this.tasksTimer = undefined;
+      const r = this.doc.reader;
+      const origin = r.header.origin;
+      const tasks = r.tasksAt(t).map((x) => {
+        const ended = x.state === "done" || x.state === "failed" || x.state === "cancelled";
+        return {
+          id: x.id,
+          name: x.name,
+          parent: x.parent,
+          ...(x.file !== undefined ? { file: x.file } : {}),
+          ...(x.line !== undefined ? { line: x.line } : {}),
+          ...(x.column !== undefined ? { column: x.column } : {}),
+          state: x.state,
+          startedAt: origin + x.start,
+          ...(ended ? { endedAt: origin + x.start + x.elapsed } : {}),
+          ...(x.error ? { error: x.error } : {}),
+        };
+      });
+      const state = this.sessionAt(t, "").state;
+      this.sessions.setRecorded(this.rowKey, {
+        file: r.header.program ?? this.doc.uri.fsPath,
+        label: basename(this.doc.uri.fsPath),
+        runOfFile: 1,
+        // Never live: a recording's row offers no Stop or Cancel.
+        state: state === "done" || state === "failed" ? state : "stopped",
+        live: false,
+        startedAt: origin,
+        endedAt: origin + t,
+        tasks,
+        omittedTasks: 0,
+        at: t,
+      });
+    }, 150);
   }
 
   /** How the run stood at `t`: ended (and how) once its end was recorded; a cut recording reads as stopped. */

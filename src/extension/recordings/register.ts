@@ -6,7 +6,7 @@ import { saveRecordingCommand, sessionToSave } from "./save-recording.js";
 
 export function registerRecordings(context: vscode.ExtensionContext, sessions: SessionManager, activeFile: () => string | undefined): vscode.Disposable[] {
   return [
-    RecordingEditorProvider.register(context.extensionUri),
+    RecordingEditorProvider.register(context.extensionUri, sessions),
     vscode.commands.registerCommand("sceneRunner.saveRecording", (target?: vscode.Uri | { session: never }) => saveRecordingCommand(sessionToSave(sessions, activeFile(), target))),
   ];
 }

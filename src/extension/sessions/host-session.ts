@@ -73,6 +73,17 @@ export class HostSession implements vscode.Disposable {
   /** A window reload ended it: it is remembered, not run (no process, no viewer of its own). */
   endedByReload = false;
   restored = false;
+  /**
+   * A recording's run as it stood at this moment (ms into the recording): its tasks in their
+   * states then, their times frozen there. Undefined for a run of this window.
+   */
+  recordedAt?: number;
+  /** The clock rows read elapsed times by: now, or the recorded moment shown. */
+  private frozenNow?: number;
+
+  now(): number {
+    return this.frozenNow ?? Date.now();
+  }
   endedAt?: number;
   state: SessionState = "starting";
   runtime?: RuntimeKind;
@@ -118,15 +129,22 @@ export class HostSession implements vscode.Disposable {
   }
 
   /** A run from before a window reload, as it was (one live then is "stopped by window reload"). */
-  static restore(options: HostSessionOptions, saved: RestoredRun): HostSession {
+  static restore(options: HostSessionOptions, saved: RestoredRun, recordedAt?: number): HostSession {
     const s = new HostSession(options);
     s.restored = true;
     s.startedAt = saved.startedAt;
     for (const t of saved.tasks) {
       s.tasks.spawn(t, t.startedAt);
-      // A task the reload cut off ends with its run, as tasks a killed process never reported.
-      if (t.state === "running" || t.state === "cancelling") s.tasks.setState(t.id, "cancelled", saved.endedAt ?? Date.now());
-      else s.tasks.setState(t.id, t.state, t.endedAt ?? t.startedAt, t.error);
+      if (t.state === "running" || t.state === "cancelling") {
+        // A recording shows the task as it was then; a task a reload cut off ends with its run,
+        // as tasks a killed process never reported.
+        if (recordedAt !== undefined) s.tasks.setState(t.id, t.state, t.startedAt);
+        else s.tasks.setState(t.id, "cancelled", saved.endedAt ?? Date.now());
+      } else s.tasks.setState(t.id, t.state, t.endedAt ?? t.startedAt, t.error);
+    }
+    if (recordedAt !== undefined) {
+      s.recordedAt = recordedAt;
+      s.frozenNow = saved.startedAt + recordedAt;
     }
     if (saved.error) s.error = saved.error;
     s.endedByReload = saved.live;

@@ -80,7 +80,8 @@ export class SavedSessions {
   }
 
   save(sessions: readonly HostSession[]): Thenable<void> {
-    return this.state.update(KEY, sessions.map(snapshotSession));
+    // A recording's row belongs to its open editor, not to the window's runs.
+    return this.state.update(KEY, sessions.filter((s) => s.recordedAt === undefined).map(snapshotSession));
   }
 }
 

@@ -131,6 +131,30 @@ export class SessionManager implements vscode.Disposable {
     if (saved.length) this.listChanged.fire();
   }
 
+  /** Rows of recordings open in an editor, by editor: the run as it stood at the moment shown. */
+  private readonly recorded = new Map<string, HostSession>();
+
+  /**
+   * Shows (or, with undefined, removes) a recording's run in the list: `key` names the editor
+   * showing it, `at` the moment (ms into the recording) its tasks are shown at.
+   */
+  setRecorded(key: string, run: (SavedSession & { at: number }) | undefined): void {
+    const old = this.recorded.get(key);
+    if (old) {
+      this.all.splice(this.all.indexOf(old), 1);
+      this.recorded.delete(key);
+      this.forget(old);
+    }
+    if (run) {
+      const output = new RunOutput(this.outputs.channel(run.file, run.label));
+      const session = HostSession.restore({ id: `s${this.nextId++}`, file: run.file, label: run.label, runOfFile: run.runOfFile, output, recordingBudgetBytes: 0 }, run, run.at);
+      this.all.push(session);
+      this.recorded.set(key, session);
+      this.subscriptions.set(session, []);
+    }
+    this.listChanged.fire();
+  }
+
   async stop(file: string): Promise<void> {
     await this.live.get(file)?.stop();
   }
@@ -141,15 +165,16 @@ export class SessionManager implements vscode.Disposable {
 
   /** Drops every finished session from the list (their output channels stay while their file has a session). */
   clearFinished(): void {
-    const keep = this.all.filter((s) => s.isLive);
-    const dropped = this.all.filter((s) => !s.isLive);
+    const keep = this.all.filter((s) => s.isLive || s.recordedAt !== undefined);
+    const dropped = this.all.filter((s) => !keep.includes(s));
     this.all.splice(0, this.all.length, ...keep);
     dropped.forEach((s) => this.forget(s));
     if (dropped.length) this.listChanged.fire();
   }
 
   private trimFinished(): void {
-    const finished = this.all.filter((s) => !s.isLive);
+    // A recording's row stays while its editor is open.
+    const finished = this.all.filter((s) => !s.isLive && s.recordedAt === undefined);
     for (const s of finished.slice(0, Math.max(0, finished.length - this.settings().keepFinished))) {
       this.all.splice(this.all.indexOf(s), 1);
       this.forget(s);

@@ -38,6 +38,8 @@ export function taskStateLabel(state: TaskState): string {
  */
 export function sessionIcon(s: HostSession): vscode.ThemeIcon {
   if (s.stopping) return taskIcon("cancelling");
+  // A recording's run before its end: the moment shown, not a state.
+  if (s.recordedAt !== undefined && s.state === "stopped") return new vscode.ThemeIcon("history");
   if (s.state === "done" && s.tasks.counts().failed) return taskIcon("failed");
   return taskIcon(s.state === "starting" ? "running" : s.state === "stopped" ? "cancelled" : s.state);
 }
@@ -45,6 +47,7 @@ export function sessionIcon(s: HostSession): vscode.ThemeIcon {
 export function sessionStatus(s: HostSession): string {
   if (s.stopping) return "stopping…";
   if (s.endedByReload) return "stopped by window reload";
+  if (s.recordedAt !== undefined) return `recording · at ${(s.recordedAt / 1000).toFixed(1)} s`;
   const failed = s.tasks.counts().failed;
   if (s.state === "done" && failed) return `done with ${failed} failed task${failed === 1 ? "" : "s"}`;
   return s.state;

@@ -370,7 +370,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const item = new vscode.TreeItem(t.name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = this.taskId(s, t);
     item.iconPath = taskIcon(t.state);
-    const elapsed = formatElapsed(s.tasks.elapsedMs(t, Date.now()));
+    const elapsed = formatElapsed(s.tasks.elapsedMs(t, s.now()));
     item.description = t.state !== "running" ? `${taskStateLabel(t.state)} · ${elapsed}` : this.ticks(s, t) ? elapsed : "running";
     // A cancelling task offers no Cancel: the request is on its way (its finally blocks run).
     item.contextValue = t.state === "running" && s.isLive ? "task.running" : t.state === "cancelling" && s.isLive ? "task.cancelling" : "task.finished";
@@ -390,7 +390,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const parts = [`×${sum.total}`];
     if (sum.live) parts.push(`${sum.live} running`);
     if (sum.byState.failed) parts.push(`${sum.byState.failed} failed`);
-    if (!isLive(lastState)) parts.push(`last ${lastState} · ${formatElapsed(node.session.tasks.elapsedMs(sum.last, Date.now()))}`);
+    if (!isLive(lastState)) parts.push(`last ${lastState} · ${formatElapsed(node.session.tasks.elapsedMs(sum.last, node.session.now()))}`);
     item.description = parts.join(" · ");
     item.contextValue = "runs";
     item.accessibilityInformation = { label: `${node.name}, ${sum.total} runs, ${sum.live} running, ${sum.byState.failed} failed` };
@@ -444,7 +444,7 @@ function sessionItem(s: HostSession): vscode.TreeItem {
     parts.push(`${total} task${total === 1 ? "" : "s"}`, formatElapsed((s.endedAt ?? Date.now()) - s.startedAt));
   }
   item.description = parts.join(" · ");
-  item.contextValue = s.isLive ? "session.live" : s.restored ? "session.restored" : "session.finished";
+  item.contextValue = s.isLive ? "session.live" : s.recordedAt !== undefined ? "session.recording" : s.restored ? "session.restored" : "session.finished";
   item.command = commandFor("sceneRunner.showViewer", "Show Viewer", { kind: "session", session: s });
   return item;
 }
@@ -462,7 +462,7 @@ function sessionTooltip(s: HostSession): vscode.MarkdownString {
 }
 
 function taskTooltip(s: HostSession, t: TaskRecord): vscode.MarkdownString {
-  const elapsed = formatElapsed(s.tasks.elapsedMs(t, Date.now()));
+  const elapsed = formatElapsed(s.tasks.elapsedMs(t, s.now()));
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**${escapeMd(t.name)}** — ${taskStateLabel(t.state)}, ${elapsed}\n\n`);
   if (t.file) tip.appendMarkdown(`Created at ${escapeMd(`${basename(t.file)}:${t.line ?? "?"}`)}\n\n`);
