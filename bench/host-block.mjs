@@ -88,6 +88,8 @@ export async function run(ctx) {
       ratio: round(block / BLOCK_BUDGET_MS), goal: "<= 50 ms", met: block <= BLOCK_BUDGET_MS, runs: s.length, load: load.what, loadSeconds: loadMs / 1000,
       // The same longest block counted in CPU time (see bench/host/block-host.ts): what is left once waiting for a core is taken out.
       blockCpuMs: round(median(s.map((r) => r.maxBlockCpuMs))),
+      // The longest gap between the host's 5 ms ticks in each run: main thread on a CPU vs waiting for one (Linux schedstat).
+      longestGaps: s.map((r) => ({ wallMs: round(r.longestGap.wallMs), onCpuMs: round(r.longestGap.onCpuMs), runQueueMs: round(r.longestGap.runQueueMs) })),
       worstBlockMs: round(Math.max(...s.map((r) => r.maxBlockMs))), p99BlockMs: round(median(s.map((r) => r.p99BlockMs))),
       stopLoggedMs: round(median(s.map((r) => r.stopLoggedMs))), stopToExitMs: round(median(s.map((r) => r.stopToExitMs))),
       // Runs whose program outlived the stop grace period and was killed (a figure, not a failure).

@@ -12,6 +12,7 @@
  *   parent → host: {etype: "ready"}, {etype: "applied", seq}, {etype: "stop", sentAt}
  *   host → parent: {etype: "started"}, {etype: "viewer", message}, {etype: "result", ...}
  */
+import { readFileSync } from "node:fs";
 import { Socket } from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { RunnerToHost } from "../../src/protocol/runner.js";
@@ -33,10 +34,36 @@ const histogram = monitorEventLoopDelay({ resolution: 10 });
  */
 let maxTickCpuMs = 0;
 let lastTickCpu: NodeJS.CpuUsage | undefined;
+/**
+ * The longest gap between two ticks, and what the main thread did in it, from Linux's
+ * /proc/self/schedstat (ns on a CPU, ns waiting in a run queue): a gap spent waiting for a core
+ * is the machine's load, a gap spent on a CPU is the host's own work.
+ */
+const longestGap = { wallMs: 0, onCpuMs: NaN, runQueueMs: NaN };
+let lastTick = NaN;
+let lastSched: number[] | undefined;
+const schedstat = (): number[] | undefined => {
+  try {
+    return readFileSync("/proc/self/schedstat", "utf8").trim().split(/\s+/).map(Number);
+  } catch {
+    return undefined; // not Linux
+  }
+};
 const ticker = setInterval(() => {
   const cpu = process.cpuUsage();
-  if (lastTickCpu && histogram.count > 0) maxTickCpuMs = Math.max(maxTickCpuMs, (cpu.user - lastTickCpu.user + cpu.system - lastTickCpu.system) / 1000);
+  const now = performance.now();
+  const sched = schedstat();
+  if (lastTickCpu && histogram.count > 0) {
+    maxTickCpuMs = Math.max(maxTickCpuMs, (cpu.user - lastTickCpu.user + cpu.system - lastTickCpu.system) / 1000);
+    if (now - lastTick > longestGap.wallMs) {
+      longestGap.wallMs = now - lastTick;
+      longestGap.onCpuMs = sched && lastSched ? (sched[0] - lastSched[0]) / 1e6 : NaN;
+      longestGap.runQueueMs = sched && lastSched ? (sched[1] - lastSched[1]) / 1e6 : NaN;
+    }
+  }
   lastTickCpu = cpu;
+  lastTick = now;
+  lastSched = sched;
 }, 5);
 const pipeline = new ScenePipeline({ state: "starting", title: "host.block" }, { coalesce: true });
 const tasks = new TaskModel();
@@ -74,7 +101,7 @@ async function stop(sentAt: number): Promise<void> {
   recorder?.close();
   parent.send({
     etype: "result",
-    maxBlockMs: histogram.max / 1e6, maxBlockCpuMs: maxTickCpuMs, p99BlockMs: histogram.percentile(99) / 1e6, meanDelayMs: histogram.mean / 1e6,
+    maxBlockMs: histogram.max / 1e6, maxBlockCpuMs: maxTickCpuMs, longestGap, p99BlockMs: histogram.percentile(99) / 1e6, meanDelayMs: histogram.mean / 1e6,
     stopLoggedMs, stopToExitMs: Date.now() - stopAt, exitCode: exit.code, killed: exit.killed,
     ...counts, tasksKnown: tasks.size, storeNodes: pipeline.store.size, stderr: stderr.slice(-2000),
   });
