@@ -2,9 +2,9 @@
 // checked by the share of pixels of a colour in a region (robust under software GL),
 // by the scene graph, and by the DOM for the HTML overlays.
 import assert from "node:assert/strict";
-import { deflateSync } from "node:zlib";
 import { after, before, test } from "node:test";
 import { openViewer, REMOVE, SET, UPSERT } from "./harness.mjs";
+import { blue, frame as pixelsOf, green, notBackground, png, red, share } from "./pixels.mjs";
 
 let v;
 before(async () => {
@@ -15,40 +15,9 @@ after(async () => {
 });
 
 let shot = 0;
-/** RGBA bytes of the viewer's canvas (640x480), as a Buffer. With SCENE_SHOTS=dir, each frame is also saved there as a PNG to look at. */
-async function frame() {
-  if (process.env.SCENE_SHOTS) await v.page.screenshot({ path: `${process.env.SCENE_SHOTS}/catalogue-${String(++shot).padStart(2, "0")}.png` });
-  const b64 = await v.page.evaluate(async () => {
-    const png = await window.__sceneViewer.png();
-    const bm = await createImageBitmap(new Blob([png], { type: "image/png" }));
-    const c = new OffscreenCanvas(bm.width, bm.height);
-    const g = c.getContext("2d");
-    g.drawImage(bm, 0, 0);
-    const d = g.getImageData(0, 0, bm.width, bm.height).data;
-    let s = "";
-    for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode.apply(null, d.subarray(i, i + 0x8000));
-    return btoa(s);
-  });
-  return Buffer.from(b64, "base64");
-}
-
-/** Share (0..1) of pixels in [x0, y0, x1, y1) (fractions of the frame) for which `pred(r, g, b)` holds. */
-function share(px, pred, [x0, y0, x1, y1] = [0, 0, 1, 1], W = 640, H = 480) {
-  let n = 0, hit = 0;
-  for (let y = Math.floor(y0 * H); y < Math.floor(y1 * H); y++) {
-    for (let x = Math.floor(x0 * W); x < Math.floor(x1 * W); x++) {
-      const i = (y * W + x) * 4;
-      n++;
-      if (pred(px[i], px[i + 1], px[i + 2])) hit++;
-    }
-  }
-  return hit / n;
-}
-const red = (r, g, b) => r > 150 && g < 80 && b < 80;
-const green = (r, g, b) => g > 150 && r < 100 && b < 100;
-const blue = (r, g, b) => b > 150 && r < 80 && g < 80;
+/** RGBA bytes of the viewer's canvas (640x480); with SCENE_SHOTS=dir each frame is also saved there to look at. */
+const frame = () => pixelsOf(v, `catalogue-${String(++shot).padStart(2, "0")}`);
 const yellow = (r, g, b) => r > 150 && g > 150 && b < 90;
-const notBackground = (r, g, b) => Math.abs(r - 30) + Math.abs(g - 30) + Math.abs(b - 30) > 40;
 const middle = [0.3, 0.3, 0.7, 0.7];
 
 /** A camera looking straight down -Z from z = 5 at the origin (vuer's PerspectiveCamera with makeDefault). */
@@ -344,32 +313,5 @@ test("unknown tags are still placeholders with a warning; XR-only tags are accep
   assert.deepEqual(v.errors, []);
 });
 
-/** A solid-colour PNG, encoded here (zlib + CRC-32) so the test needs no image files. */
-function tinyPng(w, h, [r, g, b]) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const x of buf) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const t = Buffer.from(type, "ascii");
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(Buffer.concat([t, data])));
-    return Buffer.concat([len, t, data, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2; // RGB
-  const rows = Buffer.alloc(h * (1 + w * 3));
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rows.set([r, g, b], y * (1 + w * 3) + 1 + x * 3);
-  return new Uint8Array(Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]));
-}
+/** A solid-colour PNG (pixels.mjs encodes it: the test needs no image files). */
+const tinyPng = (w, h, rgb) => new Uint8Array(png(w, h, () => rgb));

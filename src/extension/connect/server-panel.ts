@@ -7,7 +7,6 @@
  * while the server is away, and the connection's state is the viewer's session state.
  */
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
@@ -16,7 +15,8 @@ import { validateFromViewer, type FromViewerMessage, type ToViewerMessage } from
 import { viewerHtml } from "../../viewer/html.js";
 import { VuerClientSession } from "../../vuer-client/client-session.js";
 import type { ConnectionState } from "../../vuer-client/connection.js";
-import { errorText, log } from "../output/extension-log.js";
+import { log } from "../output/extension-log.js";
+import { saveScreenshot } from "../viewer/save-screenshot.js";
 import { viewerPanelOptions } from "../viewer/viewer-panel.js";
 import { WebviewBase } from "../viewer/webview-base.js";
 
@@ -110,7 +110,7 @@ export class ServerPanel extends WebviewBase<ToViewerMessage, FromViewerMessage>
         log.warn(`${this.panel.title}: ${m.message}${m.key !== undefined && !m.message.includes(m.key) ? ` (node "${m.key}")` : ""}`);
         return;
       case "screenshot":
-        void this.saveScreenshot(m.png);
+        void saveScreenshot(m.png, join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? homedir(), "vuer-scene.png"));
         return;
       default:
         // stats, and what only a run's panel uses (Run again, the timeline): nothing to do here.
@@ -122,17 +122,5 @@ export class ServerPanel extends WebviewBase<ToViewerMessage, FromViewerMessage>
     if (visible || !this.loaded) return; // the page reloads and says `ready`
     this.loaded = false;
     this.client.pipeline.detach();
-  }
-
-  private async saveScreenshot(png: Uint8Array): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? homedir();
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(folder, "vuer-scene.png")), filters: { "PNG image": ["png"] } });
-    if (!target) return;
-    try {
-      await writeFile(target.fsPath, png);
-      log.info(`screenshot saved to ${target.fsPath}`);
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Scene: could not save the screenshot: ${errorText(e)}`);
-    }
   }
 }

@@ -7,7 +7,7 @@
  * tasks a run so a reload never stalls on a 100,000-task session.
  */
 import * as vscode from "vscode";
-import type { ErrorInfo, TaskState } from "../../protocol/tasks.js";
+import type { ErrorInfo, TaskInfo, TaskState } from "../../protocol/tasks.js";
 import type { HostSession, SessionState } from "./host-session.js";
 import type { SessionManager } from "./session-manager.js";
 import type { TaskRecord } from "./task-model.js";
@@ -15,13 +15,7 @@ import type { TaskRecord } from "./task-model.js";
 const KEY = "sceneRunner.sessions";
 export const MAX_TASKS = 2000;
 
-export interface SavedTask {
-  id: string;
-  name: string;
-  parent: string | null;
-  file?: string;
-  line?: number;
-  column?: number;
+export interface SavedTask extends TaskInfo {
   state: TaskState;
   startedAt: number;
   endedAt?: number;

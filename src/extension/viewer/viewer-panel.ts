@@ -6,7 +6,6 @@
  * while it is hidden nothing is queued for it.
  */
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import * as vscode from "vscode";
 import type { SceneNode } from "../../protocol/scene.js";
@@ -14,9 +13,10 @@ import { validateFromViewer, type FromViewerMessage, type ToViewerMessage, type 
 import { assertNever } from "../../protocol/descriptors.js";
 import { viewerHtml } from "../../viewer/html.js";
 import { assetFolders, type AssetFolders } from "../../viewer/asset-files.js";
-import { errorText, log } from "../output/extension-log.js";
+import { log } from "../output/extension-log.js";
 import type { HostSession } from "../sessions/host-session.js";
 import type { ViewerWarnings } from "./viewer-warnings.js";
+import { saveScreenshot } from "./save-screenshot.js";
 import { TimelineFeed } from "./timeline-feed.js";
 import { WebviewBase } from "./webview-base.js";
 
@@ -165,7 +165,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
         log.trace(`${this.title}: viewer ${m.fps} fps, ${m.nodes} nodes`);
         return;
       case "screenshot":
-        void this.saveScreenshot(m.png);
+        void saveScreenshot(m.png, join(dirname(this.file), `${basename(this.file).replace(/\.[^.]+$/, "")}.png`));
         return;
       case "seek":
         this.timeline.seek(m.at);
@@ -187,21 +187,6 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     this.loaded = false;
     this.timeline.pageHidden();
     this.session?.pipeline.detach();
-  }
-
-  private async saveScreenshot(png: Uint8Array): Promise<void> {
-    const stem = basename(this.file).replace(/\.[^.]+$/, "");
-    const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.file(join(dirname(this.file), `${stem}.png`)),
-      filters: { "PNG image": ["png"] },
-    });
-    if (!target) return;
-    try {
-      await writeFile(target.fsPath, png);
-      log.info(`screenshot saved to ${target.fsPath}`);
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Scene: could not save the screenshot: ${errorText(e)}`);
-    }
   }
 
   override release(): void {
