@@ -163,8 +163,12 @@ export function encodeFrame(message: unknown): Buffer[] {
   return parts;
 }
 
-/** Decodes one frame body (without its 4-byte length prefix). */
-export function decodeFrameBody(body: Buffer): unknown {
+/**
+ * Decodes one frame body (without its 4-byte length prefix). `owned`: the body's memory belongs
+ * to this frame alone (FrameReader assembled it), so where its blob area is 8-aligned the typed
+ * arrays are views of it, with no copy; otherwise the blob area is copied once.
+ */
+export function decodeFrameBody(body: Buffer, owned = false): unknown {
   if (body.length < 4) throw new ProtocolError("frame shorter than its header");
   const jsonLength = body.readUInt32LE(0);
   if (4 + jsonLength > body.length) throw new ProtocolError("frame JSON length exceeds the frame");
@@ -173,8 +177,11 @@ export function decodeFrameBody(body: Buffer): unknown {
     throw new ProtocolError(`frame JSON is nested deeper than ${MAX_DEPTH} levels`);
   }
   const blobStart = pad8(4 + jsonLength);
-  // Copy the blob area once into an 8-aligned ArrayBuffer so typed views are always legal.
-  const blobArea = body.length > blobStart ? new Uint8Array(body.subarray(blobStart)).buffer : new ArrayBuffer(0);
+  // Typed views need 8-aligned offsets: a view of an owned, aligned body, else one copy.
+  let blobArea: BlobArea;
+  if (body.length <= blobStart) blobArea = { buffer: new ArrayBuffer(0), base: 0, byteLength: 0 };
+  else if (owned && (body.byteOffset + blobStart) % 8 === 0) blobArea = { buffer: body.buffer, base: body.byteOffset + blobStart, byteLength: body.length - blobStart };
+  else blobArea = { buffer: new Uint8Array(body.subarray(blobStart)).buffer, base: 0, byteLength: body.length - blobStart };
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString("utf8", 4, 4 + jsonLength));
@@ -187,7 +194,14 @@ export function decodeFrameBody(body: Buffer): unknown {
   return hasRefs ? reviveBlobs(parsed, blobArea) : parsed;
 }
 
-function reviveBlobs(x: unknown, area: ArrayBuffer): unknown {
+/** Where a frame's blobs are: `byteLength` bytes of `buffer` from `base`. */
+interface BlobArea {
+  buffer: ArrayBufferLike;
+  base: number;
+  byteLength: number;
+}
+
+function reviveBlobs(x: unknown, area: BlobArea): unknown {
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) x[i] = reviveBlobs(x[i], area);
     return x;
@@ -210,7 +224,7 @@ function reviveBlobs(x: unknown, area: ArrayBuffer): unknown {
     ) {
       throw new ProtocolError(`bad binary reference ${JSON.stringify(x).slice(0, 200)}`);
     }
-    return new ctor(area, offset, length / ctor.BYTES_PER_ELEMENT);
+    return new ctor(area.buffer as ArrayBuffer, area.base + offset, length / ctor.BYTES_PER_ELEMENT);
   }
   for (const k of Object.keys(x)) x[k] = reviveBlobs(x[k], area);
   return x;
@@ -248,10 +262,10 @@ export class FrameReader {
         return;
       }
       if (this.buffered < 4 + bodyLength) return;
-      const all = this.take(4 + bodyLength);
+      const [all, owned] = this.take(4 + bodyLength);
       try {
         const body = all.subarray(4);
-        this.onMessage(decodeFrameBody(body), body);
+        this.onMessage(decodeFrameBody(body, owned), body);
       } catch (e) {
         this.onError(e as Error);
       }
@@ -260,14 +274,48 @@ export class FrameReader {
 
   private peek(n: number): Buffer {
     if (this.chunks[0].length >= n) return this.chunks[0];
-    return Buffer.concat(this.chunks).subarray(0, n);
+    // Only as many chunks as the n bytes need (a 4-byte head split over tiny chunks).
+    const few: Buffer[] = [];
+    let bytes = 0;
+    for (const c of this.chunks) {
+      few.push(c);
+      if ((bytes += c.length) >= n) break;
+    }
+    return Buffer.concat(few, bytes).subarray(0, n);
   }
 
-  private take(n: number): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-    const rest = all.subarray(n);
-    this.chunks = rest.length ? [rest] : [];
-    this.buffered = rest.length;
-    return all.subarray(0, n);
+  /**
+   * The next n bytes and whether they are a buffer of their own. A frame inside the first
+   * chunk is a view of it; one spread over chunks (a point cloud arrives in hundreds of 64 KB
+   * reads) is copied once into its own buffer, placed so that its blob area is 8-aligned and
+   * decodeFrameBody need not copy it again.
+   */
+  private take(n: number): [Buffer, boolean] {
+    const first = this.chunks[0];
+    this.buffered -= n;
+    if (first.length >= n) {
+      if (first.length > n) this.chunks[0] = first.subarray(n);
+      else this.chunks.shift();
+      return [first.subarray(0, n), false];
+    }
+    // The frame's length prefix at offset 4, so its body starts 8-aligned in its own ArrayBuffer.
+    const own = Buffer.allocUnsafeSlow(4 + n);
+    let at = 4;
+    let i = 0;
+    while (at < 4 + n) {
+      const c = this.chunks[i];
+      const need = 4 + n - at;
+      if (c.length <= need) {
+        c.copy(own, at);
+        at += c.length;
+        i++;
+      } else {
+        c.copy(own, at, 0, need);
+        at += need;
+        this.chunks[i] = c.subarray(need);
+      }
+    }
+    this.chunks.splice(0, i);
+    return [own.subarray(4), true];
   }
 }

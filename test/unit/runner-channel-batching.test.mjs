@@ -123,3 +123,20 @@ test("task reports take the template path with exactly JSON.stringify's text; ot
   // Whatever the path, the text decodes to what JSON.stringify would have sent.
   for (const m of others) assert.deepEqual(JSON.parse(textOnlyJson(m)), JSON.parse(JSON.stringify(m)));
 });
+
+test("a frame read in many pieces decodes whole; its typed arrays are aligned views of one copy", () => {
+  const m = cloud(7, 30_001); // an odd length: padding inside the blob area
+  const wire = Buffer.concat([...encodeFrame(state(1)), ...encodeFrame(m), ...encodeFrame(state(2))]);
+  for (const size of [1, 3, 7, 4096, 65_536]) {
+    const got = [];
+    const reader = new FrameReader((x) => got.push(x), (e) => assert.fail(e));
+    for (let i = 0; i < wire.length; i += size) reader.push(wire.subarray(i, i + size));
+    assert.deepEqual(got, [state(1), m, state(2)], `chunks of ${size} bytes`);
+    assert.equal(reader.bufferedBytes, 0);
+    const { vertices, colors } = got[1].data.nodes[0];
+    assert.equal(vertices.byteOffset % 8, 0);
+    // Both arrays view the same buffer, the frame's own (the frame's bytes plus 4 for alignment).
+    assert.equal(vertices.buffer, colors.buffer);
+    assert.equal(vertices.buffer.byteLength, Buffer.concat(encodeFrame(m)).length + 4, `chunks of ${size} bytes`);
+  }
+});
