@@ -39,6 +39,10 @@ from .where import error_info, format_exception, safe_str, wire_text
 STEP_S = 0.4
 
 
+#: Viewer events kept while no app listens yet; past this many, later ones are dropped.
+MAX_EARLY_EVENTS = 1000
+
+
 class NoMainError(RuntimeError):
     """The program asked to run an app that has nothing to run (exit status 2)."""
 
@@ -63,6 +67,10 @@ class Session:
         self._stop_lock = threading.Lock()
         self._main_thread = threading.main_thread().ident
         self._event_sinks = []  # (loop, callback) of running vuer apps
+        # Viewer events that came before any app listens (a click while the program still
+        # imports): kept in order for the first app, as its client's early events (bounded).
+        self._early_events = []
+        self._sinks_lock = threading.Lock()
         # The viewer's INIT (vuer's handshake): held here because it may arrive before the
         # program has made its app; a vuer session starts only once it is here.
         self.viewer_init = None
@@ -101,7 +109,13 @@ class Session:
         elif etype == "INIT":
             self._viewer_connected(message)
         else:
-            for loop, callback in list(self._event_sinks):
+            with self._sinks_lock:
+                sinks = list(self._event_sinks)
+                if not sinks:
+                    if len(self._early_events) < MAX_EARLY_EVENTS:
+                        self._early_events.append(message)
+                    return
+            for loop, callback in sinks:
                 try:
                     loop.call_soon_threadsafe(callback, message)
                 except RuntimeError:  # that app's loop has closed
@@ -140,7 +154,12 @@ class Session:
 
     def add_event_sink(self, loop, callback):
         entry = (loop, callback)
-        self._event_sinks.append(entry)
+        with self._sinks_lock:
+            self._event_sinks.append(entry)
+            early, self._early_events = self._early_events, []
+            # Queued under the lock: an event arriving meanwhile is queued after them.
+            for message in early:
+                loop.call_soon(callback, message)
         return lambda: self._event_sinks.remove(entry) if entry in self._event_sinks else None
 
     # -- stopping ----------------------------------------------------------------------
