@@ -103,7 +103,8 @@ test("a .srec opens as a recording: the viewer at its end, the timeline with its
     await canvas.click({ position: { x: (box.width * redMiddle) / duration, y: 8 } });
     assert.equal(await until("the red phase", async () => ((await boxColour(frame)) === "red" ? "red" : undefined)), "red");
     assert.match(await strip.getAttribute("data-cursor"), /^\d+$/);
-    assert.match(await frame.locator(".sr-hud").innerText(), /phases\.ts \(recording\) · at \d+\.\d s/);
+    // The status line is redrawn a few times a second: it follows.
+    await until("the status line at the moment shown", async () => /phases\.ts \(recording\) · at \d+\.\d s/.test(await frame.locator(".sr-hud").innerText()), 20_000);
     // The Tasks view shows the recorded run at the moment shown: its tasks in their states then.
     await vs.openViewContainer("Scene");
     const rows = vs.page.locator(".part.sidebar").getByRole("treeitem");

@@ -343,7 +343,8 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
       }
       return false;
     }, { timeout: 60_000 });
-    assert.match(await frame.evaluate(() => document.querySelector(".sr-hud")?.textContent ?? ""), /at \d+\.\d s \(the program runs on\)/);
+    // The status line is redrawn a few times a second: it follows.
+    await waitUntil("the status line at the moment shown", async () => /at \d+\.\d s \(the program runs on\)/.test(await frame.evaluate(() => document.querySelector(".sr-hud")?.textContent ?? "")));
     if (process.env.SCENE_RUNNER_UPDATE_SCREENSHOT) copyFileSync(await vs.screenshot("timeline"), join(REPO, "media", "timeline.png"));
     await frame.locator(".sr-tl-live").click();
     await waitUntil("the present again: blue", async () => (await blueShare()) > 0.02, { timeout: 20_000 });
