@@ -93,8 +93,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   constructor(private readonly sessions: SessionManager) {
     this.subscriptions.push(
       sessions.onDidChangeTask(({ session, task, spawned }) => {
-        this.countKinds(session);
-        if (spawned) this.spawned(session, task);
+        // A session met for the first time is counted in full, this task included.
+        const counted = this.countKinds(session);
+        if (spawned) this.spawned(session, task, counted);
         else this.taskChanged(session, task);
       }),
       sessions.onDidChangeSession((s) => this.sessionMaybeChanged(s)),
@@ -120,11 +121,12 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     return `${s.id}/${parent ?? ""}`;
   }
 
-  /** Sessions the tree met after some of their tasks spawned are counted once, in full. */
-  private countKinds(s: HostSession): void {
-    if (this.counted.has(s)) return;
+  /** A session the tree meets for the first time is counted once, in full; true if that happened now. */
+  private countKinds(s: HostSession): boolean {
+    if (this.counted.has(s)) return false;
     this.counted.add(s);
     for (const t of s.tasks.all()) this.kinds.add(this.parentKey(s, t.parent), t);
+    return true;
   }
 
   private isGrouped(s: HostSession, t: TaskRecord): boolean {
@@ -163,8 +165,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     this.refreshSoon();
   }
 
-  private spawned(s: HostSession, t: TaskRecord): void {
-    const n = this.kinds.add(this.parentKey(s, t.parent), t);
+  private spawned(s: HostSession, t: TaskRecord, counted: boolean): void {
+    const key = this.parentKey(s, t.parent);
+    const n = counted ? this.kinds.count(key, t) : this.kinds.add(key, t);
     // Below GROUP_MIN the task is a row of its parent; at GROUP_MIN its kind folds into a
     // group row in the parent; past that only the group's row gains a run.
     this.markDirty(n > GROUP_MIN ? this.runsNode(s, t.parent, runKey(t), t.name) : this.parentRow(s, t.parent));
