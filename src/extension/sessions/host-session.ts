@@ -67,7 +67,15 @@ export class HostSession implements vscode.Disposable {
   readonly tasks = new TaskModel();
   readonly pipeline: ScenePipeline;
   /** Everything the run did, bounded (oldest first dropped): the timeline's scenes and task spans. */
-  readonly recorder: Recorder | undefined;
+  get recorder(): Recorder | undefined {
+    return this.recording;
+  }
+  private recording: Recorder | undefined;
+
+  /** Frees the run's recording (the manager keeps only the newest finished runs' recordings). */
+  dropRecording(): void {
+    this.recording = undefined;
+  }
   readonly output: RunOutput;
   startedAt = Date.now();
   /** A window reload ended it: it is remembered, not run (no process, no viewer of its own). */
@@ -124,7 +132,7 @@ export class HostSession implements vscode.Disposable {
     const budget = options.recordingBudgetBytes;
     // Keyframes come from the pipeline's store (the host's one copy of the scene): the recorder
     // sees each message before the store applies it.
-    this.recorder = budget === 0 ? undefined : new Recorder({ ...(budget ? { budgetBytes: budget } : {}), scene: { snapshot: () => this.pipeline.store.snapshot() } });
+    this.recording = budget === 0 ? undefined : new Recorder({ ...(budget ? { budgetBytes: budget } : {}), scene: { snapshot: () => this.pipeline.store.snapshot() } });
     this.finished = new Promise((r) => (this.markFinished = r));
   }
 

@@ -19,6 +19,9 @@ export interface RunSettings {
   recordingBudgetBytes?: number;
 }
 
+/** Finished runs whose recordings (the viewer's timeline, Save Recording…) are kept. */
+export const RECORDINGS_KEPT = 3;
+
 export class SessionManager implements vscode.Disposable {
   private readonly all: HostSession[] = [];
   private readonly live = new Map<string, HostSession>();
@@ -107,6 +110,7 @@ export class SessionManager implements vscode.Disposable {
       }),
       session.onDidEnd((s) => {
         if (this.live.get(s.file) === s) this.live.delete(s.file);
+        this.trimRecordings();
         this.sessionEnded.fire(s);
         this.listChanged.fire();
       }),
@@ -170,6 +174,15 @@ export class SessionManager implements vscode.Disposable {
     this.all.splice(0, this.all.length, ...keep);
     dropped.forEach((s) => this.forget(s));
     if (dropped.length) this.listChanged.fire();
+  }
+
+  /**
+   * Each run's recording may hold up to sceneRunner.recording.memoryMB; a day of runs must not
+   * add up: only the newest RECORDINGS_KEPT finished runs keep theirs (live runs always do).
+   */
+  private trimRecordings(): void {
+    const finished = this.all.filter((s) => !s.isLive && s.recorder);
+    for (const s of finished.slice(0, Math.max(0, finished.length - RECORDINGS_KEPT))) s.dropRecording();
   }
 
   private trimFinished(): void {
