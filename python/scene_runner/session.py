@@ -39,6 +39,9 @@ from .where import error_info, format_exception, safe_str, wire_text
 STEP_S = 0.4
 
 
+#: How long a stop with no task to cancel waits for the program's tasks to appear before it interrupts.
+SETTLE_S = 0.25
+
 #: Viewer events kept while no app listens yet; past this many, later ones are dropped.
 MAX_EARLY_EVENTS = 1000
 
@@ -174,6 +177,15 @@ class Session:
         threading.Thread(target=self._escalate, args=(STEP_S if asked else 0.0,), name="scene-runner-stop", daemon=True).start()
 
     def _escalate(self, first_wait):
+        if not first_wait:
+            # Nothing to cancel yet: the program may be between its loops (module code, an
+            # app about to start its own). A moment later its tasks can be cancelled cleanly;
+            # an interrupt now would land wherever the program is, even inside a loop that is
+            # half made (CPython 3.9 then prints a loop's __del__ error at exit).
+            if self._ended.wait(SETTLE_S):
+                return
+            if self.tracker.cancel_all():
+                first_wait = STEP_S
         if self._ended.wait(first_wait):
             return
         for _ in range(2):
