@@ -13,6 +13,7 @@ import { MAX_AT_MS } from "./snapshot.js";
 import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
 import { EXIT } from "../runner/exit-codes.js";
 import { sleepLong } from "../runner/timers.js";
+import { ViewerPosts } from "./viewer-posts.js";
 import { ChromeNotFoundError, findChrome, openHeadlessViewer, ViewerCrashedError, type HeadlessViewer } from "../viewer/headless.js";
 import { AddressError, serverUrl } from "../vuer-client/address.js";
 import { VuerClientSession } from "../vuer-client/client-session.js";
@@ -116,22 +117,8 @@ export async function connectSnapshotCommand(argv: string[]): Promise<number> {
   const client = new VuerClientSession({ url: args.url, version: ourVersion(), viewer: "snapshot", width: args.width, height: args.height, log: say });
   const pipeline = client.pipeline;
   let viewer: HeadlessViewer | undefined;
-  let posting = Promise.resolve();
-  let postsInFlight = 0;
-  let viewerCrash: ViewerCrashedError | undefined;
-  let closing = false;
-  const post = (m: ToViewerMessage) => {
-    const v = viewer;
-    if (!v || viewerCrash) return;
-    postsInFlight++;
-    posting = posting
-      .then(() => v.post(m))
-      .catch((e: Error) => {
-        if (e instanceof ViewerCrashedError) viewerCrash ??= e;
-        else if (!closing) say(`could not send scene messages to the viewer: ${e.message}`);
-      })
-      .finally(() => postsInFlight--);
-  };
+  const posts = new ViewerPosts(say);
+  const post = (m: ToViewerMessage) => posts.post(viewer, m);
   const onViewer = (m: FromViewerMessage) => {
     if (m.t === "event") client.viewerEvent(m.event);
     else if (m.t === "applied") pipeline.applied(m.seq);
@@ -175,13 +162,13 @@ export async function connectSnapshotCommand(argv: string[]): Promise<number> {
     if ((await Promise.race([sleepLong(args.atMs), interruption])) === "interrupted") return EXIT.interrupted;
     // What is still queued or on its way to the page is drawn before the picture (for a while).
     const from = Date.now();
-    while ((pipeline.pending || postsInFlight) && !viewerCrash && Date.now() - from < DRAIN_MS) {
+    while ((pipeline.pending || posts.inFlight) && !posts.crash && Date.now() - from < DRAIN_MS) {
       pipeline.flush(true);
-      if ((await Promise.race([posting.then(() => sleepLong(16)), interruption])) === "interrupted") return EXIT.interrupted;
+      if ((await Promise.race([posts.settled().then(() => sleepLong(16)), interruption])) === "interrupted") return EXIT.interrupted;
     }
     pipeline.flush(true);
-    await posting;
-    if (viewerCrash) throw viewerCrash;
+    await posts.settled();
+    if (posts.crash) throw posts.crash;
     await v.idle();
     const png = await v.screenshot();
     writeFileSync(resolve(args.out), png);
@@ -196,9 +183,9 @@ export async function connectSnapshotCommand(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
-    closing = true;
+    posts.closing = true;
     client.close("snapshot done");
-    await posting;
+    await posts.settled();
     await viewer?.close().catch(() => undefined);
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(sig, onSignal);
   }

@@ -21,6 +21,7 @@ import { LaunchError } from "../runner/launch.js";
 import { startSession, type RunningSession } from "../runner/supervisor.js";
 import { sleepLong } from "../runner/timers.js";
 import { ScenePipeline } from "../scene/pipeline.js";
+import { ViewerPosts } from "./viewer-posts.js";
 import { ChromeNotFoundError, findChrome, openHeadlessViewer, ViewerCrashedError, type HeadlessViewer } from "../viewer/headless.js";
 import { assetFolders } from "../viewer/asset-files.js";
 import { parseArgs } from "node:util";
@@ -135,31 +136,17 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
   let failed = false;
   let signalDone: () => void = () => {};
   const mainDone = new Promise<void>((r) => (signalDone = r));
-  let posting = Promise.resolve();
-  let closing = false;
   // Time zero of --at: when the program reports it is running (not when its process was spawned,
   // which can be much earlier on a loaded machine: compiling TypeScript, starting Python).
   let markStarted: () => void = () => {};
   const programStarted = new Promise<void>((r) => (markStarted = r));
 
-  let postsInFlight = 0;
-  let viewerCrash: ViewerCrashedError | undefined;
-  const post = (m: ToViewerMessage) => {
-    const v = viewer;
-    if (!v || viewerCrash) return;
-    postsInFlight++;
-    posting = posting
-      .then(() => v.post(m))
-      .catch((e: Error) => {
-        if (e instanceof ViewerCrashedError) viewerCrash ??= e;
-        else if (!closing) process.stderr.write(`scene-runner: could not send scene messages to the viewer: ${e.message}\n`);
-      })
-      .finally(() => postsInFlight--);
-  };
+  const posts = new ViewerPosts((line) => process.stderr.write(`scene-runner: ${line}\n`));
+  const post = (m: ToViewerMessage) => posts.post(viewer, m);
   /** Posts what the pipeline holds, past flow control (the picture is due), and waits for the posts. */
   const flushAll = () => {
     pipeline.flush(true);
-    return posting;
+    return posts.settled();
   };
 
   // Ctrl-C, a kill or a closed terminal: no picture; the program is stopped, Chromium closed.
@@ -233,14 +220,14 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       // A message still arriving from the program (a big typed array), or still on its way to
       // the viewer, is waited for a while; if it still is not drawn, the picture says so.
       const waitedFrom = Date.now();
-      const inFlight = () => (session?.inFlightBytes() ?? 0) + (pipeline.pending || postsInFlight ? 1 : 0);
-      while (inFlight() && !viewerCrash && Date.now() - waitedFrom < IN_FLIGHT_WAIT_MS) {
+      const inFlight = () => (session?.inFlightBytes() ?? 0) + (pipeline.pending || posts.inFlight ? 1 : 0);
+      while (inFlight() && !posts.crash && Date.now() - waitedFrom < IN_FLIGHT_WAIT_MS) {
         void flushAll();
         if ((await Promise.race([sleepLong(BATCH_MS), interruption])) === "interrupted") return EXIT.interrupted;
       }
       const arriving = session?.inFlightBytes() ?? 0;
       await flushAll();
-      if (viewerCrash) throw viewerCrash;
+      if (posts.crash) throw posts.crash;
       if (arriving) {
         process.stderr.write(
           `scene-runner: a scene message from the program was still arriving (${arriving} bytes so far) ${IN_FLIGHT_WAIT_MS / 1000} s after the snapshot time; the picture does not show it\n`,
@@ -252,7 +239,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       pipeline.flush(true);
       const shotAt = recorder?.elapsed;
       pipeline.detach();
-      await posting;
+      await posts.settled();
       await v.idle();
       const png = await v.screenshot();
       writeFileSync(resolve(args.out), png);
@@ -274,9 +261,9 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
-    closing = true;
+    posts.closing = true;
     await session?.stop().catch(() => undefined);
-    await posting;
+    await posts.settled();
     await viewer?.close().catch(() => undefined);
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(sig, onSignal);
     await recorder?.close().catch((e: NodeJS.ErrnoException) => process.stderr.write(`scene-runner: --record ${args.record}: could not write the recording: ${e.code ?? e.message}\n`));

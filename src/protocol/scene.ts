@@ -141,6 +141,25 @@ function validOrDropped(x: unknown, path: string, requireTag: boolean, onDrop: O
   }
 }
 
+/** The Scene root's own child lists (vuer: children, bgChildren, rawChildren, htmlChildren; its DefaultScene fills bgChildren). */
+export const SCENE_ROOT_LISTS = ["children", "bgChildren", "rawChildren", "htmlChildren"] as const;
+
+/** A SET's root: its lists besides `children` are checked node by node like `children`. */
+function validateRoot(data: Record<string, unknown>, onDrop: OnDroppedNode): SceneNode {
+  const root = validateNode(data, "message.data", true, onDrop);
+  if (root.tag !== "Scene") fail("message.data.tag", '"Scene"', root.tag);
+  let out = root;
+  for (const list of SCENE_ROOT_LISTS) {
+    const raw = root[list];
+    if (list === "children" || raw === undefined || raw === null) continue;
+    let kept: SceneNode[] = [];
+    if (!Array.isArray(raw)) onDrop({ path: `message.data.${list}`, reason: `expected a list of nodes, got ${typeof raw}` });
+    else kept = validNodes(raw, `message.data.${list}`, true, onDrop);
+    out = { ...out, [list]: kept };
+  }
+  return out;
+}
+
 /** Each node of a list on its own: a bad one is dropped and reported, the others stay. */
 function validNodes(x: unknown, path: string, requireTag: boolean, onDrop: OnDroppedNode): SceneNode[] {
   const out: SceneNode[] = [];
@@ -167,11 +186,8 @@ export function validateSceneMessage(x: unknown, onDrop: OnDroppedNode): SceneMe
   const ts = num(m.ts, "message.ts");
   const data = record(m.data, "message.data");
   switch (etype) {
-    case "SET": {
-      const root = validateNode(data, "message.data", true, onDrop);
-      if (root.tag !== "Scene") fail("message.data.tag", '"Scene"', root.tag);
-      return { etype, ts, data: root };
-    }
+    case "SET":
+      return { etype, ts, data: validateRoot(data, onDrop) };
     case "UPSERT":
     case "ADD": {
       const nodes = validNodes(data.nodes, "message.data.nodes", true, onDrop);

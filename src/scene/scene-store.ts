@@ -11,10 +11,7 @@
  *
  * `apply` returns the changes it made, so a renderer can mirror them precisely.
  */
-import type { SceneMessage, SceneNode } from "../protocol/scene.js";
-
-/** The Scene root's own child lists (vuer: children, bgChildren, rawChildren, htmlChildren). */
-export const ROOT_LISTS = ["children", "bgChildren", "rawChildren", "htmlChildren"] as const;
+import { SCENE_ROOT_LISTS as ROOT_LISTS, type SceneMessage, type SceneNode } from "../protocol/scene.js";
 
 export interface StoredNode {
   key: string;

@@ -6,7 +6,7 @@
  * and set aside: our viewer has nothing to do with it.
  */
 import type { GrabRenderRequest } from "../protocol/runner.js";
-import { validateNode, validateSceneMessage, type OnDroppedNode, type SceneMessage, type SceneNode } from "../protocol/scene.js";
+import { validateSceneMessage, type OnDroppedNode, type SceneMessage } from "../protocol/scene.js";
 import { isRecord, ProtocolError } from "../protocol/validate.js";
 import type { WireEnvelope } from "./wire.js";
 
@@ -32,9 +32,7 @@ export function fromServer(m: WireEnvelope, onDrop: OnDroppedNode, now: () => nu
     case "REMOVE":
       try {
         // UPDATE's top-level `strict` and UPSERT's dropped `strict` do not change what is drawn here.
-        const message = validateSceneMessage({ etype: m.etype, ts, data: m.data }, onDrop);
-        if (message.etype === "SET") message.data = withCheckedRootLists(message.data, onDrop);
-        return { kind: "scene", message };
+        return { kind: "scene", message: validateSceneMessage({ etype: m.etype, ts, data: m.data }, onDrop) };
       } catch (e) {
         if (!(e instanceof ProtocolError)) throw e;
         return { kind: "invalid", etype: m.etype, reason: e.message };
@@ -61,28 +59,3 @@ export function fromServer(m: WireEnvelope, onDrop: OnDroppedNode, now: () => nu
   }
 }
 
-/** vuer's Scene has child lists besides `children` (its DefaultScene fills bgChildren): each node checked like the others. */
-const OTHER_ROOT_LISTS = ["bgChildren", "rawChildren", "htmlChildren"] as const;
-
-function withCheckedRootLists(root: SceneNode, onDrop: OnDroppedNode): SceneNode {
-  let out = root;
-  for (const list of OTHER_ROOT_LISTS) {
-    const raw = root[list];
-    if (raw === undefined || raw === null) continue;
-    const kept: SceneNode[] = [];
-    if (!Array.isArray(raw)) onDrop({ path: `message.data.${list}`, reason: `expected a list of nodes, got ${typeof raw}` });
-    else
-      raw.forEach((n, i) => {
-        const path = `message.data.${list}[${i}]`;
-        try {
-          kept.push(validateNode(n, path, true, onDrop));
-        } catch (e) {
-          if (!(e instanceof ProtocolError)) throw e;
-          const key = isRecord(n) && typeof n.key === "string" ? n.key : undefined;
-          onDrop(key === undefined ? { path, reason: e.message } : { path, key, reason: e.message });
-        }
-      });
-    out = { ...out, [list]: kept };
-  }
-  return out;
-}

@@ -16,14 +16,29 @@ export const MAX_SPANS = 1000;
 export const MAX_MARKERS = 1000;
 
 /**
- * What the strip shows, from the recording's spans and markers: every span still running,
- * then the newest finished ones, up to MAX_SPANS (the count left out says so).
+ * What the strip shows, from the recording's spans and markers (in spawn order): every span
+ * still running, then the last-spawned finished ones, up to MAX_SPANS (the count left out
+ * says so). One pass and no sort: it runs twice a second for a session of 100,000 tasks.
  */
 export function timelineMessage(spans: readonly TaskSpan[], markers: readonly Marker[], duration: number, live: boolean, cursor: number | null): TimelineMsg {
-  const running = spans.filter((s) => s.end === undefined);
-  const finished = spans.filter((s) => s.end !== undefined).sort((a, b) => a.end! - b.end!);
-  const room = Math.max(0, MAX_SPANS - running.length);
-  const kept = [...running.slice(0, MAX_SPANS), ...finished.slice(Math.max(0, finished.length - room))];
+  let running = 0;
+  for (const s of spans) if (s.end === undefined) running++;
+  let room = Math.max(0, MAX_SPANS - Math.min(running, MAX_SPANS));
+  const keep = new Set<TaskSpan>();
+  let liveLeft = MAX_SPANS;
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const s = spans[i];
+    if (s.end === undefined) {
+      if (liveLeft > 0) {
+        keep.add(s);
+        liveLeft--;
+      }
+    } else if (room > 0) {
+      keep.add(s);
+      room--;
+    }
+  }
+  const kept = spans.filter((s) => keep.has(s));
   return {
     t: "timeline",
     duration,
