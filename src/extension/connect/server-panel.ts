@@ -73,7 +73,7 @@ export class ServerPanel extends WebviewBase<ToViewerMessage, FromViewerMessage>
       { dispose: () => this.client.close("the panel was closed") },
     );
     this.retitle(this.client.connection.state);
-    if (lastScene) for (const w of this.client.pipeline.push({ etype: "SET", ts: Date.now(), data: lastScene })) log.warn(`${this.panel.title}: ${w}`);
+    if (lastScene) for (const w of this.client.pipeline.push({ etype: "SET", ts: Date.now(), data: lastScene })) log.warn(`${this.title}: ${w}`);
     this.client.start();
   }
 
@@ -107,7 +107,7 @@ export class ServerPanel extends WebviewBase<ToViewerMessage, FromViewerMessage>
         return;
       }
       case "warning":
-        log.warn(`${this.panel.title}: ${m.message}${m.key !== undefined && !m.message.includes(m.key) ? ` (node "${m.key}")` : ""}`);
+        log.warn(`${this.title}: ${m.message}${m.key !== undefined && !m.message.includes(m.key) ? ` (node "${m.key}")` : ""}`);
         return;
       case "screenshot":
         void saveScreenshot(m.png, join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? homedir(), "vuer-scene.png"));

@@ -76,7 +76,6 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     private readonly services: PanelServices,
   ) {
     super(panel);
-    this.title = panel.title;
     this.disposables.push(this.timeline);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "scene.svg");
     const webview = panel.webview;
@@ -91,9 +90,6 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     });
   }
 
-  /** The panel's title, readable after VS Code disposed the panel (its own `title` then throws). */
-  title: string;
-
   /** The session whose scene this panel shows (undefined for a restored static scene). */
   get current(): HostSession | undefined {
     return this.session;
@@ -106,7 +102,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
     this.session = session;
     this.fixed = undefined;
     this.selected = null;
-    this.panel.title = this.title = viewerTitle(session.label);
+    this.panel.title = viewerTitle(session.label);
     this.timeline.follow(session);
     if (this.loaded) session.pipeline.ready(this.sink);
   }

@@ -18,12 +18,28 @@ export abstract class WebviewBase<ToView extends TaggedMessage, FromView extends
   /** Fires once, when the panel is closed or disposed. */
   readonly onDidDispose = this.disposeEmitter.event;
 
+  private lastTitle: string;
+
   constructor(readonly panel: vscode.WebviewPanel) {
+    this.lastTitle = panel.title;
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState((e) => this.onViewState(e.webviewPanel.visible)),
     );
+  }
+
+  /**
+   * The panel's title for logs and keys. Readable after VS Code disposed the panel, whose own
+   * `title` then throws ("Webview is disposed"): a late postMessage answer still names its panel.
+   */
+  get title(): string {
+    try {
+      this.lastTitle = this.panel.title;
+    } catch {
+      // disposed: the last title seen
+    }
+    return this.lastTitle;
   }
 
   get isDisposed(): boolean {
@@ -47,8 +63,8 @@ export abstract class WebviewBase<ToView extends TaggedMessage, FromView extends
       return;
     }
     sent.then(
-      (delivered) => delivered || log.trace(`${this.panel.title}: "${message.t}" not delivered (page not loaded)`),
-      (e: unknown) => log.warn(`${this.panel.title}: posting "${message.t}" failed: ${errorText(e)}`),
+      (delivered) => delivered || log.trace(`${this.title}: "${message.t}" not delivered (page not loaded)`),
+      (e: unknown) => log.warn(`${this.title}: posting "${message.t}" failed: ${errorText(e)}`),
     );
   }
 
@@ -65,13 +81,13 @@ export abstract class WebviewBase<ToView extends TaggedMessage, FromView extends
     try {
       message = this.parse(raw);
     } catch (e) {
-      log.warn(`${this.panel.title}: ignored a malformed message from the page: ${errorText(e)}`);
+      log.warn(`${this.title}: ignored a malformed message from the page: ${errorText(e)}`);
       return;
     }
     try {
       this.onMessage(message);
     } catch (e) {
-      log.error(`${this.panel.title}: handling "${message.t}" failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      log.error(`${this.title}: handling "${message.t}" failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   }
 
