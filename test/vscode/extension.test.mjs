@@ -305,7 +305,8 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
       await waitUntil("run #2 expanded with its workers", async () => {
         const row = await rowFor(vs, "workers.ts");
         return /#2/.test(await row.getAttribute("aria-label")) && (await row.getAttribute("aria-expanded")) === "true" && /^w1, running/.test(await (await rowFor(vs, "w1")).getAttribute("aria-label"));
-      });
+        // A restart stops twelve workers (their finally blocks) and compiles the file again: slow on a loaded machine.
+      }, { timeout: 90_000 });
       // Every viewer so far shares one group beside the editors.
       assert.equal(await vs.page.locator(".editor-group-container").count(), 2, "one editor group and one viewer group");
       await vs.runCommand("Scene: Stop Scene");
