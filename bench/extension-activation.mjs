@@ -1,11 +1,13 @@
-// extension.activation: the size of the extension host bundle (dist/extension.js) and the
-// time activate() takes. The extension logs its own activation time ("activated in X ms");
+// extension.activation: the size of the extension host bundle as a VSIX ships it (the
+// production build: minified) and the time activate() takes. The extension logs its own activation time ("activated in X ms");
 // we read that line from its log channel while running the bundle in plain node under a
 // fake `vscode` module (bench/programs/activate.cjs), one fresh process per run. The peer
 // is a minimal extension (bench/programs/hello-extension.js) activated the same way.
-import { statSync } from "node:fs";
+import * as esbuild from "esbuild";
+import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { root } from "./lib/build.mjs";
+import { extensionBundle } from "../scripts/lib/extension-bundle.mjs";
+import { cacheDir, root } from "./lib/build.mjs";
 import { check, interleave, lastJson, median, round, run as runProcess } from "./lib/measure.mjs";
 
 export const name = "extension.activation";
@@ -18,9 +20,21 @@ async function activate(file) {
   return out;
 }
 
+/**
+ * The production bundle, built into the bench cache with the build's own options. `__dirname`
+ * stays the dist folder, as for the bundle in a VSIX (it finds the runner and the viewer there).
+ */
+async function shippedBundle() {
+  mkdirSync(cacheDir, { recursive: true });
+  const outfile = join(cacheDir, "extension.production.js");
+  await esbuild.build({ ...extensionBundle(true), outfile, absWorkingDir: root, sourcemap: false, define: { __dirname: JSON.stringify(join(root, "dist")) } });
+  return outfile;
+}
+
 export async function run(ctx) {
-  const bundle = join(root, "dist", "extension.js");
+  const bundle = await shippedBundle();
   const kb = statSync(bundle).size / 1024;
+  const devKb = statSync(join(root, "dist", "extension.js")).size / 1024;
   const hello = join(root, "bench", "programs", "hello-extension.js");
   const s = await interleave({ ...ctx.reps, log: ctx.log, ours: () => activate(bundle), peer: () => activate(hello) });
   const ours = median(s.ours.map((r) => r.selfMs));
@@ -36,7 +50,8 @@ export async function run(ctx) {
     },
     {
       name: "extension.bundle", ours: round(kb), peer: BUDGET_KB, peerName: "issue 7 budget", unit: "KB",
-      ratio: round(kb / BUDGET_KB), goal: `< ${BUDGET_KB} KB`, met: kb < BUDGET_KB, runs: 1, file: "dist/extension.js",
+      ratio: round(kb / BUDGET_KB), goal: `< ${BUDGET_KB} KB`, met: kb < BUDGET_KB, runs: 1,
+      file: "the production build (minified, as in the VSIX)", developmentBuildKB: round(devKb),
     },
   ];
 }

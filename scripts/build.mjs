@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { writeContractPy } from "./gen-python-contract.mjs";
+import { extensionBundle } from "./lib/extension-bundle.mjs";
 import { pluginBuild, writeDeclarations } from "./lib/types.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -44,8 +45,7 @@ const threeFromViewer = {
 
 const node = { bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: true, minify: production, logLevel: "warning" };
 const bundles = [
-  // VS Code glue. three.js must never end up here (it belongs to the webview bundle).
-  { ...node, entryPoints: ["src/extension/extension.ts"], outfile: "dist/extension.js", external: ["vscode", "esbuild"] },
+  extensionBundle(production),
   // The child process that runs a user's TypeScript/JavaScript scene program.
   { ...node, entryPoints: ["src/runner/node/child.ts"], outfile: "dist/runner-node.js", external: ["esbuild"] },
   // `scene-runner run|snapshot`.
