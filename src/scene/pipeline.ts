@@ -1,23 +1,28 @@
 /**
- * The scene of one session on its way from the runner to a viewer: the one pipeline of the
- * VS Code panel, the CLI's snapshot and the benchmarks.
+ * The scene of one session on its way from the runner to its viewers: the one pipeline of the
+ * VS Code panel, the browser viewers (src/viewer-server/), the CLI's snapshot and the benchmarks.
  *
- * The store is the authority: every scene message lands there first, whether
- * or not a viewer is listening. Only while a viewer is ready do messages also
- * go through the coalescer, which a timer drains once per frame into one
- * `scene` batch. At most `maxInFlight` batches may be posted but not yet
- * acknowledged with `applied`; past that, messages keep coalescing (memory
- * stays bounded by the coalescer) until the viewer catches up. A viewer that
- * is hidden or still loading gets nothing queued: when it reports `ready` it
- * receives one snapshot of the store instead.
+ * The store is the authority: every scene message lands there first, whether or not a viewer
+ * is listening. Each viewer has its own feed (src/scene/viewer-feed.ts): only while that viewer
+ * is ready do messages also go through its coalescer, which a timer drains once per frame into
+ * one `scene` batch. At most `maxInFlight` batches may be posted to it but not yet acknowledged
+ * with `applied`; past that, messages keep coalescing (memory stays bounded by the coalescer)
+ * until the viewer catches up. A viewer that is hidden or still loading gets nothing queued:
+ * when it reports `ready` it receives one snapshot of the store instead.
  *
- * Pure (no vscode): the clock and the sink are injected, so tests drive it.
+ * The pipeline's own methods (ready, applied, detach, showPast...) are those of its first feed,
+ * the VS Code panel's (and the CLI's); further viewers come from addViewer().
+ *
+ * Pure (no vscode): the clock and the sinks are injected, so tests drive it.
  */
 import type { GrabRenderRequest } from "../protocol/runner.js";
 import type { SceneMessage, SceneNode } from "../protocol/scene.js";
 import type { ToViewerMessage, ViewerSessionInfo } from "../protocol/viewer.js";
-import { SceneCoalescer } from "./coalescer.js";
+import type { SceneCoalescer } from "./coalescer.js";
 import { SceneStore } from "./scene-store.js";
+import { ViewerFeed, type FeedHost, type FeedSettings, type PipelineTimers, type ViewerSink } from "./viewer-feed.js";
+
+export { ViewerFeed, type PipelineTimers, type ViewerSink } from "./viewer-feed.js";
 
 /** Typed-array bytes one scene message may carry to a viewer (below the 256 MB IPC message cap). */
 export const MAX_DRAWABLE_BYTES = 200 * 2 ** 20;
@@ -35,11 +40,6 @@ export function binaryBytes(root: unknown): number {
   return bytes;
 }
 
-export interface PipelineTimers {
-  /** Calls `fn` once after `ms`; returns a function that cancels it. */
-  schedule(fn: () => void, ms: number): () => void;
-}
-
 export const realTimers: PipelineTimers = {
   schedule(fn, ms) {
     const h = setTimeout(fn, ms);
@@ -50,7 +50,7 @@ export const realTimers: PipelineTimers = {
 export interface PipelineOptions {
   /** How long messages gather before a batch is posted (one frame at 60 Hz). */
   frameMs?: number;
-  /** Batches posted and not yet acknowledged before the pipeline waits. */
+  /** Batches posted to one viewer and not yet acknowledged before its feed waits. */
   maxInFlight?: number;
   /** Typed-array bytes one scene message may carry (default MAX_DRAWABLE_BYTES). */
   maxMessageBytes?: number;
@@ -66,24 +66,13 @@ export interface PipelineOptions {
   timers?: PipelineTimers;
 }
 
-export type ViewerSink = (message: ToViewerMessage) => void;
-
-export class ScenePipeline {
+export class ScenePipeline implements FeedHost {
   readonly store = new SceneStore();
-  private readonly coalescer: SceneCoalescer;
-  private readonly frameMs: number;
-  private readonly maxInFlight: number;
-  private readonly maxBatch: number;
   private readonly maxMessageBytes: number;
-  private readonly timers: PipelineTimers;
-  private sink: ViewerSink | null = null;
-  private seq = 0;
-  private acked = 0;
-  private cancelTimer: (() => void) | null = null;
-  /** Batches posted since the viewer became ready: for tests and the log. */
-  batchesSent = 0;
-  /** The viewer shows a moment of the past (the timeline): live updates wait, merged, until it returns. */
-  private past = false;
+  private readonly settings: FeedSettings;
+  /** Every viewer's feed; the first is the panel's (the pipeline's own methods). */
+  private readonly feeds: ViewerFeed[] = [];
+  private readonly primary: ViewerFeed;
   /** Scene messages received so far: tells a saver whether the store changed since it last looked. */
   version = 0;
 
@@ -91,25 +80,59 @@ export class ScenePipeline {
     private session: ViewerSessionInfo,
     options: PipelineOptions = {},
   ) {
-    this.frameMs = options.frameMs ?? 16;
-    this.maxInFlight = options.maxInFlight ?? 2;
-    this.maxBatch = options.maxBatch ?? 5000;
     this.maxMessageBytes = options.maxMessageBytes ?? MAX_DRAWABLE_BYTES;
-    this.timers = options.timers ?? realTimers;
-    const coalesce = options.coalesce ?? true;
-    this.coalescer = new SceneCoalescer(() => this.store.snapshot(), coalesce ? options.maxPending : Number.MAX_SAFE_INTEGER, coalesce);
+    this.settings = {
+      frameMs: options.frameMs ?? 16,
+      maxInFlight: options.maxInFlight ?? 2,
+      maxBatch: options.maxBatch ?? 5000,
+      maxPending: options.maxPending,
+      coalesce: options.coalesce ?? true,
+      timers: options.timers ?? realTimers,
+    };
+    this.primary = this.addViewer();
   }
 
+  /** A further viewer of this scene (a browser page): its own flow control; dispose() it when it goes. */
+  addViewer(): ViewerFeed {
+    const feed = new ViewerFeed(this, this.settings);
+    this.feeds.push(feed);
+    return feed;
+  }
+
+  /** The viewers now attached, the panel's feed first. */
+  get viewers(): readonly ViewerFeed[] {
+    return this.feeds;
+  }
+
+  /** @internal FeedHost */
+  removeFeed(feed: ViewerFeed): void {
+    const i = this.feeds.indexOf(feed);
+    if (i > 0) this.feeds.splice(i, 1); // the panel's own feed stays for the pipeline's life
+  }
+
+  /** @internal FeedHost */
+  snapshot(): SceneNode {
+    return this.store.snapshot();
+  }
+
+  /** The panel's coalescer (the pipeline benchmark counts its entries). */
+  private get coalescer(): SceneCoalescer {
+    return this.primary.coalescer;
+  }
 
   get inFlight(): number {
-    return this.seq - this.acked;
+    return this.primary.inFlight;
   }
 
-  /** Messages waiting in the coalescer (0 while no viewer is ready). */
+  /** Messages waiting in the panel's coalescer (0 while no viewer is ready). */
   get pending(): number {
-    return this.coalescer.pending;
+    return this.primary.pending;
   }
 
+  /** Batches posted to the panel since it became ready: for tests and the log. */
+  get batchesSent(): number {
+    return this.primary.batchesSent;
+  }
 
   /** A scene message from the runner. Returns the store's warnings (bad keys and the like). */
   push(message: SceneMessage): string[] {
@@ -122,134 +145,86 @@ export class ScenePipeline {
     }
     const { warnings } = this.store.apply(message);
     this.version++;
-    if (this.sink && !this.past) {
-      this.coalescer.push(message);
-      this.scheduleFlush();
-    }
+    for (const f of this.feeds) f.take(message);
     return warnings;
   }
 
   /**
-   * A gizmo drag ended in the viewer: the node's new pose, as an UPDATE. The store (the
-   * authority) takes it, so a reopened panel or a window reload shows the node where the user
-   * left it; nothing is sent back, the viewer already shows it.
+   * A gizmo drag ended in a viewer (`from`; default the panel): the node's new pose, as an
+   * UPDATE. The store (the authority) takes it, so a reopened panel or a window reload shows
+   * the node where the user left it; every other viewer is sent it, and the one it came from
+   * nothing (it already shows it).
    */
-  movedInViewer(key: string, pose: { position?: unknown; quaternion?: unknown }): void {
+  movedInViewer(key: string, pose: { position?: unknown; quaternion?: unknown }, from: ViewerFeed = this.primary): void {
     const node: { key: string; position?: [number, number, number]; quaternion?: [number, number, number, number] } = { key };
     if (isNumbers(pose.position, 3)) node.position = pose.position as [number, number, number];
     if (isNumbers(pose.quaternion, 4)) node.quaternion = pose.quaternion as [number, number, number, number];
     if (!node.position && !node.quaternion) return;
-    this.store.apply({ etype: "UPDATE", ts: Date.now(), data: { nodes: [node] } });
+    const update: SceneMessage = { etype: "UPDATE", ts: Date.now(), data: { nodes: [node] } };
+    this.store.apply(update);
     this.version++;
+    for (const f of this.feeds) if (f !== from) f.take(update);
   }
 
   /**
-   * The viewer (re)loaded and wants the scene: send everything as one snapshot
+   * The panel (re)loaded and wants the scene: send everything as one snapshot
    * and forget what was queued or in flight for the previous page.
    */
   ready(sink: ViewerSink): void {
-    this.sink = sink;
-    this.past = false;
-    this.coalescer.drain();
-    this.acked = this.seq;
-    this.cancelFlush();
-    sink({ t: "snapshot", scene: this.store.snapshot(), session: this.session });
+    this.primary.ready(sink);
   }
 
-  /**
-   * The viewer shows the scene as it was at some moment (the timeline's cursor). Nothing live
-   * reaches it meanwhile; the store goes on taking every message, and showPresent() sends it.
-   */
+  /** The panel shows the scene as it was at some moment (the timeline's cursor); see ViewerFeed.showPast. */
   showPast(scene: SceneNode | null, session: ViewerSessionInfo): void {
-    if (!this.sink) return;
-    this.past = true;
-    this.coalescer.drain();
-    this.acked = this.seq;
-    this.cancelFlush();
-    this.sink({ t: "snapshot", scene, session });
+    this.primary.showPast(scene, session);
   }
 
-  /** Back to the present: the whole scene as it is now. */
+  /** The panel goes back to the present: the whole scene as it is now. */
   showPresent(): void {
-    if (this.past && this.sink) this.ready(this.sink);
+    this.primary.showPresent();
   }
 
   get showingPast(): boolean {
-    return this.past;
+    return this.primary.showingPast;
   }
 
-  /** The viewer went away (hidden, closed, attached to another session): stop queueing. */
+  /** The panel went away (hidden, closed, attached to another session): stop queueing for it. */
   detach(): void {
-    this.sink = null;
-    this.coalescer.drain();
-    this.acked = this.seq;
-    this.cancelFlush();
+    this.primary.detach();
   }
 
-  /** The viewer drew every batch up to `seq`. */
+  /** The panel drew every batch up to `seq`. */
   applied(seq: number): void {
-    if (seq <= this.acked || seq > this.seq) return; // stale (an older page) or bogus
-    this.acked = seq;
-    if (this.coalescer.pending > 0) this.scheduleFlush();
+    this.primary.applied(seq);
   }
 
   setSession(info: ViewerSessionInfo): void {
     this.session = info;
-    if (!this.sink || this.past) return; // told when the viewer comes back to the present
-    // Whatever is queued belongs before the state change (a final upsert, then "done"): a barrier.
-    this.flush(true);
-    this.sink({ t: "session", session: info });
+    for (const f of this.feeds) f.sessionChanged(info);
   }
 
   /**
-   * A render request from the program for the viewer to answer. Queued scene
+   * A render request from the program for one viewer to answer (the program expects one
+   * answer): the panel when it is ready, else the first ready browser viewer. Queued scene
    * messages go first, so the picture includes them. False when no viewer is ready.
    */
   rpc(request: GrabRenderRequest): boolean {
-    if (!this.sink) return false;
-    // A barrier: what the program sent before the request goes first, even past the in-flight
-    // limit (one extra batch), so the picture shows it. The viewer applies batches, draws, then answers.
-    this.flush(true);
-    this.sink({ t: "rpc", request });
-    return true;
+    for (const f of this.feeds) if (f.rpc(request)) return true;
+    return false;
   }
 
   get sessionInfo(): ViewerSessionInfo {
     return this.session;
   }
 
-  /**
-   * Posts one batch now if the viewer can take it, normally from the frame timer; `force` (a
-   * barrier) posts everything held, past the in-flight limit. A batch holds at most
-   * `maxBatch` entries: no single postMessage may be big enough to stall or kill the page.
-   */
+  /** Posts one batch to the panel now if it can take it; `force` (a barrier) posts everything held. */
   flush(force = false): void {
-    this.cancelFlush();
-    while (this.sink && this.coalescer.pending > 0 && (force || this.inFlight < this.maxInFlight)) {
-      const messages = this.coalescer.drain(this.maxBatch);
-      this.seq++;
-      this.batchesSent++;
-      this.sink({ t: "scene", seq: this.seq, messages });
-      if (!force) break;
-    }
-    if (!force && this.coalescer.pending > 0) this.scheduleFlush();
+    this.primary.flush(force);
   }
 
+  /** Every viewer stops being fed (the session's end). */
   dispose(): void {
-    this.detach();
-  }
-
-  private scheduleFlush(): void {
-    if (this.cancelTimer || this.inFlight >= this.maxInFlight) return;
-    this.cancelTimer = this.timers.schedule(() => {
-      this.cancelTimer = null;
-      this.flush();
-    }, this.frameMs);
-  }
-
-  private cancelFlush(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = null;
+    for (const f of [...this.feeds]) f.detach();
   }
 }
 
