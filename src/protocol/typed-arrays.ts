@@ -5,32 +5,11 @@
  * panels, the headless viewer's page bridge): `{"$typed":"float32","base64":"..."}`. The runner
  * pipe carries the bytes themselves (`frames.ts`), under the same dtype names.
  */
+import { DTYPES, dtypeOf, isDtype, type Dtype } from "./dtypes.js";
 import { isBinaryArray, type BinaryArray } from "./scene.js";
 import { ProtocolError, isRecord } from "./validate.js";
 
-export const DTYPES = {
-  float32: Float32Array,
-  float64: Float64Array,
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  uint32: Uint32Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-} as const;
-export type Dtype = keyof typeof DTYPES;
-
-/** Whether `name` is one of our dtypes (own names only: never `toString` or `__proto__`). */
-export function isDtype(name: unknown): name is Dtype {
-  return typeof name === "string" && Object.prototype.hasOwnProperty.call(DTYPES, name);
-}
-
-export function dtypeOf(a: BinaryArray): Dtype {
-  // A clamped byte array is bytes to every receiver (the viewer reads pixels from it).
-  if (a instanceof Uint8ClampedArray) return "uint8";
-  for (const [name, ctor] of Object.entries(DTYPES)) if (a instanceof ctor) return name as Dtype;
-  throw new ProtocolError(`unsupported typed array ${a.constructor.name}`);
-}
+export { DTYPES, isDtype, dtypeOf, type Dtype } from "./dtypes.js";
 
 /** A typed array over a copy of `bytes` (aligned for its element size). */
 export function typedFromBytes(dtype: Dtype, bytes: Uint8Array): BinaryArray {
