@@ -4,6 +4,7 @@
  */
 import { ASSETS_META, type AssetScope } from "./assets.js";
 import { VIEWER_CSS } from "./styles.js";
+import { LINK_META, type PageLink } from "../viewer-server/page-link.js";
 
 export interface ViewerHtmlOptions {
   /** URL of dist/webview.js as the page can load it (a webview URI in VS Code). */
@@ -19,6 +20,8 @@ export interface ViewerHtmlOptions {
   hud?: boolean;
   /** Where the program's own files load from (src/viewer/assets.ts); absent: remote URLs only. */
   assets?: AssetScope;
+  /** Served by the viewer server: the page talks to its host over this WebSocket (webview/host-link.ts). */
+  link?: PageLink;
 }
 
 /** With the HUD off, the page draws only the scene (widgets such as sliders stay: they are scene nodes). */
@@ -26,9 +29,10 @@ const NO_HUD_CSS = ".sr-hud, .sr-toolbar, .sr-warnings { display: none !importan
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function viewerHtml(o: ViewerHtmlOptions): string {
+/** The page's Content-Security-Policy (a server may also send it as a header). */
+export function viewerCsp(o: Pick<ViewerHtmlOptions, "nonce" | "cspSource" | "connectSrc">): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error("viewerHtml: the nonce must be at least 16 base64/alphanumeric characters");
-  const csp = [
+  return [
     "default-src 'none'",
     // 'wasm-unsafe-eval' compiles WebAssembly only (no JS eval): the splat renderer sorts with it.
     `script-src 'nonce-${o.nonce}' 'wasm-unsafe-eval'`,
@@ -43,13 +47,17 @@ export function viewerHtml(o: ViewerHtmlOptions): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join("; ");
+}
+
+export function viewerHtml(o: ViewerHtmlOptions): string {
+  const csp = viewerCsp(o);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${o.assets ? `<meta name="${ASSETS_META}" content="${escapeHtml(JSON.stringify(o.assets))}">\n` : ""}<title>${escapeHtml(o.title)}</title>
+${o.assets ? `<meta name="${ASSETS_META}" content="${escapeHtml(JSON.stringify(o.assets))}">\n` : ""}${o.link ? `<meta name="${LINK_META}" content="${escapeHtml(JSON.stringify(o.link))}">\n` : ""}<title>${escapeHtml(o.title)}</title>
 <style nonce="${o.nonce}">${VIEWER_CSS}${o.hud === false ? NO_HUD_CSS : ""}</style>
 </head>
 <body>
