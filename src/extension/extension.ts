@@ -24,6 +24,7 @@ import { mayRunCode } from "./trust.js";
 import { ScenePanels } from "./viewer/scene-panels.js";
 import { registerRecordings } from "./recordings/register.js";
 import { registerConnectCommand } from "./connect/connect-command.js";
+import { registerBrowserViewer } from "./browser/open-in-browser.js";
 
 const loadedAt = performance.now();
 let running: { sessions: SessionManager; panels: ScenePanels; savedSessions: SavedSessions } | undefined;
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
   running = { sessions, panels, savedSessions };
   for (const d of registerRecordings(context, sessions, () => panels.activeFile())) push(d); // .srec files; "Scene: Save Recording…"
   for (const d of registerConnectCommand(context)) push(d); // "Scene: Connect to vuer Server…"
+  for (const d of registerBrowserViewer(context, sessions, () => panels.activeFile())) push(d); // "Scene: Open Viewer in Browser"
 
   // A new run forgets the Problems of the previous one; every failed task adds one (a task
   // failing in the background as well as main), and a failure no task carries (a launch
