@@ -17,7 +17,7 @@ async function contractValues() {
   const entry = `
     export { EXIT } from "./src/runner/exit-codes.ts";
     export { CHANNEL_ENV, COALESCE_ENV, CHANNEL_FD } from "./src/runner/launch.ts";
-    export { MIN_PYTHON } from "./src/runner/python/launcher.ts";
+    export { MIN_PYTHON, VUER_ENV } from "./src/runner/python/launcher.ts";
     export { SESSION_MARKER_ENV } from "./src/runner/process-tree.ts";
     export { TASK_STATES } from "./src/protocol/tasks.ts";
     export { RUNNER_TO_HOST, HOST_TO_RUNNER, SESSION_OUTCOMES } from "./src/protocol/runner.ts";
@@ -64,6 +64,7 @@ CHANNEL_ENV = ${py(c.CHANNEL_ENV)}  # the channel's fd number
 CHANNEL_FD = ${c.CHANNEL_FD}
 COALESCE_ENV = ${py(c.COALESCE_ENV)}  # "1": fold scene updates while the pipe is backed up
 MARKER_ENV = ${py(c.SESSION_MARKER_ENV)}  # inherited by everything the program starts
+VUER_ENV = ${py(c.VUER_ENV)}  # "installed": the program runs on the user's vuer (src/runner/python/launcher.ts)
 
 # Task states (src/protocol/tasks.ts TASK_STATES); "cancelling": a cancel was requested and
 # the task's code has not exited yet.

@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 
-from .contract import EXIT_USAGE, MIN_PYTHON
+from .contract import EXIT_USAGE, MIN_PYTHON, VUER_ENV
 
 
 def main(argv):
@@ -38,6 +38,13 @@ def main(argv):
             stream.reconfigure(line_buffering=True)
     channel = Channel.from_env() or NullChannel()
     session = Session(channel, file)
+    # On the user's installed vuer (the launcher left our bundled one off the path): learn where
+    # the program's own vuer server listens, for the host's vuer client. Not passed on to what
+    # the program starts.
+    if os.environ.pop(VUER_ENV, None) == "installed":
+        from . import installed_vuer
+
+        installed_vuer.install(session)
     # Registered before the program's own atexit handlers, so it runs after them (LIFO),
     # as python3 itself ends by SIGINT only once the interpreter is finalised.
     atexit.register(_end_by_signal, session, _flush_std)

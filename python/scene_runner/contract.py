@@ -22,6 +22,7 @@ CHANNEL_ENV = "SCENE_RUNNER_CHANNEL_FD"  # the channel's fd number
 CHANNEL_FD = 3
 COALESCE_ENV = "SCENE_RUNNER_COALESCE"  # "1": fold scene updates while the pipe is backed up
 MARKER_ENV = "SCENE_RUNNER_SESSION"  # inherited by everything the program starts
+VUER_ENV = "SCENE_RUNNER_VUER"  # "installed": the program runs on the user's vuer (src/runner/python/launcher.ts)
 
 # Task states (src/protocol/tasks.ts TASK_STATES); "cancelling": a cancel was requested and
 # the task's code has not exited yet.
@@ -32,7 +33,7 @@ SESSION_OUTCOMES = ("done", "failed", "stopped")
 
 # Message types by direction (src/protocol/runner.ts RUNNER_TO_HOST, HOST_TO_RUNNER; viewer
 # events besides). Barriers: held scene updates are sent before them.
-RUNNER_TO_HOST = ("SET", "ADD", "UPSERT", "UPDATE", "REMOVE", "TASK_SPAWN", "TASK_STATE", "LOG", "GRAB_RENDER", "SESSION_START", "SESSION_END")
+RUNNER_TO_HOST = ("SET", "ADD", "UPSERT", "UPDATE", "REMOVE", "TASK_SPAWN", "TASK_STATE", "LOG", "GRAB_RENDER", "SESSION_START", "SESSION_END", "VUER_SERVING")
 HOST_TO_RUNNER = ("TASK_CANCEL", "STOP")
 BARRIERS = ("GRAB_RENDER", "SESSION_END")
 

@@ -2,7 +2,8 @@
 
 A frame is "ours" (hidden) when it lives in this package, in the bundled vuer package,
 or in runpy (which we use to start the program). It is "library" when it lives in the
-standard library or site-packages. Everything else is the user's program.
+standard library or site-packages, or in an installed vuer (wherever it was imported from:
+add_library_root). Everything else is the user's program.
 """
 import os
 import sys
@@ -10,7 +11,10 @@ import sysconfig
 import traceback
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../python
-_OURS = (os.path.join(PACKAGE_ROOT, "scene_runner") + os.sep, os.path.join(PACKAGE_ROOT, "vuer") + os.sep)
+# The bundled vuer lives apart (python/bundled/vuer) so that a run on the user's installed vuer
+# can have our tracker on its path without our vuer.
+BUNDLED_ROOT = os.path.join(PACKAGE_ROOT, "bundled")
+_OURS = (os.path.join(PACKAGE_ROOT, "scene_runner") + os.sep, os.path.join(BUNDLED_ROOT, "vuer") + os.sep)
 
 
 def _library_roots():
@@ -25,6 +29,15 @@ def _library_roots():
 
 _LIBRARY = _library_roots()
 _cache = {}
+
+
+def add_library_root(path):
+    """Counts the files under `path` as library code (an installed vuer imported from a source
+    checkout rather than site-packages: its frames are not the user's)."""
+    global _LIBRARY
+    roots = {os.path.realpath(path) + os.sep, os.path.abspath(path) + os.sep}
+    _LIBRARY = tuple(set(_LIBRARY) | roots)
+    _cache.clear()
 
 
 def is_ours(filename):

@@ -1,12 +1,14 @@
 /**
- * `scene-runner run <file> [--events <path|->] [--record <file.srec>] [--timeout <s>] [--python <exe>]`
+ * `scene-runner run <file> [--events <path|->] [--record <file.srec>] [--timeout <s>] [--python <exe>] [--vuer bundled|installed|auto]`
  *
  * Runs a scene program headless. Standard output carries exactly what the
  * program prints. `--events` writes every protocol message the program produced
  * (before any coalescing), one JSON object per line; with `--events -` they go to
  * standard output instead, and the program's own output appears only as LOG lines.
  * `--record` writes a seekable recording of the session (docs/recording-format.md) that
- * `scene-runner snapshot --from` and the VS Code viewer replay.
+ * `scene-runner snapshot --from` and the VS Code viewer replay. `--vuer` picks which vuer a Python
+ * program imports (src/runner/python/vuer-choice.ts); on the user's installed vuer the program
+ * serves its own scene, and the address it listens on is printed (and is a VUER_SERVING event).
  */
 import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
@@ -19,11 +21,12 @@ import { EXIT } from "../runner/exit-codes.js";
 import { LaunchError } from "../runner/launch.js";
 import { exitStatus } from "../runner/outcome.js";
 import { startSession, type RunningSession } from "../runner/supervisor.js";
+import { describeInstalled, isVuerMode, servingUrl, VUER_MODES, type VuerMode } from "../runner/python/vuer-choice.js";
 import { setLongTimeout } from "../runner/timers.js";
 import { Recorder } from "../recording/recorder.js";
 import { RecordingFileWriter } from "../recording/writer.js";
 
-export const RUN_USAGE = "usage: scene-runner run <file.ts|file.js|file.py> [--events <path|->] [--record <file.srec>] [--timeout <seconds>] [--python <exe>]";
+export const RUN_USAGE = "usage: scene-runner run <file.ts|file.js|file.py> [--events <path|->] [--record <file.srec>] [--timeout <seconds>] [--python <exe>] [--vuer bundled|installed|auto]";
 
 
 /** The longest --timeout: a year. Longer is a typo, not a plan. */
@@ -35,12 +38,17 @@ interface RunArgs {
   record?: string;
   timeoutSec?: number;
   python?: string;
+  vuer?: VuerMode;
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  const { file, values } = parseSceneArgs(argv, { events: { type: "string" }, record: { type: "string" }, timeout: { type: "string" }, python: { type: "string" } }, "to run");
+  const { file, values } = parseSceneArgs(argv, { events: { type: "string" }, record: { type: "string" }, timeout: { type: "string" }, python: { type: "string" }, vuer: { type: "string" } }, "to run");
   const parsed = { values };
   const args: RunArgs = { file, events: parsed.values.events, record: parsed.values.record, python: parsed.values.python };
+  if (values.vuer !== undefined) {
+    if (!isVuerMode(values.vuer)) throw new UsageError(`--vuer takes ${VUER_MODES.join(", ")}, got ${JSON.stringify(values.vuer)}`);
+    args.vuer = values.vuer;
+  }
   if (parsed.values.timeout !== undefined) {
     const t = Number(parsed.values.timeout);
     if (!Number.isFinite(t) || t <= 0) throw new UsageError(`--timeout needs a positive number of seconds, got ${JSON.stringify(parsed.values.timeout)}`);
@@ -96,8 +104,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     session = await startSession({
       file: args.file,
       python: args.python,
+      vuer: args.vuer,
       onMessage: (m, frame) => {
         writeEvent(m, frame);
+        if (m.etype === "VUER_SERVING") process.stderr.write(`scene-runner: the program's vuer (${describeInstalled(m)}) serves on ${servingUrl(m)}\n`);
         // Headless: nobody can answer a render request; say so instead of letting it time out.
         if (m.etype === "GRAB_RENDER") {
           const answer = { etype: rpcResponseType("GRAB_RENDER", m.uuid), ts: Date.now(), error: "no viewer is attached (headless run); use the VS Code panel or `scene-runner snapshot`" };

@@ -15,7 +15,7 @@ import {
   type TaskSpawnMessage,
   type TaskStateMessage,
 } from "./tasks.js";
-import { num, oneOf, optStr, record, str, isRecord } from "./validate.js";
+import { num, oneOf, optStr, record, str, isRecord, ProtocolError } from "./validate.js";
 
 export type RuntimeKind = "node" | "python";
 export const SESSION_OUTCOMES = ["done", "failed", "stopped"] as const;
@@ -36,6 +36,24 @@ export interface SessionEndMessage {
   ts: number;
   status: SessionOutcome;
   error?: ErrorInfo;
+}
+
+/**
+ * A program running on the user's installed vuer (not our bundled package): its own Vuer app
+ * now listens here, and the host connects its vuer client to it. Sent once per listening
+ * socket, by the Python runner's hook on vuer's server start (python/scene_runner/installed_vuer.py).
+ */
+export interface VuerServingMessage {
+  etype: "VUER_SERVING";
+  ts: number;
+  /** The address the socket is bound to, as it says ("0.0.0.0", "127.0.0.1", "::"...). */
+  host: string;
+  port: number;
+  /** The app serves over TLS (vuer's `cert`): wss://. */
+  tls: boolean;
+  /** The vuer package's directory, and its version where its package metadata says. */
+  path: string;
+  version?: string;
 }
 
 /** vuer's GRAB_RENDER RPC: the viewer answers with a ClientEvent whose etype is `rtype`. */
@@ -60,6 +78,7 @@ interface RunnerToHostShapes {
   GRAB_RENDER: unknown;
   SESSION_START: unknown;
   SESSION_END: unknown;
+  VUER_SERVING: unknown;
 }
 
 /** Every message a runner sends: derived from RUNNER_TO_HOST, so none exists without its validator. */
@@ -156,6 +175,25 @@ export const RUNNER_TO_HOST = {
       const end: SessionEndMessage = { etype: "SESSION_END", ts: num(m.ts, "message.ts"), status: oneOf(m.status, SESSION_OUTCOMES, "message.status") };
       if (m.error !== undefined && m.error !== null) end.error = validateError(m.error, "message.error");
       return end;
+    },
+  },
+  VUER_SERVING: {
+    doc: "the program's own vuer server (installed vuer) listens: address, port, TLS, vuer's path and version",
+    binary: false,
+    validate: (m): VuerServingMessage => {
+      const port = num(m.port, "message.port");
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ProtocolError(`message.port: not a TCP port (${port})`);
+      const serving: VuerServingMessage = {
+        etype: "VUER_SERVING",
+        ts: num(m.ts, "message.ts"),
+        host: str(m.host, "message.host"),
+        port,
+        tls: m.tls === true,
+        path: str(m.path, "message.path"),
+      };
+      const version = optStr(m.version, "message.version");
+      if (version !== undefined) serving.version = version;
+      return serving;
     },
   },
 } satisfies Table<"etype", RunnerToHostShapes>;

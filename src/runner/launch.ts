@@ -24,6 +24,8 @@ export interface LaunchSpec {
 export interface RunOptions {
   /** Interpreter for Python programs (`--python`, `sceneRunner.pythonPath`). */
   python?: string;
+  /** Which vuer a Python program gets (`--vuer`, `sceneRunner.vuer`; src/runner/python/vuer-choice.ts). Default auto. */
+  vuer?: "bundled" | "installed" | "auto";
   /**
    * Let the runner coalesce scene updates while its pipe is backed up (a viewer
    * is attached and only the latest state matters). Off for `run --events`,

@@ -29,6 +29,12 @@ export interface VuerClientOptions {
   /** One line per thing worth telling (dropped nodes, ignored events, state changes). */
   log(line: string): void;
   socket?: SocketFactory;
+  /**
+   * A pipeline the caller owns (a run on the user's installed vuer: the run's own): the client
+   * feeds it, and its session state and title stay the caller's (the connection's state then
+   * only reaches `log` and onState listeners); close() leaves its viewer attached.
+   */
+  sharedPipeline?: ScenePipeline;
   timers?: PipelineTimers;
   pipeline?: PipelineOptions;
   firstDelayMs?: number;
@@ -62,7 +68,7 @@ export class VuerClientSession {
   private stateListeners: Array<(s: ConnectionState) => void> = [];
 
   constructor(private readonly o: VuerClientOptions) {
-    this.pipeline = new ScenePipeline(sessionInfo(o.url, { state: "connecting", attempt: 1 }), { ...o.pipeline, timers: o.pipeline?.timers ?? o.timers });
+    this.pipeline = o.sharedPipeline ?? new ScenePipeline(sessionInfo(o.url, { state: "connecting", attempt: 1 }), { ...o.pipeline, timers: o.pipeline?.timers ?? o.timers });
     this.connection = new VuerConnection({
       url: o.url,
       socket: o.socket,
@@ -76,7 +82,7 @@ export class VuerClientSession {
       },
       onMessage: (data, isBinary) => this.received(data, isBinary),
       onState: (s) => {
-        this.pipeline.setSession(sessionInfo(o.url, s));
+        if (!o.sharedPipeline) this.pipeline.setSession(sessionInfo(o.url, s));
         if (s.state !== "connecting") o.log(`${o.url}: ${describeState(s)}`);
         for (const l of this.stateListeners) l(s);
       },
@@ -103,7 +109,7 @@ export class VuerClientSession {
 
   close(reason = "closed by the viewer"): void {
     this.connection.close(reason);
-    this.pipeline.detach();
+    if (!this.o.sharedPipeline) this.pipeline.detach();
   }
 
   private received(data: Uint8Array, isBinary: boolean): void {

@@ -44,6 +44,11 @@ export class RunOutput {
     this.atLineStart = true;
   }
 
+  /** A line under the header saying how the run was set up ("python: /usr/bin/python3 …: why"). */
+  detail(what: string, text: string): void {
+    this.append(`${this.atLineStart ? "" : "\n"}  ${what}: ${text}\n`);
+  }
+
   /** Text that is already decoded (a LOG message), kept apart from the byte streams' decoders. */
   text(text: string): void {
     if (text) this.append(text);

@@ -4,17 +4,21 @@
  * the run's output. Everything the UI shows about a run is read from here; the
  * UI learns about changes through `onDidChange`.
  */
-import { basename } from "node:path";
+import { basename, extname } from "node:path";
 import * as vscode from "vscode";
 import { rpcResponseType, type ClientEvent } from "../../protocol/events.js";
 import { assertNever } from "../../protocol/descriptors.js";
 import { droppedNodeLine } from "../../protocol/scene.js";
-import { viewerInit, type RunnerToHost, type RuntimeKind } from "../../protocol/runner.js";
+import { viewerInit, type RunnerToHost, type RuntimeKind, type VuerServingMessage } from "../../protocol/runner.js";
 import type { ErrorInfo, TaskInfo, TaskState } from "../../protocol/tasks.js";
 import type { ViewerSessionState } from "../../protocol/viewer.js";
 import { LaunchError } from "../../runner/launch.js";
 import { exitStatus } from "../../runner/outcome.js";
 import { startSession, type RunningSession, type SessionExit } from "../../runner/supervisor.js";
+import type { InterpreterChoice } from "../../runner/python/interpreter-choice.js";
+import { findPython, planPythonRun } from "../../runner/python/launcher.js";
+import { describeInstalled, servingUrl, type VuerMode } from "../../runner/python/vuer-choice.js";
+import { VuerClientSession } from "../../vuer-client/client-session.js";
 import { log } from "../output/extension-log.js";
 import type { RunOutput } from "../output/program-output.js";
 import { ScenePipeline } from "../../scene/pipeline.js";
@@ -39,6 +43,15 @@ export interface HostSessionOptions {
   runOfFile: number;
   output: RunOutput;
   python?: string;
+  /**
+   * A Python run's interpreter and why (the Python extension's, the setting, PATH: see
+   * interpreter-choice.ts); absent: `python` as given.
+   */
+  interpreter?: () => Promise<InterpreterChoice>;
+  /** Which vuer a Python run gets (sceneRunner.vuer); default auto. */
+  vuer?: VuerMode;
+  /** Our version, for the INIT our vuer client sends a program's own vuer server. */
+  clientVersion?: string;
   graceMs?: number;
   /** Memory for the run's recording (the timeline); 0: not recorded. */
   recordingBudgetBytes?: number;
@@ -101,6 +114,10 @@ export class HostSession implements vscode.Disposable {
   stopping = false;
   private stopRequestedAt?: number;
   private child?: RunningSession;
+  /** A Python run's vuer: "bundled", or "vuer 0.1.6 installed at …" (its own server; the viewer is its client). */
+  vuerUsed?: string;
+  /** On installed vuer: our client of the program's own vuer server, feeding this run's pipeline. */
+  private vuerClient?: VuerClientSession;
   private readonly changed = new vscode.EventEmitter<HostSession>();
   private readonly ended = new vscode.EventEmitter<HostSession>();
   /** Fires on any change the UI shows: state, tasks. */
@@ -176,9 +193,11 @@ export class HostSession implements vscode.Disposable {
   async start(): Promise<void> {
     this.output.header(`Run ${this.run}: ${basename(this.file)}  ${new Date(this.startedAt).toLocaleTimeString()}`);
     try {
+      const python = extname(this.file).toLowerCase() === ".py" ? await this.planPython() : undefined;
       this.child = await startSession({
         file: this.file,
-        python: this.options.python,
+        python: python?.python ?? this.options.python,
+        vuer: python?.vuer,
         graceMs: this.options.graceMs,
         // A viewer only needs the latest state: let the runner fold updates while the pipe is full.
         coalesce: true,
@@ -205,6 +224,50 @@ export class HostSession implements vscode.Disposable {
     void this.child.exited.then((exit) => this.exited(exit));
   }
 
+  /**
+   * The interpreter and the vuer of a Python run, said under the run's header. Throws
+   * LaunchError (an interpreter that does not run; `installed` asked for and none importable).
+   */
+  private async planPython(): Promise<{ python: string; vuer: "bundled" | "installed" }> {
+    const choice = this.options.interpreter ? await this.options.interpreter() : { python: this.options.python, why: this.options.python ? "sceneRunner.pythonPath" : "python3 from PATH" };
+    const interpreter = await findPython(choice.python);
+    this.output.detail("python", `${interpreter.command} (Python ${interpreter.version.join(".")}): ${choice.why}`);
+    const plan = await planPythonRun(this.file, { python: interpreter.command, vuer: this.options.vuer });
+    this.vuerUsed = plan.vuer.use === "installed" ? describeInstalled(plan.vuer) : "bundled";
+    this.output.detail("vuer", plan.vuer.why);
+    return { python: interpreter.command, vuer: plan.vuer.use };
+  }
+
+  /**
+   * The program's own vuer server listens (installed vuer): our vuer client connects to it and
+   * feeds this run's pipeline, so the run's panel shows what the server sends and its events go
+   * to the server. One server per run: a second app's address is only said.
+   */
+  private connectVuer(m: VuerServingMessage): void {
+    const url = servingUrl(m);
+    if (this.vuerClient) return this.output.note(`the program's vuer also serves on ${url}; the viewer stays on the first`);
+    if (!this.isLive || this.stopping) return;
+    this.output.note(`the program's vuer serves on ${url}: the viewer connects to it`);
+    const client = new VuerClientSession({
+      url,
+      version: this.options.clientVersion ?? "0.0.0",
+      viewer: "vscode",
+      width: 1280,
+      height: 720,
+      sharedPipeline: this.pipeline,
+      log: (line) => {
+        log.info(`${this.label}: vuer client: ${line}`);
+        if (!/: (connected|connecting)/.test(line)) this.output.note(`vuer client: ${line}`);
+      },
+    });
+    this.vuerClient = client;
+    client.start();
+  }
+
+  private closeVuerClient(reason: string): void {
+    this.vuerClient?.close(reason);
+  }
+
   /** Cancels every task (finally blocks run), kills after the grace period. Resolves once it has ended. */
   async stop(): Promise<void> {
     if (!this.isLive) return;
@@ -213,6 +276,8 @@ export class HostSession implements vscode.Disposable {
       this.stopRequestedAt = Date.now();
       this.changed.fire(this);
       log.info(`${this.label}: stop requested`);
+      // The program's own server goes down with it: no reconnect attempts meanwhile.
+      this.closeVuerClient("the run is stopping");
     }
     if (this.child) await this.child.stop();
     await this.finished;
@@ -239,7 +304,9 @@ export class HostSession implements vscode.Disposable {
   sendEvent(event: ClientEvent): void {
     if (!this.child || !this.isLive) return;
     this.recorder?.recordEvent(event);
-    this.child.send(event);
+    // On installed vuer the program hears its viewer through its own server, as from a browser.
+    if (this.vuerClient) this.vuerClient.viewerEvent(event);
+    else this.child.send(event);
   }
 
 
@@ -285,6 +352,9 @@ export class HostSession implements vscode.Disposable {
       case "SESSION_END":
         if (m.error) this.error = m.error;
         return; // the state follows the process exit, which comes right after
+      case "VUER_SERVING":
+        this.connectVuer(m);
+        return;
       default:
         assertNever(m);
     }
@@ -322,6 +392,7 @@ export class HostSession implements vscode.Disposable {
   }
 
   private finish(status: Extract<SessionState, "done" | "failed" | "stopped">): void {
+    this.closeVuerClient("the run ended");
     this.endedAt = Date.now();
     this.stopping = false;
     this.setState(status);
@@ -337,6 +408,7 @@ export class HostSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.closeVuerClient("the run was closed");
     this.child?.kill();
     this.pipeline.dispose();
     this.changed.dispose();

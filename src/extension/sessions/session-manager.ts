@@ -5,15 +5,21 @@
  * "Clear Finished" (the oldest beyond sceneRunner.keepFinishedRuns are dropped
  * so a long day of run-on-save does not grow without bound).
  */
-import { basename } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import * as vscode from "vscode";
 import { log } from "../output/extension-log.js";
 import { RunOutput, type ProgramOutputs } from "../output/program-output.js";
+import { chooseInterpreter } from "../../runner/python/interpreter-choice.js";
+import type { VuerMode } from "../../runner/python/vuer-choice.js";
+import { pythonExtensionSource } from "../installed-vuer/python-extension.js";
 import { HostSession, type TaskChange } from "./host-session.js";
 import type { SavedSession } from "./saved-sessions.js";
 
 export interface RunSettings {
   python?: string;
+  /** sceneRunner.vuer: which vuer Python scenes import. */
+  vuer?: VuerMode;
   /** Finished runs kept in the list (sceneRunner.keepFinishedRuns). */
   keepFinished: number;
   recordingBudgetBytes?: number;
@@ -94,7 +100,20 @@ export class SessionManager implements vscode.Disposable {
     const output = new RunOutput(this.outputs.channel(file, label));
     const runOfFile = (this.runsOfFile.get(file) ?? 0) + 1;
     this.runsOfFile.set(file, runOfFile);
-    const session = new HostSession({ id: `s${this.nextId++}`, file, label, runOfFile, output, python: this.settings().python, recordingBudgetBytes: this.settings().recordingBudgetBytes });
+    const settings = this.settings();
+    const session = new HostSession({
+      id: `s${this.nextId++}`,
+      file,
+      label,
+      runOfFile,
+      output,
+      python: settings.python,
+      // The Python extension's interpreter for this file, else the setting, else PATH.
+      interpreter: () => chooseInterpreter(file, { pythonExtension: pythonExtensionSource(), setting: settings.python }),
+      vuer: settings.vuer,
+      clientVersion: extensionVersion(),
+      recordingBudgetBytes: settings.recordingBudgetBytes,
+    });
     this.all.push(session);
     this.live.set(file, session);
     // Task messages change a session many times a second; the list changes only with its state.
@@ -229,4 +248,17 @@ export class SessionManager implements vscode.Disposable {
     this.sessionStarted.dispose();
     this.sessionEnded.dispose();
   }
+}
+
+let version: string | undefined;
+/** Ours, from the package.json beside dist/ (read once). */
+function extensionVersion(): string {
+  if (version === undefined) {
+    try {
+      version = String((JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version?: unknown }).version ?? "0.0.0");
+    } catch {
+      version = "0.0.0";
+    }
+  }
+  return version;
 }

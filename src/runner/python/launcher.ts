@@ -1,18 +1,30 @@
 /**
- * Launches Python scene files: `<python> -m scene_runner <file>`, with PYTHONPATH
- * pointing at the bundled python/ folder so the program's `import vuer` gets our
- * package (nothing to pip-install). The child side is python/scene_runner/.
+ * Launches Python scene files: `<python> -m scene_runner <file>`. PYTHONPATH holds python/ (our
+ * tracker, scene_runner) and, for a run on our bundled vuer, python/bundled/ too, ahead of the
+ * user's own path, so the program's `import vuer` gets our package (nothing to pip-install). On
+ * the user's installed vuer (vuer-choice.ts) python/bundled/ is left out, and the tracker is told
+ * to watch for the real vuer's server (python/scene_runner/installed_vuer.py). The child side
+ * is python/scene_runner/.
  */
 import { execFile } from "node:child_process";
-import { delimiter, join } from "node:path";
-import { LaunchError, type Launcher } from "../launch.js";
+import { dirname, delimiter, join } from "node:path";
+import { LaunchError, type Launcher, type RunOptions } from "../launch.js";
+import { chooseVuer, probeVuer, type VuerChoice } from "./vuer-choice.js";
 
 /** Oldest Python the child supports (python/scene_runner/__init__.py says the same). */
 export const MIN_PYTHON: readonly [number, number] = [3, 9];
 
+/** Tells the Python runner which vuer the program gets ("installed": hook the real vuer's server start). */
+export const VUER_ENV = "SCENE_RUNNER_VUER";
+
 /** The python/ folder shipped beside dist/ (bundles live in dist/, python/ at the package root). */
 export function pythonPackageDir(): string {
   return join(__dirname, "..", "python");
+}
+
+/** Where our bundled vuer package lives (python/bundled/vuer), apart from the tracker. */
+export function bundledVuerRoot(): string {
+  return join(pythonPackageDir(), "bundled");
 }
 
 export interface PythonInterpreter {
@@ -74,15 +86,39 @@ async function discover(explicit?: string): Promise<PythonInterpreter> {
   throw new LaunchError(`${what}: ${HOW_TO_FIX}`);
 }
 
-export const pythonLauncher: Launcher = async (file, options) => {
-  const python = await findPython(options.python);
+/** PYTHONPATH for a run: ours ahead of the user's own (the host's PYTHONPATH). */
+function pythonPathFor(use: VuerChoice["use"]): string {
+  const ours = use === "bundled" ? [bundledVuerRoot(), pythonPackageDir()] : [pythonPackageDir()];
   const existing = process.env.PYTHONPATH;
+  return [...ours, ...(existing ? [existing] : [])].join(delimiter);
+}
+
+export interface PythonPlan {
+  python: PythonInterpreter;
+  vuer: VuerChoice;
+}
+
+/**
+ * The interpreter and the vuer a run of `file` gets (`options.vuer`, default auto). Throws
+ * LaunchError (NoInstalledVuer among them) with one actionable line.
+ */
+export async function planPythonRun(file: string, options: RunOptions & { cwd?: string }): Promise<PythonPlan> {
+  const python = await findPython(options.python);
+  const vuer = await chooseVuer(options.vuer ?? "auto", python.command, () =>
+    probeVuer({ python: python.command, cwd: options.cwd ?? process.cwd(), programDir: dirname(file), pythonPath: pythonPathFor("installed"), bundledRoot: bundledVuerRoot() }),
+  );
+  return { python, vuer };
+}
+
+export const pythonLauncher: Launcher = async (file, options) => {
+  // The supervisor hands its SessionOptions, whose cwd is the program's working directory.
+  const { python, vuer } = await planPythonRun(file, options as RunOptions & { cwd?: string });
   return {
     command: python.command,
     args: ["-m", "scene_runner", file],
     env: {
-      // Ours first so `import vuer` resolves here even where a real vuer is installed.
-      PYTHONPATH: existing ? pythonPackageDir() + delimiter + existing : pythonPackageDir(),
+      PYTHONPATH: pythonPathFor(vuer.use),
+      [VUER_ENV]: vuer.use,
       // The program's text goes through pipes: make it UTF-8 whatever the locale says.
       PYTHONIOENCODING: process.env.PYTHONIOENCODING ?? "utf-8",
     },

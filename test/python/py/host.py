@@ -11,7 +11,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 PYTHON_DIR = os.path.join(ROOT, "python")
-sys.path.insert(0, PYTHON_DIR)
+# The runner's path for a bundled run: our tracker and, apart from it, our bundled vuer.
+BUNDLED_PATH = os.pathsep.join([os.path.join(PYTHON_DIR, "bundled"), PYTHON_DIR])
+sys.path[:0] = BUNDLED_PATH.split(os.pathsep)
 
 from scene_runner.frames import FrameReader, encode_frame  # noqa: E402
 
@@ -28,7 +30,7 @@ class Child:
         self.sock = ours
         full_env = dict(os.environ)
         full_env.update(env or {})
-        full_env["PYTHONPATH"] = PYTHON_DIR + (os.pathsep + full_env["PYTHONPATH"] if full_env.get("PYTHONPATH") else "")
+        full_env["PYTHONPATH"] = BUNDLED_PATH + (os.pathsep + full_env["PYTHONPATH"] if full_env.get("PYTHONPATH") else "")
         full_env["SCENE_RUNNER_CHANNEL_FD"] = str(theirs.fileno())
         self.proc = subprocess.Popen(
             [python or sys.executable, "-m", "scene_runner", program],

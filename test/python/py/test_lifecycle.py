@@ -6,7 +6,7 @@ import subprocess
 import sys
 import unittest
 
-from host import PYTHON_DIR, Child
+from host import BUNDLED_PATH, Child
 
 LIFECYCLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures", "python", "lifecycle")
 
@@ -54,7 +54,7 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(len(spawned(child, "main")), 1)
 
     def test_run_by_hand_a_session_starts_at_once(self):
-        env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
+        env = dict(os.environ, PYTHONPATH=BUNDLED_PATH)
         env.pop("SCENE_RUNNER_CHANNEL_FD", None)
         r = subprocess.run([sys.executable, "-m", "scene_runner", fixture("init_reaches_program.py")], env=env, capture_output=True, text=True, timeout=60)
         self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "till: True none\nhandler: INIT browser\n", ""))

@@ -10,7 +10,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from host import PYTHON_DIR  # noqa: F401 - puts python/ on sys.path
+from host import BUNDLED_PATH  # noqa: F401 - puts python/ on sys.path
 from vuer_names import VUER_NAMES, VUER_SCHEMA_TAGS
 
 
@@ -71,7 +71,7 @@ class EventsTest(unittest.TestCase):
 class WireTest(unittest.TestCase):
     def test_auto_keys_start_at_zero_in_a_fresh_program(self):
         code = "from vuer.schemas import Box, Sphere; print(Box().key, Sphere(key='s').key, Sphere().key, Box(key='').key)"
-        out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=PYTHON_DIR), capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=BUNDLED_PATH), capture_output=True, text=True, check=True).stdout
         self.assertEqual(out.split(), ["0", "s", "1", "2"])  # a given key takes no number; an empty one does, as vuer
 
     def test_empty_child_lists_are_left_out(self):
@@ -115,7 +115,7 @@ class AppTest(unittest.TestCase):
         self.assertEqual(secure.localhost_prefix + "/a.glb", "https://localhost:9000/workspace/a.glb")
         self.assertEqual(secure.get_url(), "https://vuer.ai?ws=wss://localhost:9000&grid=False")
         code = "from vuer import Vuer; print(Vuer().port)"
-        out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=PYTHON_DIR, VUER_PORT="8100"), capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=BUNDLED_PATH, VUER_PORT="8100"), capture_output=True, text=True, check=True).stdout
         self.assertEqual(out.strip(), "8100")
 
     def test_spawn_returns_vuers_wrapper_and_bare_spawn_the_function(self):

@@ -1,0 +1,117 @@
+"""A run on the user's installed vuer (vuer-ai's, not our bundled package; SCENE_RUNNER_VUER is
+"installed"): the program's own Vuer() server starts as usual, bound where the program says,
+and the host connects to it as a vuer client. This module, without changing the program:
+
+  - tells the host where the app listens: once a vuer app's aiohttp site has started, one
+    VUER_SERVING message (src/protocol/runner.ts) with the address and port its socket is bound
+    to (a port of 0 or a busy default shows as the port the system gave);
+  - makes a host's stop end the program as a stop: vuer's server start swallows the
+    KeyboardInterrupt that the stop's escalation raises (its loop then shuts down cleanly), and
+    the program would go on after `app.start()` as if nothing happened; here it gets
+    KeyboardInterrupt back once vuer's own cleanup is done, so the run ends "stopped";
+  - counts vuer's own files as library code (where.py), so task creation sites and error
+    locations point into the program even when vuer was imported from a source checkout.
+
+vuer's server lives in vuer/base.py (Server.start builds an aiohttp AppRunner and TCPSite and
+runs the loop); the hook wraps Server.start and aiohttp's TCPSite.start when vuer.base is first
+imported, so a program that never imports vuer pays nothing.
+"""
+import importlib.util
+import os
+import socket
+import sys
+
+from . import where
+from .channel import now_ms
+
+_session = None
+_vuer_apps = []  # the aiohttp Applications of vuer servers that started
+
+
+def install(session):
+    global _session
+    _session = session
+    sys.meta_path.insert(0, _VuerBaseFinder())
+
+
+class _VuerBaseFinder:
+    """Finds nothing itself: when vuer.base is imported, wraps the real loader's exec_module."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "vuer.base":
+            return None
+        sys.meta_path.remove(self)  # once; the real finders do the finding
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            _patch(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def _patch(base):
+    vuer_dir = os.path.dirname(os.path.abspath(base.__file__))
+    where.add_library_root(vuer_dir)
+    server = getattr(base, "Server", None)
+    if server is None or not callable(getattr(server, "start", None)):
+        _session.log("scene_runner: this vuer has no vuer.base.Server.start; the viewer cannot learn the program's port")
+        return
+    try:
+        from aiohttp import web_runner
+    except ImportError as e:
+        _session.log("scene_runner: vuer's aiohttp does not import (%s); the viewer cannot learn the program's port" % e)
+        return
+    start = server.start
+
+    def start_server(self, *args, **kwargs):
+        app = getattr(self, "app", None)
+        if app is not None and not any(a is app for a in _vuer_apps):
+            _vuer_apps.append(app)
+        result = start(self, *args, **kwargs)
+        if _session.stopping:
+            raise KeyboardInterrupt  # the host's stop; vuer's cleanup has run
+        return result
+
+    server.start = start_server
+    site_start = web_runner.TCPSite.start
+    version = []  # looked up once, at the first report
+
+    async def start_site(site):
+        await site_start(site)
+        app = getattr(getattr(site, "_runner", None), "app", None)
+        if app is not None and any(a is app for a in _vuer_apps):
+            if not version:
+                from .probe_vuer import _version
+
+                version.append(_version(vuer_dir))
+            _report(site, vuer_dir, version[0])
+
+    web_runner.TCPSite.start = start_site
+
+
+def _report(site, vuer_dir, version):
+    """One VUER_SERVING for the site: its IPv4 socket when it has one (what localhost reaches
+    first from the host), else its first."""
+    server = getattr(site, "_server", None)
+    sockets = list(getattr(server, "sockets", None) or ())
+    if not sockets:
+        _session.log("scene_runner: the vuer server started but has no listening socket to report")
+        return
+    sockets.sort(key=lambda s: s.family != socket.AF_INET)
+    name = sockets[0].getsockname()
+    message = {
+        "etype": "VUER_SERVING",
+        "ts": now_ms(),
+        "host": str(name[0]),
+        "port": int(name[1]),
+        "tls": getattr(site, "_ssl_context", None) is not None,
+        "path": where.wire_text(vuer_dir),
+    }
+    if version:
+        message["version"] = version
+    _session.send(message)
