@@ -188,6 +188,9 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
       session = await startSession({
         file: args.file,
         python: args.python,
+        // The picture is drawn from the scene sent over the runner pipe, as our bundled vuer
+        // sends it (a program serving on its own vuer is pictured with snapshot --connect).
+        vuer: "bundled",
         coalesce: true, // a picture needs the latest scene, not every step to it
         onMessage: (m: RunnerToHost, frame?: Buffer) => {
           recorder?.record(m, frame);
