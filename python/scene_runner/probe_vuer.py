@@ -2,7 +2,8 @@
 installed by the user) rather than Scene Runner's bundled one: ``python -m scene_runner.probe_vuer
 <bundled-root> <program-dir>``, run with the path and working directory the program itself
 would get (its folder first on sys.path, as session.py puts it). Prints one JSON line:
-``{"ok": true, "path": ..., "version": ...}`` or ``{"ok": false, "reason": ...}``.
+``{"ok": true, "path": ..., "version": ...}`` or ``{"ok": false, "reason": ...}``, with
+``"searched"``: the folders on its sys.path.
 
 Imports ``vuer.server`` (not just ``vuer``): that is what a program's ``from vuer import Vuer``
 needs, and where a missing dependency of vuer's (aiohttp, msgpack...) shows."""
@@ -70,4 +71,6 @@ if __name__ == "__main__":
         answer = probe(sys.argv[1] if len(sys.argv) > 1 else "")
     finally:
         sys.stdout = out
+    # Where it looked: the host keeps this answer until one of these folders changes (pip install).
+    answer["searched"] = [p for p in sys.path if p and os.path.isdir(p)]
     sys.stdout.write(json.dumps(answer) + "\n")

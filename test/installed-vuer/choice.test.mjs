@@ -2,6 +2,8 @@
 // Python extension's API injected), and the probe itself against real CPython with stand-in vuer
 // packages first on PYTHONPATH (fixtures/README.md), so the answers do not depend on this machine.
 import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { test } from "node:test";
 import { loadTs } from "../helpers/load-ts.mjs";
@@ -102,6 +104,19 @@ test("the probe, in real CPython: a vuer-shaped package, a broken one, another p
   assert.match(other.reason, /has no vuer\.server\.Vuer/);
   const bundled = await probeWith(join(ROOT, "python", "bundled"));
   assert.deepEqual(bundled, { ok: false, reason: "the only vuer importable is Scene Runner's bundled one" });
+});
+
+test("the probe's answer is kept until a folder it searched changes: a pip install into site-packages is seen next run", async () => {
+  const site = mkdtempSync(join(tmpdir(), "probe-site-"));
+  try {
+    const before = await probeWith(site);
+    assert.notEqual(before.path, join(site, "vuer")); // none there yet (a vuer this machine has elsewhere may answer)
+    assert.equal(await probeWith(site), before, "kept: nothing changed");
+    cpSync(join(fixtures, "fake-vuer", "vuer"), join(site, "vuer"), { recursive: true }); // as pip would
+    assert.deepEqual(await probeWith(site), { ok: true, path: join(site, "vuer"), version: "9.9.9" });
+  } finally {
+    rmSync(site, { recursive: true, force: true });
+  }
 });
 
 test("the probe: an interpreter that does not run is a reason, not a crash", async () => {

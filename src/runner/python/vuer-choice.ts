@@ -6,9 +6,9 @@
  *
  * Whether a real vuer is importable is asked of the interpreter itself
  * (python/scene_runner/probe_vuer.py), with the path the program would get, once per
- * interpreter (its resolved file and modification time), folder and PYTHONPATH. Only a yes is
- * kept: a no is asked again next run (the user may just have run pip install; a failed
- * `import vuer` is quick).
+ * interpreter (its resolved file and modification time), folders and PYTHONPATH, and kept
+ * while none of the folders the probe searched has changed (a `pip install vuer` or an
+ * uninstall changes site-packages): asking costs a Python start and, for a yes, vuer's imports.
  */
 import { execFile } from "node:child_process";
 import { realpathSync, statSync } from "node:fs";
@@ -68,7 +68,20 @@ export interface ProbeRequest {
 /** Long enough for a cold `import vuer.server` (aiohttp, numpy...) on a loaded machine. */
 export const PROBE_TIMEOUT_MS = 30_000;
 
-const cache = new Map<string, Promise<VuerProbe>>();
+/** A probe's answer and the folders it searched, with their modification times then. */
+interface Kept {
+  answer: Promise<VuerProbe>;
+  stamps?: Array<[string, number]>;
+}
+const cache = new Map<string, Kept>();
+
+const mtime = (dir: string): number => {
+  try {
+    return statSync(dir).mtimeMs;
+  } catch {
+    return -1;
+  }
+};
 
 /** The interpreter's identity for the cache: its resolved file and when it changed (a reinstall probes again). */
 function interpreterKey(python: string): string {
@@ -80,21 +93,23 @@ function interpreterKey(python: string): string {
   }
 }
 
-/** Asks the interpreter (a yes is cached; a no is asked again next time). */
+/** Asks the interpreter, or answers as it did while the folders it searched are unchanged. */
 export function probeVuer(r: ProbeRequest): Promise<VuerProbe> {
   const key = [interpreterKey(r.python), r.cwd, r.programDir, r.pythonPath].join("\0");
-  let found = cache.get(key);
-  if (!found) {
-    found = runProbe(r);
-    cache.set(key, found);
-    void found.then((p) => {
-      if (!p.ok) cache.delete(key);
-    });
-  }
-  return found;
+  const kept = cache.get(key);
+  // Still being asked (no stamps yet), or asked and nothing it searched has changed since.
+  if (kept && (!kept.stamps || kept.stamps.every(([dir, t]) => mtime(dir) === t))) return kept.answer;
+  const entry: Kept = { answer: runProbe(r).then(({ searched, answer }) => {
+    // Without the folders (no answer at all) it is asked again next time.
+    if (searched) entry.stamps = searched.map((dir) => [dir, mtime(dir)]);
+    else if (cache.get(key) === entry) cache.delete(key);
+    return answer;
+  }) };
+  cache.set(key, entry);
+  return entry.answer;
 }
 
-function runProbe(r: ProbeRequest): Promise<VuerProbe> {
+function runProbe(r: ProbeRequest): Promise<{ answer: VuerProbe; searched?: string[] }> {
   const timeout = r.timeoutMs ?? PROBE_TIMEOUT_MS;
   return new Promise((resolve) => {
     execFile(
@@ -104,14 +119,18 @@ function runProbe(r: ProbeRequest): Promise<VuerProbe> {
       (error, stdout, stderr) => {
         const last = String(stdout).trim().split("\n").pop() ?? "";
         try {
-          const answer = JSON.parse(last) as unknown;
-          if (isProbe(answer)) return resolve(answer);
+          const parsed = JSON.parse(last) as unknown;
+          if (isProbe(parsed)) {
+            const { searched, ...answer } = parsed as VuerProbe & { searched?: unknown };
+            const dirs = Array.isArray(searched) && searched.every((d) => typeof d === "string") ? (searched as string[]) : undefined;
+            return resolve({ answer: answer as VuerProbe, searched: dirs });
+          }
         } catch {
           // not the probe's answer: said below
         }
-        if (error && (error as { killed?: boolean }).killed) return resolve({ ok: false, reason: `the vuer check did not answer within ${timeout / 1000} s` });
+        if (error && (error as { killed?: boolean }).killed) return resolve({ answer: { ok: false, reason: `the vuer check did not answer within ${timeout / 1000} s` } });
         const why = String(stderr).trim().split("\n").pop() || error?.message.split("\n")[0] || "no answer";
-        resolve({ ok: false, reason: `the vuer check did not run (${why})` });
+        resolve({ answer: { ok: false, reason: `the vuer check did not run (${why})` } });
       },
     );
   });
