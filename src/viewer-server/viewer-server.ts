@@ -42,6 +42,8 @@ export class ViewerServer {
   private readonly rooms = new Map<string, Room>();
   private readonly sockets = new Set<ViewerSocket>();
   private readonly origins = new Set<string>();
+  /** host → the root URL (scheme, host, path prefix) pages requested under that host are at. */
+  private readonly externalRoots = new Map<string, string>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
   private nextRoom = 1;
   private closing: Promise<void> | undefined;
@@ -75,9 +77,16 @@ export class ViewerServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Another origin pages may connect from: the address code-server or a port forward shows the server at. */
-  allowOrigin(origin: string): void {
-    this.origins.add(origin.replace(/\/$/, ""));
+  /**
+   * Another address the server is reached at: what code-server or a remote window's port
+   * forwarding shows it as (`root`: the forwarded form of http://127.0.0.1:<port>/, often with a
+   * path prefix such as /proxy/<port>/). Its origin may open WebSockets, and a page requested
+   * under its host gets URLs under it.
+   */
+  addExternalRoot(root: string): void {
+    const u = new URL(root);
+    this.origins.add(u.origin);
+    this.externalRoots.set(u.host, `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`);
   }
 
   /** Serves `room` from now on; returns its id (its URL: urlOf). */
@@ -172,11 +181,11 @@ export class ViewerServer {
     return this.text(res, 404, "not found");
   }
 
-  /** Where the page is, as the browser sees it (through a forwarded port, the Host it used). */
+  /** Where the page is, as the browser sees it: the address the request came by (directly, or a forwarded one). */
   private pageBase(req: IncomingMessage, id: string): string {
-    const host = req.headers.host && /^[A-Za-z0-9.:[\]-]+$/.test(req.headers.host) ? req.headers.host : `127.0.0.1:${this.port}`;
-    const proto = req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
-    return `${proto}://${host}/${this.token}/${id}`;
+    const host = req.headers["x-forwarded-host"] ?? req.headers.host;
+    const root = (typeof host === "string" && this.externalRoots.get(host)) || this.origin;
+    return `${root}/${this.token}/${id}`;
   }
 
   private page(res: ServerResponse, room: Room, base: string): void {
@@ -184,7 +193,7 @@ export class ViewerServer {
     // Same-origin resources ('self'); the one WebSocket is this server's own (or, forwarded, the page's same origin).
     const csp = { nonce, cspSource: "'self'", connectSrc: `ws://127.0.0.1:${this.port}` };
     const assets: AssetScope | undefined = room.assets && { base: `${base}/files`, workspace: room.assets.workspace };
-    const html = viewerHtml({ ...csp, scriptUri: `${base}/webview.js`, title: `Scene: ${room.title}`, assets, link: { ws: "ws" } });
+    const html = viewerHtml({ ...csp, scriptUri: "webview.js", title: `Scene: ${room.title}`, assets, link: { ws: "ws" } });
     res.setHeader("Content-Security-Policy", `${viewerCsp(csp)}; frame-ancestors 'none'`);
     this.bytes(res, 200, "text/html; charset=utf-8", Buffer.from(html, "utf8"));
   }

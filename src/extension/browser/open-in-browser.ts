@@ -47,9 +47,11 @@ class BrowserViewers implements vscode.Disposable {
     }
     const local = vscode.Uri.parse(server.urlOf(id));
     const external = await vscode.env.asExternalUri(local);
-    // Forwarded (code-server, a remote window), the page's origin is the forwarded one.
-    if (external.authority !== local.authority) server.allowOrigin(`${external.scheme}://${external.authority}`);
     const address = external.toString(true);
+    // Forwarded (code-server's /proxy/<port>/, a remote window's tunnel), the page's origin and
+    // path prefix are the forwarded ones: the server learns them (the room's path ends the address).
+    const tail = `${server.token}/${id}/`;
+    if (external.authority !== local.authority && address.endsWith(tail)) server.addExternalRoot(address.slice(0, -tail.length));
     log.info(`${session.label}: viewer in a browser at ${address} (anyone with this address sees the scene and can send it events)`);
     const opened = await vscode.env.openExternal(external);
     const pick = await vscode.window.showInformationMessage(

@@ -1,0 +1,123 @@
+// "Scene: Open Viewer in Browser" in a real VS Code (code-server + Chromium, test/harness/vscode.mjs):
+// a running scene's viewer opens in a new browser tab (vscode.env.openExternal), which draws the
+// scene (pixels); a click in that tab reaches the program, whose answer (the box turns blue) the
+// tab and the VS Code panel both draw; the address, token included, is in the Scene Runner log.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { decode } from "fast-png";
+import { REPO } from "../harness/prepare.mjs";
+import { launchVSCode, saveArtifacts } from "../harness/vscode.mjs";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitUntil(what, fn, timeout = 60_000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await sleep(200);
+  }
+}
+
+const PROGRAM = `import { Box, type Session } from "scene-runner";
+
+const box = (color: string) => Box({ key: "box", args: [2, 2, 2], color, materialType: "basic" });
+
+export async function main(sess: Session) {
+  sess.upsert(box("#ff0000"));
+  // A click from any viewer: the program answers by turning the box blue.
+  sess.on("CLICK", (event) => {
+    console.log(\`clicked \${event.key}\`);
+    sess.upsert(box("#0000ff"));
+  });
+  await sess.forever();
+}
+`;
+
+const red = (r, g, b) => r > 200 && g < 60 && b < 60;
+const blue = (r, g, b) => b > 200 && r < 60 && g < 60;
+
+/** Share of the canvas's pixels matching `pred` (frame: a page or a frame with the viewer). */
+async function share(frame, pred) {
+  await frame.evaluate(() => window.__sceneViewer.idle());
+  const png = decode(await frame.locator("canvas").first().screenshot());
+  let n = 0;
+  for (let i = 0; i < png.width * png.height; i++) {
+    const o = i * png.channels;
+    if (pred(png.data[o], png.data[o + 1], png.data[o + 2])) n++;
+  }
+  return n / (png.width * png.height);
+}
+
+/** The VS Code panel's viewer frame, once it shows `file`. */
+function panelFrame(vs, file) {
+  return waitUntil(`the viewer panel of ${file}`, async () => {
+    for (const f of vs.page.frames()) {
+      const ok = await f.evaluate((file) => !!window.__sceneViewer && (document.querySelector(".sr-hud")?.textContent ?? "").includes(file), file).catch(() => false);
+      if (ok) return f;
+    }
+    return null;
+  });
+}
+
+describe("Scene: Open Viewer in Browser in VS Code", { timeout: 600_000 }, () => {
+  let vs;
+  let workspace;
+  before(async () => {
+    workspace = mkdtempSync(join(tmpdir(), "scene-runner-browser-ws-"));
+    writeFileSync(join(workspace, "browser_box.ts"), PROGRAM);
+    vs = await launchVSCode({ name: "browser-viewer", extensionPath: REPO, workspace, viewport: { width: 1400, height: 900 } });
+  });
+  after(async () => {
+    await vs?.close();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test("the running scene opens in a browser tab, which draws it and whose click reaches the program", async () => {
+    try {
+      await vs.openFile("browser_box.ts");
+      await vs.runCommand("Scene: Run Scene");
+      const panel = await panelFrame(vs, "browser_box.ts");
+      await waitUntil("the red box in the panel", async () => (await share(panel, red)) > 0.01);
+
+      const opened = vs.context.waitForEvent("page", { timeout: 60_000 });
+      await vs.runCommand("Scene: Open Viewer in Browser", { settleMs: 0 });
+      const tab = await opened;
+      await tab.waitForLoadState("domcontentloaded");
+      // The address code-server forwards the server at (/proxy/<port>/ on its own origin), then the token and the room.
+      const url = new URL(tab.url());
+      const [token, room] = url.pathname.split("/").filter(Boolean).slice(-2);
+      const root = url.href.slice(0, url.href.length - `${token}/${room}/`.length);
+      assert.equal(Buffer.from(token, "base64url").length, 32, "a 32-byte token in the address");
+      await tab.setViewportSize({ width: 800, height: 600 });
+      await waitUntil("the viewer in the tab", () => tab.evaluate(() => window.__sceneViewer?.stats().nodes > 0));
+      await waitUntil("the red box in the browser tab", async () => (await share(tab, red)) > 0.05);
+      await waitUntil("the address in the Scene Runner log", () => vs.extensionHostLog().includes(`viewer in a browser at ${root}${token}/${room}/`));
+      if (process.env.SCENE_SHOTS) await tab.screenshot({ path: join(process.env.SCENE_SHOTS, "vscode-browser-tab-red.png") });
+
+      await tab.mouse.click(400, 300);
+      await waitUntil("the program's answer in the browser tab", async () => (await share(tab, blue)) > 0.05 && (await share(tab, red)) < 0.001);
+      await waitUntil("and in the panel", async () => (await share(panel, blue)) > 0.01);
+      if (process.env.SCENE_SHOTS) {
+        await tab.screenshot({ path: join(process.env.SCENE_SHOTS, "vscode-browser-tab-blue.png") });
+        await vs.page.screenshot({ path: join(process.env.SCENE_SHOTS, "vscode-browser-window.png") });
+      }
+      // The same address without its token, or with another, is refused (through the forwarding too).
+      const status = (u) => tab.evaluate(async (u) => (await fetch(u)).status, u);
+      assert.equal(await status(`${root}${room}/`), 403);
+      assert.equal(await status(`${root}${"A".repeat(43)}/${room}/`), 403);
+      assert.equal(await status(root), 401);
+    } catch (e) {
+      await saveArtifacts(vs, "browser-viewer-FAILED").catch(() => {});
+      throw e;
+    }
+  });
+});
