@@ -10,7 +10,9 @@ and the host connects to it as a vuer client. This module, without changing the 
     the program would go on after `app.start()` as if nothing happened; here it gets
     KeyboardInterrupt back once vuer's own cleanup is done, so the run ends "stopped";
   - counts vuer's own files as library code (where.py), so task creation sites and error
-    locations point into the program even when vuer was imported from a source checkout.
+    locations point into the program even when vuer was imported from a source checkout;
+  - names the task that runs a session's @app.spawn handler after that handler (`main`), as
+    on the bundled vuer, instead of vuer's inner wrapper (`...spawn_matching_handler.<locals>.handler`).
 
 vuer's server lives in vuer/base.py (Server.start builds an aiohttp AppRunner and TCPSite and
 runs the loop); the hook wraps Server.start and aiohttp's TCPSite.start when vuer.base is first
@@ -78,6 +80,13 @@ def _patch(base):
         return result
 
     server.start = start_server
+    add_task = getattr(server, "_add_task", None)
+    if callable(add_task):
+
+        def add_named_task(self, fn, name=None, ws_id=None):
+            return add_task(self, fn, name=name or _spawn_handler_name(fn), ws_id=ws_id)
+
+        server._add_task = add_named_task
     site_start = web_runner.TCPSite.start
     version = []  # looked up once, at the first report
 
@@ -92,6 +101,19 @@ def _patch(base):
             _report(site, vuer_dir, version[0])
 
     web_runner.TCPSite.start = start_site
+
+
+def _spawn_handler_name(coro):
+    """The name of the @app.spawn function that vuer's session wrapper coroutine will await
+    (the wrapper's closure holds it as `matched_handler`), or None for any other coroutine."""
+    try:
+        if not getattr(coro, "__qualname__", "").endswith("spawn_matching_handler.<locals>.handler"):
+            return None
+        fn = coro.cr_frame.f_locals.get("matched_handler")
+        name = getattr(fn, "__name__", None)
+        return name if isinstance(name, str) else None
+    except Exception:  # noqa: B902 - a name is a nicety
+        return None
 
 
 def _report(site, vuer_dir, version):

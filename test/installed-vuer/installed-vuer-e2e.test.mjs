@@ -113,9 +113,10 @@ test("a program on the real vuer: tasks reported, its own server found, the scen
       const names = events().filter((e) => e.etype === "TASK_SPAWN").map((e) => e.task.name);
       return names.includes("ticker") && names;
     });
-    const ticker = events().find((e) => e.etype === "TASK_SPAWN" && e.task.name === "ticker").task;
+    const task = (name) => events().find((e) => e.etype === "TASK_SPAWN" && e.task.name === name)?.task;
+    const ticker = task("ticker");
     assert.equal(ticker.file, program, `the ticker's creation site is the program (${spawned.join(", ")})`);
-    assert.ok(ticker.parent, "the ticker has its spawner");
+    assert.equal(ticker.parent, task("main")?.id, `the session's handler is named after it, main, and spawned the ticker (${spawned.join(", ")})`);
 
     // A click on the box reaches the program's own CLICK handler; its answer (the sphere turns green) is drawn.
     await viewer.page.mouse.click(box.x, box.y);
