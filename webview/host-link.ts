@@ -23,8 +23,9 @@ declare global {
   }
 }
 
-/** Pause before reconnecting a dropped WebSocket (the server restarts with its window). */
+/** Pauses before reconnecting a dropped WebSocket: 1 s, growing to 5 s while the host stays away. */
 const RECONNECT_MS = 1000;
+const RECONNECT_MAX_MS = 5000;
 /** Messages kept for a socket that is not open yet; past this, the oldest go (it re-syncs on `ready`). */
 const MAX_QUEUED = 1000;
 
@@ -78,6 +79,9 @@ class SocketLink {
   private queue: Uint8Array[] = [];
   private readonly listeners = new Set<{ fn: Listener; invalid: (reason: string) => void }>();
   private opened = false;
+  private retryMs = RECONNECT_MS;
+  /** The title the host last gave the session: shown with "reconnecting" while the socket is down. */
+  private title = document.title;
 
   constructor(private readonly url: string) {
     this.connect();
@@ -103,6 +107,7 @@ class SocketLink {
     ws.binaryType = "arraybuffer";
     this.ws = ws;
     ws.onopen = () => {
+      this.retryMs = RECONNECT_MS;
       if (this.opened) {
         // A new connection is a new viewer to the host: it gets the whole scene on `ready`.
         this.queue = [];
@@ -121,12 +126,17 @@ class SocketLink {
       } catch (err) {
         return this.tell((l) => l.invalid(`a host message could not be decoded: ${(err as Error).message}`));
       }
+      const session = (m as { session?: { title?: unknown } }).session;
+      if (typeof session?.title === "string") this.title = session.title;
       this.tell((l) => l.fn(m));
     };
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = null;
-      setTimeout(() => this.connect(), RECONNECT_MS);
+      // The scene stays as it was; the status line says the host is away (VS Code closed or reloaded the window).
+      if (this.opened) this.tell((l) => l.fn({ t: "session", session: { state: "reconnecting", title: this.title } }));
+      setTimeout(() => this.connect(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, RECONNECT_MAX_MS);
     };
   }
 

@@ -229,7 +229,7 @@ test("no path leaves the program's folder: .., encoded .., backslashes and links
   assert.equal((await raw(`${base}/ok.txt`)).status, 200);
 });
 
-test("a closed tab's feed leaves the pipeline; stopping the server closes the others", async () => {
+test("a closed tab's feed leaves the pipeline; stopping the server closes the others, which keep their scene and say so", async () => {
   const feedsBefore = pipeline.viewers.length;
   const tab = pages.pop();
   await tab.page.close();
@@ -238,4 +238,10 @@ test("a closed tab's feed leaves the pipeline; stopping the server closes the ot
   await server.close();
   assert.equal(server.connections, 0);
   assert.equal(pipeline.viewers.length, 1, "only the panel's own feed is left");
+  // The tab left open keeps its scene and says that its host is away.
+  const [left] = pages;
+  await left.page.waitForFunction(() => document.querySelector("[data-state]")?.dataset.state === "reconnecting", null, { timeout: 30_000 });
+  assert.ok((await left.page.locator("[data-state]").textContent()).includes("box.ts"));
+  await left.idle();
+  assert.ok(share(await shot(left, "tab-0-reconnecting"), (r, g, b) => g > 150 && r < 100 && b < 150, [0.2, 0.2, 0.8, 0.8]) > 0.005, "the scene stays");
 });
