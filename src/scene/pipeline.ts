@@ -17,7 +17,7 @@
  */
 import type { GrabRenderRequest } from "../protocol/runner.js";
 import type { SceneMessage, SceneNode } from "../protocol/scene.js";
-import type { ToViewerMessage, ViewerSessionInfo } from "../protocol/viewer.js";
+import type { ViewerSessionInfo } from "../protocol/viewer.js";
 import type { SceneCoalescer } from "./coalescer.js";
 import { SceneStore } from "./scene-store.js";
 import { ViewerFeed, type FeedHost, type FeedSettings, type PipelineTimers, type ViewerSink } from "./viewer-feed.js";
@@ -115,8 +115,8 @@ export class ScenePipeline implements FeedHost {
     return this.store.snapshot();
   }
 
-  /** The panel's coalescer (the pipeline benchmark counts its entries). */
-  private get coalescer(): SceneCoalescer {
+  /** @internal The panel's coalescer (the pipeline benchmark counts its entries). */
+  get coalescer(): SceneCoalescer {
     return this.primary.coalescer;
   }
 
