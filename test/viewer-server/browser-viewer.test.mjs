@@ -137,9 +137,9 @@ test("typed arrays cross as binary: a point cloud is drawn, a render answer's PN
 });
 
 /** One raw HTTP request (the path exactly as written: no client-side `..` folding). */
-function raw(path, headers = {}) {
+function raw(path, headers = {}, method = "GET") {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: server.port, path, headers }, (res) => {
+    const req = request({ host: "127.0.0.1", port: server.port, path, headers, method }, (res) => {
       let body = "";
       res.on("data", (c) => (body += c));
       res.on("end", () => resolve({ status: res.statusCode, body, headers: res.headers }));
@@ -178,6 +178,13 @@ test("every request without the token or with a wrong one is refused, the page i
     assert.equal((await raw(`/x/${roomId}/${rest}`)).status, 403, `a short wrong token, /${rest}`);
     assert.equal((await raw(`/${t}x/${roomId}/${rest}`)).status, 403, `the token with a character more, /${rest}`);
   }
+  // A hundred random tokens of the right length: every one refused.
+  const { randomBytes } = await import("node:crypto");
+  const statuses = new Set();
+  for (let i = 0; i < 100; i++) statuses.add((await raw(`/${randomBytes(32).toString("base64url")}/${roomId}/`)).status);
+  assert.deepEqual([...statuses], [403]);
+  assert.equal((await raw(`/${t}/${roomId}/`, {}, "POST")).status, 405, "with the token, only GET and HEAD");
+  assert.equal((await raw(`/${wrong}/${roomId}/`, {}, "POST")).status, 403, "the token is checked first, whatever the method");
   const refused = await raw(`/${wrong}/${roomId}/`);
   assert.ok(!refused.body.includes("<script"), "a refusal carries no page");
   assert.equal((await raw(`/${t}/${roomId}/files/ok.txt`)).body, "inside");
