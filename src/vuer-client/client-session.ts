@@ -9,7 +9,7 @@
  * reconnecting, closed), shown by the viewer's status line and title.
  */
 import type { ClientEvent } from "../protocol/events.js";
-import { droppedNodeLine } from "../protocol/scene.js";
+import { droppedNodeLine, type SceneMessage } from "../protocol/scene.js";
 import type { ViewerSessionInfo } from "../protocol/viewer.js";
 import { ScenePipeline, type PipelineOptions, type PipelineTimers } from "../scene/pipeline.js";
 import { VuerConnection, type ConnectionState, type SocketFactory } from "./connection.js";
@@ -35,6 +35,8 @@ export interface VuerClientOptions {
    * only reaches `log` and onState listeners); close() leaves its viewer attached.
    */
   sharedPipeline?: ScenePipeline;
+  /** Hears each scene message before the pipeline takes it (a run's recording: its timeline). */
+  onScene?(message: SceneMessage): void;
   timers?: PipelineTimers;
   pipeline?: PipelineOptions;
   firstDelayMs?: number;
@@ -127,6 +129,7 @@ export class VuerClientSession {
     switch (r.kind) {
       case "scene":
         this.stats.sceneMessages++;
+        this.o.onScene?.(r.message);
         for (const w of this.pipeline.push(r.message)) this.o.log(w);
         return;
       case "rpc": {

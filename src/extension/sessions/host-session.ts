@@ -255,6 +255,8 @@ export class HostSession implements vscode.Disposable {
       width: 1280,
       height: 720,
       sharedPipeline: this.pipeline,
+      // Recorded as a bundled run's scene messages are: the timeline scrubs an installed run too.
+      onScene: (scene) => this.recorder?.record(scene),
       log: (line) => {
         log.info(`${this.label}: vuer client: ${line}`);
         if (!/: (connected|connecting)/.test(line)) this.output.note(`vuer client: ${line}`);
