@@ -11,23 +11,41 @@ and the host connects to it as a vuer client. This module, without changing the 
     KeyboardInterrupt back once vuer's own cleanup is done, so the run ends "stopped";
   - counts vuer's own files as library code (where.py), so task creation sites and error
     locations point into the program even when vuer was imported from a source checkout;
-  - names the task that runs a session's @app.spawn handler after that handler (`main`), as
-    on the bundled vuer, instead of vuer's inner wrapper (`...spawn_matching_handler.<locals>.handler`).
+  - keeps the task tree the program's, as on the bundled vuer: the task that runs a session's
+    @app.spawn handler is named after it (`main`, not vuer's inner wrapper) and created where
+    it is defined, event handlers too; the web stack's own tasks (aiohttp's connection and
+    request tasks, the listener's accept, the runner's cleanup, vuer's uplink) are kept out of
+    the tree (the tracker's hide: their children show under the nearest task that is shown).
 
 vuer's server lives in vuer/base.py (Server.start builds an aiohttp AppRunner and TCPSite and
 runs the loop); the hook wraps Server.start and aiohttp's TCPSite.start when vuer.base is first
 imported, so a program that never imports vuer pays nothing.
 """
+import asyncio
+import functools
+import importlib
 import importlib.util
+import inspect
 import os
 import socket
 import sys
+import types
 
 from . import where
 from .channel import now_ms
 
 _session = None
 _vuer_apps = []  # the aiohttp Applications of vuer servers that started
+
+# Coroutine methods of vuer's web stack whose tasks are machinery, not the program's. Each is
+# always started as a task of its own (a coroutine hidden but never made a task would stay in
+# the tracker's table). Absent in another version: its tasks are simply shown.
+_MACHINERY = (
+    ("aiohttp.web_protocol", "RequestHandler", "start"),
+    ("aiohttp.web_protocol", "RequestHandler", "_handle_request"),
+    ("aiohttp.web_runner", "BaseRunner", "cleanup"),
+    ("asyncio.selector_events", "BaseSelectorEventLoop", "_accept_connection2"),
+)
 
 
 def install(session):
@@ -74,7 +92,20 @@ def _patch(base):
         app = getattr(self, "app", None)
         if app is not None and not any(a is app for a in _vuer_apps):
             _vuer_apps.append(app)
-        result = start(self, *args, **kwargs)
+        # What vuer's start runs to completion on the loop itself (its server's setup) is vuer's.
+        loop_class = asyncio.BaseEventLoop
+        run_until_complete = loop_class.run_until_complete
+
+        def run_vuer_step(loop, future):
+            if _is_vuer_code(future, vuer_dir):
+                _session.tracker.hide(future)
+            return run_until_complete(loop, future)
+
+        loop_class.run_until_complete = run_vuer_step
+        try:
+            result = start(self, *args, **kwargs)
+        finally:
+            loop_class.run_until_complete = run_until_complete
         if _session.stopping:
             raise KeyboardInterrupt  # the host's stop; vuer's cleanup has run
         return result
@@ -83,10 +114,20 @@ def _patch(base):
     add_task = getattr(server, "_add_task", None)
     if callable(add_task):
 
-        def add_named_task(self, fn, name=None, ws_id=None):
-            return add_task(self, fn, name=name or _spawn_handler_name(fn), ws_id=ws_id)
+        def add_program_task(self, fn, name=None, ws_id=None):
+            handler = _spawn_handler(fn)
+            if handler is not None:
+                name = name or getattr(handler, "__name__", None)
+                _session.tracker.site(fn, handler)
+            elif _is_vuer_code(fn, vuer_dir):
+                _session.tracker.hide(fn)  # the session's uplink and the like
+            elif where.is_user(getattr(getattr(fn, "cr_code", None), "co_filename", "<none>")):
+                _session.tracker.site(fn, types.SimpleNamespace(__code__=fn.cr_code))  # an event handler
+            return add_task(self, fn, name=name, ws_id=ws_id)
 
-        server._add_task = add_named_task
+        server._add_task = add_program_task
+    for module, cls, method in _MACHINERY:
+        _hide_tasks_of(module, cls, method)
     site_start = web_runner.TCPSite.start
     version = []  # looked up once, at the first report
 
@@ -103,17 +144,37 @@ def _patch(base):
     web_runner.TCPSite.start = start_site
 
 
-def _spawn_handler_name(coro):
-    """The name of the @app.spawn function that vuer's session wrapper coroutine will await
-    (the wrapper's closure holds it as `matched_handler`), or None for any other coroutine."""
+def _spawn_handler(coro):
+    """The @app.spawn function that vuer's session wrapper coroutine will await (the wrapper's
+    closure holds it as `matched_handler`), or None for any other coroutine."""
     try:
         if not getattr(coro, "__qualname__", "").endswith("spawn_matching_handler.<locals>.handler"):
             return None
         fn = coro.cr_frame.f_locals.get("matched_handler")
-        name = getattr(fn, "__name__", None)
-        return name if isinstance(name, str) else None
+        return fn if isinstance(getattr(fn, "__name__", None), str) and hasattr(fn, "__code__") else None
     except Exception:  # noqa: B902 - a name is a nicety
         return None
+
+
+def _is_vuer_code(coro, vuer_dir):
+    code = getattr(coro, "cr_code", None)
+    return code is not None and os.path.abspath(code.co_filename).startswith(vuer_dir + os.sep)
+
+
+def _hide_tasks_of(module_name, class_name, method):
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError):
+        return
+    fn = cls.__dict__.get(method)
+    if not inspect.iscoroutinefunction(fn):
+        return
+
+    @functools.wraps(fn)
+    def starting(*args, **kwargs):
+        return _session.tracker.hide(fn(*args, **kwargs))
+
+    setattr(cls, method, starting)
 
 
 def _report(site, vuer_dir, version):

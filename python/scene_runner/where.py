@@ -18,9 +18,17 @@ _OURS = (os.path.join(PACKAGE_ROOT, "scene_runner") + os.sep, os.path.join(BUNDL
 
 
 def _library_roots():
+    paths = [sysconfig.get_paths().get(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")]
+    # Debian's interpreter keeps its packages (python3-aiohttp...) in /usr/lib/python3/dist-packages,
+    # which only site knows of; so do virtualenvs and user installs.
+    try:
+        import site
+
+        paths += list(getattr(site, "getsitepackages", lambda: [])()) + [getattr(site, "getusersitepackages", lambda: None)()]
+    except Exception:  # noqa: B902 - site may be disabled (-S) or stripped
+        pass
     roots = set()
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        path = sysconfig.get_paths().get(key)
+    for path in paths:
         if path:
             roots.add(os.path.realpath(path) + os.sep)
             roots.add(os.path.abspath(path) + os.sep)

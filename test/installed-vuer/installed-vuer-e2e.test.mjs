@@ -117,11 +117,16 @@ test("a program on the real vuer: tasks reported, its own server found, the scen
     const ticker = task("ticker");
     assert.equal(ticker.file, program, `the ticker's creation site is the program (${spawned.join(", ")})`);
     assert.equal(ticker.parent, task("main")?.id, `the session's handler is named after it, main, and spawned the ticker (${spawned.join(", ")})`);
+    // The web stack's own tasks (aiohttp's connection and request tasks, vuer's uplink, its server's setup) are not the program's.
+    assert.deepEqual(spawned.filter((n) => /RequestHandler|Server\.start|_accept_connection|uplink|BaseRunner/.test(n)), [], spawned.join(", "));
+    assert.equal(task("main").parent, null, "main is a root, as on the bundled vuer");
 
     // A click on the box reaches the program's own CLICK handler; its answer (the sphere turns green) is drawn.
     await viewer.page.mouse.click(box.x, box.y);
     await until("the program's click line", () => /clicked box/.test(logged()));
-    await until("the flash task reported", () => events().some((e) => e.etype === "TASK_SPAWN" && e.task.name === "flash"));
+    const flash = await until("the flash task reported", () => task("flash"));
+    assert.equal(flash.parent, task("on_click")?.id, "the click handler's task spawned it");
+    assert.equal(task("on_click").file, program, "the handler's task is created where the handler is defined");
     await until("the sphere turned green", async () => find(await shot("installed-vuer-clicked.png"), green).n > 100);
 
     // Ctrl-C: a user's stop. main is cancelled (its finally runs), vuer's server shuts down, the run ends stopped.
