@@ -8,7 +8,9 @@ and the host connects to it as a vuer client. This module, without changing the 
   - makes a host's stop end the program as a stop: vuer's server start swallows the
     KeyboardInterrupt that the stop's escalation raises (its loop then shuts down cleanly), and
     the program would go on after `app.start()` as if nothing happened; here it gets
-    KeyboardInterrupt back once vuer's own cleanup is done, so the run ends "stopped";
+    KeyboardInterrupt back once vuer's own cleanup is done, so the run ends "stopped". And once
+    the stop's cancellation has ended the session's main, vuer's loop is stopped at once (its
+    cleanup cancels and awaits what is left) instead of waiting for the escalation's interrupt;
   - counts vuer's own files as library code (where.py), so task creation sites and error
     locations point into the program even when vuer was imported from a source checkout;
   - keeps the task tree the program's, as on the bundled vuer: the task that runs a session's
@@ -119,7 +121,10 @@ def _patch(base):
             if handler is not None:
                 name = name or getattr(handler, "__name__", None)
                 _session.tracker.site(fn, handler)
-            elif _is_vuer_code(fn, vuer_dir):
+                task = add_task(self, fn, name=name, ws_id=ws_id)
+                task.add_done_callback(_stop_loop_if_stopping)
+                return task
+            if _is_vuer_code(fn, vuer_dir):
                 _session.tracker.hide(fn)  # the session's uplink and the like
             elif where.is_user(getattr(getattr(fn, "cr_code", None), "co_filename", "<none>")):
                 _session.tracker.site(fn, types.SimpleNamespace(__code__=fn.cr_code))  # an event handler
@@ -142,6 +147,11 @@ def _patch(base):
             _report(site, vuer_dir, version[0])
 
     web_runner.TCPSite.start = start_site
+
+
+def _stop_loop_if_stopping(task):
+    if _session.stopping:
+        task.get_loop().stop()
 
 
 def _spawn_handler(coro):
