@@ -5,6 +5,9 @@ stop watchdog, so they are serialised by a lock. Frames sent while an event loop
 are batched and written once at the end of that loop iteration (see install_batching):
 a system call per message made task reports cost more than the tasks themselves.
 This keeps vuer's own semantics, where messages go out once the coroutine yields.
+Task reports are not messages here but records the tracker keeps (add_source): they are
+encoded when the channel writes, ahead of whatever it writes then, so they keep their
+order with every other message.
 Reads happen on a daemon thread that hands each message to a callback; end of stream
 is reported once, as ``None``.
 """
@@ -41,6 +44,8 @@ class Channel:
         self._pending = []
         self._pending_bytes = 0
         self._batching = False
+        self._records = ()  # the tracker's records (add_source): taken into each write, first
+        self._frames = None
         self.closed = False
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._forked)
@@ -56,6 +61,26 @@ class Channel:
             self._sock.close()
         except OSError:
             pass
+
+    def add_source(self, records, frames):
+        """records: a list another part appends to; frames(): encodes and removes them,
+        returning bytes. Called under the lock, before any message is queued or written."""
+        self._records = records
+        self._frames = frames
+
+    def batches(self, loop):
+        """True if what is sent while loop runs goes out at the end of its iteration;
+        False if it must be written at once (another kind of loop)."""
+        return self._batching and isinstance(loop, base_events.BaseEventLoop)
+
+    def _take_records(self):
+        if self.closed:
+            del self._records[:]  # nobody reads them (a forked child, a closed pipe): not kept
+            return
+        data = self._frames()
+        if data:
+            self._pending.append(data)
+            self._pending_bytes += len(data)
 
     @classmethod
     def from_env(cls):
@@ -81,6 +106,8 @@ class Channel:
         if not self._lock.acquire(timeout=-1 if timeout is None else timeout):
             return False
         try:
+            if self._records:
+                self._take_records()
             self._pending.extend(parts)
             self._pending_bytes += sum(len(p) for p in parts)
             loop = events._get_running_loop()
@@ -92,9 +119,11 @@ class Channel:
             self._lock.release()
 
     def flush(self, timeout=None):
-        if not self._pending or not self._lock.acquire(timeout=-1 if timeout is None else timeout):
+        if not (self._pending or self._records) or not self._lock.acquire(timeout=-1 if timeout is None else timeout):
             return
         try:
+            if self._records:
+                self._take_records()
             self._write_pending()
         finally:
             self._lock.release()
@@ -134,20 +163,7 @@ class Channel:
 
     def install_batching(self):
         """Flushes at the end of every event-loop iteration, on every loop."""
-        run_once = getattr(base_events.BaseEventLoop, "_run_once", None)
-        if run_once is None:  # a future asyncio without it: every message is written at once
-            return
-        channel = self
-
-        def _run_once(loop):
-            try:
-                run_once(loop)
-            finally:
-                if channel._pending:
-                    channel.flush()
-
-        base_events.BaseEventLoop._run_once = _run_once
-        self._batching = True
+        self._batching = _flush_every_iteration(self)
 
     def start_reader(self, on_message, on_error):
         """Starts the reader thread: on_message(msg) per message, on_message(None) at EOF."""
@@ -173,20 +189,53 @@ class Channel:
         return thread
 
 
+def _flush_every_iteration(channel):
+    """Wraps BaseEventLoop._run_once (every loop's) to flush channel at the end of each iteration.
+    False where asyncio has no _run_once: then every message is written at once."""
+    run_once = getattr(base_events.BaseEventLoop, "_run_once", None)
+    if run_once is None:
+        return False
+
+    def _run_once(loop):
+        # Also before: what was made outside any iteration (a task created before the loop
+        # runs) goes out before this iteration's callbacks run, which may block for long.
+        if channel._pending or channel._records:
+            channel.flush()
+        try:
+            run_once(loop)
+        finally:
+            if channel._pending or channel._records:
+                channel.flush()
+
+    base_events.BaseEventLoop._run_once = _run_once
+    return True
+
+
 class NullChannel:
-    """Stand-in when the program runs without a supervisor: messages go nowhere."""
+    """Stand-in when the program runs without a supervisor: messages go nowhere
+    (and task records are dropped once a loop iteration ends)."""
 
     closed = True
+    _pending = ()
+    _records = ()
 
     def send(self, message, timeout=None):
         encode_frame(message)  # still validate, so a bad scene message fails the same way
+        self.flush()
         return False
 
+    def add_source(self, records, frames):
+        self._records = records
+
+    def batches(self, loop):
+        return False  # nothing flushes but flush() itself: drop records as they come
+
     def flush(self, timeout=None):
-        pass
+        if self._records:
+            del self._records[:]
 
     def install_batching(self):
-        pass
+        _flush_every_iteration(self)
 
     def start_reader(self, on_message, on_error):
         return None

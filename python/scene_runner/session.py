@@ -62,7 +62,9 @@ class Session:
         global _current
         self.channel = channel
         self.file = file
-        self.tracker = Tracker(self.send, now_ms)
+        self.tracker = Tracker()
+        channel.add_source(self.tracker.records, self.tracker.frames)  # task reports go out with the channel's writes
+        self.tracker.attach(channel.flush, channel.batches)
         self.stopping = False
         self.program_over = False
         self._ended = threading.Event()

@@ -15,24 +15,35 @@ collected (and asyncio logs "Task was destroyed but it is pending!") exactly as 
 us; its end is then reported as failed with that message. Nothing a program can do to a
 task (names with lone surrogates, exceptions whose __str__ raises) may break task
 creation or the end report: every report is built defensively.
+
+Reports are cheap to make because most of their cost is put off: each event appends one
+small tuple to ``records`` (no dictionary, no JSON, no lock on the common path) and the
+channel turns them into frames when it writes (at the end of the loop iteration, before
+any other message, and at the end of the session), in the order they were made. A task's
+name is read then too, so asyncio.create_task's own naming (set after loop.create_task
+returns) is seen without reading the caller's locals.
 """
 import asyncio
 import collections
 import itertools
+import json
 import os
 import sys
 import threading
+import time
 import weakref
 from asyncio import base_events, tasks
+from json.encoder import encode_basestring_ascii as _json_str
 
-from .where import error_info, format_exception, safe_str, user_caller, wire_text
+from .frames import text_frames
+from .where import error_info, format_exception, is_user, safe_str, wire_text
 
 _BASE_EVENTS_FILE = os.path.abspath(base_events.__file__)
 _MISSING = object()
 DESTROYED_PENDING = "Task was destroyed but it is pending!"
 
 # Python 3.9-3.12 call loop.create_task(coro) and set the program's name afterwards
-# (tasks._set_task_name): for calls from these functions, read `name` from their frame.
+# (tasks._set_task_name): for calls from these functions the name is read once it is set.
 _NAMING_CALLERS = {tasks.create_task.__code__}
 try:
     from asyncio import taskgroups
@@ -48,16 +59,41 @@ def _coro_code(coro):
 
 _THIS_FILE = _coro_code.__code__.co_filename  # as frames name this module (not always abspath(__file__))
 
+# Records: Tracker.records is a flat list, six items per report (a list of tuples would keep
+# one more object per report alive for the garbage collector to scan, and it showed).
+_SPAWN = 0  # _SPAWN, task (or _Entry), parent tid or None, JSON of the creation file or None, line, time
+_STATE = 1  # _STATE, task (or _Entry, or the tid of a destroyed task), the state's JSON members, time, is an end, None
+_STRIDE = 6
+
+_RUNNING = '"state":"running"'
+_CANCELLING = '"state":"cancelling"'
+_DONE = '"state":"done"'
+_CANCELLED = '"state":"cancelled"'
+_DESTROYED = '"state":"failed","error":{"name":"RuntimeError","message":%s}' % _json_str(DESTROYED_PENDING)
+
+#: Reports kept before a task creation writes them out: a loop iteration that creates
+#: tasks without end (a busy loop) still reports them as it goes, with bounded memory.
+MAX_RECORDS = 4096
+MAX_NAMES = 4096  # task names whose JSON is kept for the next task of that name
+
+_json_error = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode
 
 _active = None  # the installed Tracker, for TrackedTask
 
 
 class TrackedTask(tasks.Task):
     """The task class loops create (``asyncio.tasks.Task`` while the tracker is installed):
-    asyncio's own C task, told apart only by reporting cancel requests to the tracker.
+    asyncio's own C task, which also carries what the tracker knows of it (no second object
+    per task), reports cancel requests, and notices being destroyed while pending.
     ``asyncio.Task`` itself is untouched; isinstance checks hold."""
 
-    __slots__ = ("_sr_entry",)  # its _Entry (None for our own tasks): no dictionary lookups per task
+    __slots__ = (
+        "_sr_tid",  # int ("t<tid>" on the wire); unset for tasks that are not reported (ours)
+        "_sr_name",  # the name given to create_task, else the coroutine's __qualname__, else None
+        "_sr_initial",  # get_name() at creation when the caller names the task afterwards (see _name_of)
+        "_sr_cancelling",
+        "_sr_ended",  # set once its end report is encoded: a later "cancelling"/"running" is dropped
+    )
 
     def cancel(self, *args, **kwargs):
         requested = super().cancel(*args, **kwargs)
@@ -75,47 +111,77 @@ class TrackedTask(tasks.Task):
                 tracker._uncancelled(self)
             return left
 
+    def __del__(self):
+        # A pending task nobody references is collected as under plain asyncio (which logs
+        # "Task was destroyed but it is pending!" in the base __del__); its end is reported.
+        tracker = _active
+        if tracker is not None and not self.done():
+            tracker._destroyed_pending(getattr(self, "_sr_tid", None))
+        super().__del__()
+
 
 TrackedTask.__name__ = TrackedTask.__qualname__ = "Task"  # reprs read as asyncio's: <Task pending name=...>
 
 
 class _Entry(weakref.ref):
-    """What the tracker knows of one running task, and its only reference to it: a weak one,
-    whose callback notices the task being destroyed while pending."""
+    """What the tracker knows of a task of another class (a task factory's), with the same
+    fields as a TrackedTask: a weak reference to it, whose callback notices it being
+    destroyed while pending. Made with weakref's own constructor, its fields set after."""
 
-    __slots__ = ("tid", "name", "cancelling")
+    __slots__ = ("_sr_tid", "_sr_name", "_sr_initial", "_sr_cancelling", "_sr_ended")
 
-    def __new__(cls, task, callback, tid, name):
-        return super().__new__(cls, task, callback)
 
-    def __init__(self, task, callback, tid, name):
-        super().__init__(task, callback)
-        self.tid = tid
-        self.name = name
-        self.cancelling = False
+def _name_of(obj):
+    """The task's name: the one its creator gave (read once create_task has returned and
+    asyncio.create_task or TaskGroup.create_task named it), else its coroutine's."""
+    name = obj._sr_name
+    initial = getattr(obj, "_sr_initial", None)
+    task = None
+    if initial is not None:
+        task = obj if type(obj) is TrackedTask else obj()
+        if task is not None:
+            try:
+                now = task.get_name()
+            except Exception:  # noqa: B902 - a task factory's task may be anything
+                now = initial
+            if now is not initial:
+                name = obj._sr_name = now
+        del obj._sr_initial
+    if name is None:  # no name given, and a coroutine without a qualified name
+        if task is None:
+            task = obj if type(obj) is TrackedTask else obj()
+        name = obj._sr_name = safe_str(task.get_name()) if task is not None else "Task"
+    return name
 
 
 class Tracker:
-    def __init__(self, emit, now_ms):
-        self._emit_raw = emit
-        self._now = now_ms
+    def __init__(self):
+        #: Reports not yet encoded, in order (see _SPAWN): extended from any thread without a
+        #: lock, taken by frames() (under the channel's lock) with a slice and a del, each atomic.
+        self.records = []
+        self._flush = _nothing  # the channel's flush, for reports made off the loop's thread
+        self._batches = _always  # the channel's: does this loop's iteration end flush? (else: flush at once)
+        self._eager = weakref.WeakSet()  # running loops whose iterations do not flush (not BaseEventLoops)
         self._counter = itertools.count(1)  # next() is atomic: loops in several threads may create tasks
+        self._live = set()  # tids of the reported tasks that have not ended
         self._foreign = weakref.WeakKeyDictionary()  # running task of another class (a task factory's) -> _Entry
-        self._refs = {}  # id -> _Entry of each running task
-        self._destroyed = collections.deque()  # ids whose task was collected while pending (filled by weakref callbacks)
-        destroyed = self._destroyed
-        self._on_collected = lambda entry: destroyed.append(entry.tid)  # may run in any thread, inside anything: no locks
-        self._hidden = weakref.WeakKeyDictionary()  # running hidden task -> id of its nearest visible ancestor
-        self._to_hide = set()  # coroutines our package runs for itself
-        self._sites = {}  # coroutine -> (file, line) to report instead of the caller's
-        self._failed = weakref.WeakKeyDictionary()  # failed task -> reported name
+        self._foreign_tids = {}  # tid -> _Entry of those
+        self._on_collected = self._foreign_collected
+        self._done_cb = self._done  # one bound method for every task, not one per task
+        self._hidden = weakref.WeakKeyDictionary()  # running hidden task -> tid of its nearest visible ancestor
+        self._special = {}  # coroutine -> _HIDE or (file, line): tasks our package starts (see hide, site)
+        self._failed = weakref.WeakKeyDictionary()  # failed task -> its reported name
+        self._user_code = {}  # code object -> JSON string of its file when the program's own, else False
+        self._name_json = {}  # task name -> its JSON string (names repeat)
         self.loops = weakref.WeakSet()
+        self._last_loop = None  # weak reference to the loop seen last: most tasks skip the WeakSet
         self.stopping = False
         self._original = None
         self._original_task = None
-        # Held while a task's state report is decided and sent: "cancelling" may be sent from
-        # the channel's reader thread (a request the busy loop cannot act on yet) and must
-        # never follow the task's end report.
+        # Held while a "cancelling"/"running" report is decided: a cancel may be requested from
+        # the channel's reader thread (a request the busy loop cannot act on yet) as from the
+        # loop, and is reported once. That one never follows the task's end report is decided
+        # when the records are encoded, in order (frames()).
         self._state_lock = threading.Lock()
         if hasattr(os, "register_at_fork"):  # a forked child: another thread may have held it
             os.register_at_fork(after_in_child=self._forked)
@@ -123,26 +189,55 @@ class Tracker:
     def _forked(self):
         self._state_lock = threading.Lock()
 
+    def attach(self, flush, batches):
+        """flush(): writes what is recorded now (the channel's), for reports made off the loop;
+        batches(loop): whether the end of loop's iterations writes (else reports are written at once)."""
+        self._flush = flush
+        self._batches = batches
+
     # -- installation -------------------------------------------------------------
 
     def install(self):
         global _active
         original = base_events.BaseEventLoop.create_task
-        tracker = self
+        created = self._created
+        current_task = asyncio.current_task
+        getframe = sys._getframe
+        keywords = _keywords(original)
 
-        def create_task(loop, coro, **kwargs):
-            parent = asyncio.current_task(loop)
-            task = original(loop, coro, **kwargs)
-            try:
-                name = kwargs.get("name")
-                if name is None:
-                    caller = sys._getframe(1)
-                    if caller.f_code in _NAMING_CALLERS:
-                        name = caller.f_locals.get("name")
-                tracker._created(loop, task, coro, name, parent)
-            except Exception as e:  # noqa: B902 - the program's create_task must not fail because of us
-                tracker._internal_error("reporting a new task", e)
-            return task
+        # The program's create_task must never fail because of us: every report is guarded.
+        if keywords == ("name", "context"):  # 3.11+
+
+            def create_task(loop, coro, *, name=None, context=None):
+                parent = current_task(loop)
+                task = original(loop, coro, name=name, context=context)
+                try:
+                    created(loop, task, coro, name, parent, getframe(1))
+                except Exception as e:  # noqa: B902
+                    _internal_error("reporting a new task", e)
+                return task
+
+        elif keywords == ("name",):  # 3.9, 3.10
+
+            def create_task(loop, coro, *, name=None):
+                parent = current_task(loop)
+                task = original(loop, coro, name=name)
+                try:
+                    created(loop, task, coro, name, parent, getframe(1))
+                except Exception as e:  # noqa: B902
+                    _internal_error("reporting a new task", e)
+                return task
+
+        else:  # a newer asyncio with other options: passed on as they come
+
+            def create_task(loop, coro, **kwargs):
+                parent = current_task(loop)
+                task = original(loop, coro, **kwargs)
+                try:
+                    created(loop, task, coro, kwargs.get("name"), parent, getframe(1))
+                except Exception as e:  # noqa: B902
+                    _internal_error("reporting a new task", e)
+                return task
 
         create_task.__wrapped__ = original
         create_task.__doc__ = original.__doc__
@@ -165,7 +260,7 @@ class Tracker:
 
     def hide(self, coro):
         """The task that will run this coroutine is ours: keep it out of the task tree."""
-        self._to_hide.add(coro)
+        self._special[coro] = _HIDE
         return coro
 
     def site(self, coro, fn):
@@ -173,81 +268,143 @@ class Tracker:
         (for main and event handlers, which our package starts on the program's behalf)."""
         code = getattr(fn, "__code__", None)
         if code is not None:
-            self._sites[coro] = (code.co_filename, code.co_firstlineno)
+            self._special[coro] = (code.co_filename, code.co_firstlineno)
         return coro
 
-    # -- sending --------------------------------------------------------------------
+    # -- encoding -------------------------------------------------------------------
 
-    def _emit(self, message):
-        """Sends one report; a report that cannot be encoded is sent with its text made
-        safe, and a failure to send never reaches the program."""
-        try:
-            self._emit_raw(message)
-        except Exception as e:  # noqa: B902
+    def frames(self):
+        """The frames of every report recorded so far, as one bytes (b"" if none), removing
+        them. Called by the channel, under its lock, so by one thread at a time."""
+        records = self.records
+        n = len(records)
+        if not n:
+            return b""
+        batch = records[:n]
+        del records[:n]
+        texts = []
+        append = texts.append
+        name_json = self._name_json
+        it = iter(batch)
+        for kind, obj, a, b, c, d in zip(it, it, it, it, it, it):
             try:
-                self._emit_raw(_wire_safe(message))
-            except Exception:  # noqa: B902 - reporting the report's failure is all that is left
-                self._internal_error("sending %s" % message.get("etype"), e)
+                if kind == _SPAWN:  # a: parent, b: file, c: line, d: time
+                    name = obj._sr_name
+                    if name is None or getattr(obj, "_sr_initial", None) is not None:
+                        name = _name_of(obj)
+                    js = name_json.get(name) if type(name) is str else None
+                    if js is None:
+                        js = _json_str(wire_text(safe_str(name)))
+                        if type(name) is str and len(name_json) < MAX_NAMES:
+                            name_json[name] = js
+                    if b is None:
+                        if a is None:
+                            append('{"etype":"TASK_SPAWN","ts":%d,"task":{"id":"t%d","name":%s,"parent":null}}' % (d * 1000, obj._sr_tid, js))
+                        else:
+                            append('{"etype":"TASK_SPAWN","ts":%d,"task":{"id":"t%d","name":%s,"parent":"t%d"}}' % (d * 1000, obj._sr_tid, js, a))
+                    elif a is None:
+                        append('{"etype":"TASK_SPAWN","ts":%d,"task":{"id":"t%d","name":%s,"parent":null,"file":%s,"line":%d}}' % (d * 1000, obj._sr_tid, js, b, c))
+                    else:
+                        append('{"etype":"TASK_SPAWN","ts":%d,"task":{"id":"t%d","name":%s,"parent":"t%d","file":%s,"line":%d}}' % (d * 1000, obj._sr_tid, js, a, b, c))
+                else:  # a: state, b: time, c: is an end
+                    if type(obj) is int:  # a destroyed task: only its tid is left
+                        tid = obj
+                    else:
+                        tid = obj._sr_tid
+                        if c:
+                            obj._sr_ended = True
+                        elif getattr(obj, "_sr_ended", False):
+                            continue  # a cancel requested from another thread as the task ended
+                    append('{"etype":"TASK_STATE","ts":%d,"task":{"id":"t%d",%s}}' % (b * 1000, tid, a))
+            except Exception as e:  # noqa: B902 - one report that cannot be made must not take the others
+                _internal_error("encoding a task report", e)
+        return text_frames(texts)
 
-    def _internal_error(self, doing, e):
-        try:
-            sys.__stderr__.write("scene_runner: internal error while %s: %s: %s\n" % (doing, type(e).__name__, safe_str(e)))
-        except Exception:  # noqa: B902
-            pass
-
-    def _flush_destroyed(self):
-        while self._destroyed:
-            tid = self._destroyed.popleft()
-            if self._refs.pop(tid, None) is not None:
-                self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": {"id": tid, "state": "failed", "error": {"name": "RuntimeError", "message": DESTROYED_PENDING}}})
+    def _user_file(self, code):
+        """The JSON string of code's file if it is the program's own, else False (cached per code object)."""
+        hit = self._user_code.get(code)
+        if hit is None:
+            file = code.co_filename
+            hit = self._user_code[code] = _json_str(wire_text(file)) if is_user(file) else False
+        return hit
 
     # -- task lifecycle ----------------------------------------------------------------
 
-    def _entry(self, task):
-        entry = getattr(task, "_sr_entry", None)
-        if entry is None and type(task) is not TrackedTask:
-            entry = self._foreign.get(task)
-        return entry
+    def _holder(self, task):
+        """What carries the tracker's fields for this task: itself, or its _Entry; None if not reported."""
+        if type(task) is TrackedTask:
+            return task if hasattr(task, "_sr_tid") else None
+        return self._foreign.get(task)
 
     def _parent_id(self, parent):
-        if parent is None:
-            return None
-        entry = self._entry(parent)
-        return entry.tid if entry is not None else self._hidden.get(parent)
+        tid = getattr(parent, "_sr_tid", None)
+        if tid is not None:
+            return tid
+        if type(parent) is not TrackedTask:
+            entry = self._foreign.get(parent)
+            if entry is not None:
+                return entry._sr_tid
+        return self._hidden.get(parent)
 
-    def _created(self, loop, task, coro, name, parent):
-        if self._destroyed:
-            self._flush_destroyed()
-        if loop not in self.loops:
+    def _created(self, loop, task, coro, name, parent, caller):
+        records = self.records
+        if len(records) >= MAX_RECORDS * _STRIDE:
+            self._flush()  # before this task's record: every one recorded so far has its name
+        last = self._last_loop
+        if last is None or last() is not loop:
             self.loops.add(loop)
-        _drop_our_frame(task)
-        parent_id = self._parent_id(parent)
-        mine = type(task) is TrackedTask
-        if coro in self._to_hide or self._is_loop_housekeeping(coro):
-            self._to_hide.discard(coro)
+            self._last_loop = weakref.ref(loop)
+            if not self._batches(loop):
+                self._eager.add(loop)
+        if getattr(task, "_source_traceback", None):
+            _drop_our_frame(task)  # debug mode only
+        parent_id = None if parent is None else self._parent_id(parent)
+        special = self._special.pop(coro, None) if self._special else None
+        code = getattr(coro, "cr_code", None)
+        if special is _HIDE or (code.co_filename == _BASE_EVENTS_FILE if code is not None else self._is_loop_housekeeping(coro)):
             self._hidden[task] = parent_id
-            if mine:
-                task._sr_entry = None
             return
-        tid = "t%d" % next(self._counter)
+        if type(task) is TrackedTask:
+            holder = task
+        else:
+            holder = _Entry(task, self._on_collected)
+            self._foreign[task] = holder
+        holder._sr_tid = tid = next(self._counter)
         if name is not None:
-            name = wire_text(safe_str(name))
+            holder._sr_name = name
         else:
-            name = wire_text(getattr(coro, "__qualname__", None) or safe_str(task.get_name()))
-        entry = _Entry(task, self._on_collected, tid, name)
-        if mine:
-            task._sr_entry = entry
-        else:
-            self._foreign[task] = entry
-        self._refs[tid] = entry
-        site = self._sites.pop(coro, None)
-        file, line = site if site else user_caller(3)
-        info = {"id": tid, "name": name, "parent": parent_id}
-        if file is not None:
-            info["file"] = wire_text(file)
-            info["line"] = line
-        self._emit({"etype": "TASK_SPAWN", "ts": self._now(), "task": info})
-        task.add_done_callback(self._done)
+            qualname = getattr(coro, "__qualname__", None)
+            holder._sr_name = qualname if type(qualname) is str and qualname else None
+            if caller.f_code in _NAMING_CALLERS:
+                if self._eager and loop in self._eager:  # written now: the name is only in the caller's locals
+                    given = caller.f_locals.get("name")
+                    if given is not None:
+                        holder._sr_name = given
+                else:
+                    holder._sr_initial = task.get_name()
+        if holder is not task:
+            self._foreign_tids[tid] = holder
+        self._live.add(tid)
+        if special is not None:
+            file, line = special
+            file = _json_str(wire_text(file))
+        else:  # the innermost frame of the program's own code that asked for this task
+            file = line = None
+            frame = caller
+            user_code = self._user_code
+            while frame is not None:
+                code = frame.f_code
+                hit = user_code.get(code)
+                if hit is None:
+                    hit = self._user_file(code)
+                if hit:
+                    file, line = hit, frame.f_lineno
+                    break
+                frame = frame.f_back
+        records += (_SPAWN, holder, parent_id, file, line, time.time())
+        task.add_done_callback(self._done_cb)
+        if self._eager and loop in self._eager:
+            self._flush()
 
     @staticmethod
     def _is_loop_housekeeping(coro):
@@ -257,63 +414,102 @@ class Tracker:
 
     def _cancel_requested(self, task):
         """A cancel was asked for (on any thread): "cancelling" once, unless the task has ended."""
-        entry = self._entry(task)
-        if entry is None or entry.cancelling:
+        holder = self._holder(task)
+        if holder is None or getattr(holder, "_sr_cancelling", False):
             return
         with self._state_lock:
-            if entry.cancelling or self._refs.get(entry.tid) is not entry or task.done():
+            if getattr(holder, "_sr_cancelling", False) or holder._sr_tid not in self._live or task.done():
                 return
-            entry.cancelling = True
-            self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": {"id": entry.tid, "state": "cancelling"}})
+            holder._sr_cancelling = True
+            self.records += (_STATE, holder, _CANCELLING, time.time(), False, None)
+        if self._eager and task.get_loop() in self._eager:
+            self._flush()
 
     def _uncancelled(self, task):
-        entry = self._entry(task)
-        if entry is None or not entry.cancelling:
+        holder = self._holder(task)
+        if holder is None or not getattr(holder, "_sr_cancelling", False):
             return
         with self._state_lock:
-            if not entry.cancelling or self._refs.get(entry.tid) is not entry or task.done():
+            if not getattr(holder, "_sr_cancelling", False) or holder._sr_tid not in self._live or task.done():
                 return
-            entry.cancelling = False
-            self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": {"id": entry.tid, "state": "running"}})
+            holder._sr_cancelling = False
+            self.records += (_STATE, holder, _RUNNING, time.time(), False, None)
+        if self._eager and task.get_loop() in self._eager:
+            self._flush()
 
     def _done(self, task):
-        with self._state_lock:
-            entry = self._entry(task)
-            if entry is None or self._refs.pop(entry.tid, None) is None:
+        if type(task) is TrackedTask:
+            holder = task
+        else:
+            holder = self._foreign.pop(task, None)
+            if holder is None:
                 return
-            if type(task) is TrackedTask:
-                task._sr_entry = None
-            else:
-                self._foreign.pop(task, None)
-            try:
-                state = self._end_state(entry, task)
-            except Exception as e:  # noqa: B902 - whatever the task ended with, it gets its end report
-                state = {"id": entry.tid, "state": "failed", "error": {"name": type(e).__name__, "message": "scene_runner could not describe this task's end: %s" % safe_str(e)}}
-            self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": state})
-        if self._destroyed:
-            self._flush_destroyed()
-
-    def _end_state(self, entry, task):
-        tid = entry.tid
+            self._foreign_tids.pop(holder._sr_tid, None)
+        tid = holder._sr_tid
+        live = self._live
+        if tid not in live:
+            return  # already reported (abandon_live)
+        live.discard(tid)
         if task.cancelled():
-            return {"id": tid, "state": "cancelled"}
-        # Read the exception without marking it retrieved, so asyncio (and our end-of-session
-        # check) can still say when nobody ever looked at it.
-        exc = getattr(task, "_exception", _MISSING)
-        if exc is _MISSING:
-            exc = task.exception()
-        if exc is None:
-            return {"id": tid, "state": "done"}
+            state = _CANCELLED
+        else:
+            # Read the exception without marking it retrieved, so asyncio (and our end-of-session
+            # check) can still say when nobody ever looked at it.
+            exc = getattr(task, "_exception", _MISSING)
+            if exc is _MISSING:
+                exc = task.exception()
+            state = _DONE if exc is None else self._failure(holder, task, exc)
+        self.records += (_STATE, holder, state, time.time(), True, None)
+        if self._eager and task.get_loop() in self._eager:
+            self._flush()
+
+    def _failure(self, holder, task, exc):
+        """The state members of a task that ended with exc."""
         if self.stopping and isinstance(exc, KeyboardInterrupt):
-            return {"id": tid, "state": "cancelled"}  # our stop escalation interrupted it
-        self._failed[task] = entry.name
-        return {"id": tid, "state": "failed", "error": error_info(exc)}
+            return _CANCELLED  # our stop escalation interrupted it
+        try:
+            self._failed[task] = _name_of(holder)
+            info = error_info(exc)
+            try:
+                text = _json_error(info)
+            except ValueError:
+                text = _json_error(_wire_safe(info))
+            return '"state":"failed","error":' + text
+        except Exception as e:  # noqa: B902 - whatever the task ended with, it gets its end report
+            return '"state":"failed","error":%s' % _json_error({"name": wire_text(_type_name(e)), "message": "scene_runner could not describe this task's end: %s" % wire_text(safe_str(e))})
+
+    def _destroyed_pending(self, tid):
+        """A reported task was collected while pending (from TrackedTask.__del__ or an _Entry's
+        callback: any thread, inside anything). Only its tid is kept: no reference to it."""
+        if tid is not None and tid in self._live:
+            self._live.discard(tid)
+            self._foreign_tids.pop(tid, None)
+            self.records += (_STATE, tid, _DESTROYED, time.time(), True, None)
+
+    def _foreign_collected(self, entry):
+        self._destroyed_pending(getattr(entry, "_sr_tid", None))
 
     # -- requests from the host --------------------------------------------------------
 
     def running_task(self, tid):
-        ref = self._refs.get(tid) if isinstance(tid, str) else None
-        return ref() if ref is not None else None
+        """The running task reported as tid ("t12"), or None. Looked up among each loop's
+        tasks: a host's request is rare, a map kept per task would cost every task."""
+        if not isinstance(tid, str) or not tid.startswith("t") or not tid[1:].isdigit():
+            return None
+        n = int(tid[1:])
+        if n not in self._live:
+            return None
+        entry = self._foreign_tids.get(n)
+        if entry is not None:
+            return entry()
+        for loop in list(self.loops):
+            try:
+                for task in asyncio.all_tasks(loop):
+                    if getattr(task, "_sr_tid", None) == n:
+                        return task
+            except RuntimeError:  # a closed loop's tasks, changed while read: try the others
+                continue
+        return None
 
     def cancel(self, tid):
         """Cancels one task from another thread, as task.cancel() would. False if unknown.
@@ -326,6 +522,7 @@ class Tracker:
         except RuntimeError:  # its loop is closed: the task can never run again
             return False
         self._cancel_requested(task)
+        self._flush()
         return True
 
     def _cancel_on_loop(self, task):
@@ -344,10 +541,13 @@ class Tracker:
                 asked = True
             except RuntimeError:
                 pass
-        for ref in list(self._refs.values()):  # every task shows as cancelling at once
-            task = ref()
-            if task is not None:
+            try:  # every task shows as cancelling at once
+                running = list(asyncio.all_tasks(loop))
+            except RuntimeError:
+                running = ()
+            for task in running:
                 self._cancel_requested(task)
+        self._flush()
         return asked
 
     def _cancel_loop_tasks(self, loop):
@@ -359,11 +559,10 @@ class Tracker:
     def abandon_live(self):
         """Tasks still registered when the program is over never run again: report them
         cancelled so every TASK_SPAWN has its end."""
-        self._flush_destroyed()
-        for tid in list(self._refs):
-            ref = self._refs.pop(tid, None)
-            if ref is not None:
-                self._emit({"etype": "TASK_STATE", "ts": self._now(), "task": {"id": tid, "state": "cancelled"}})
+        for tid in sorted(self._live):
+            if tid in self._live:
+                self._live.discard(tid)
+                self.records += (_STATE, tid, _CANCELLED, time.time(), True, None)
 
     def unretrieved_reports(self):
         """Tracebacks of failed tasks whose exception nobody awaited or asked for.
@@ -378,6 +577,40 @@ class Tracker:
         return out
 
 
+_HIDE = object()  # in Tracker._special: the task is ours, not the program's
+
+
+def _nothing():
+    pass
+
+
+def _always(loop):
+    return True
+
+
+def _keywords(fn):
+    """The keyword-only parameters of fn, in order (asyncio's create_task differs by version)."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return None
+    start = code.co_argcount
+    return code.co_varnames[start:start + code.co_kwonlyargcount] if not code.co_flags & 0x08 else None  # 0x08: **kwargs
+
+
+def _type_name(x):
+    try:
+        return type(x).__name__
+    except Exception:  # noqa: B902
+        return "object"
+
+
+def _internal_error(doing, e):
+    try:
+        sys.__stderr__.write("scene_runner: internal error while %s: %s: %s\n" % (doing, type(e).__name__, safe_str(e)))
+    except Exception:  # noqa: B902
+        pass
+
+
 def _drop_our_frame(task):
     """In debug mode a task records where it was created: our create_task wrapper is not
     part of that story (asyncio's own tests compare the frames)."""
@@ -390,7 +623,7 @@ def _drop_our_frame(task):
 
 
 def _wire_safe(x):
-    """A copy of a report whose every string can be encoded as UTF-8 JSON."""
+    """A copy of a report whose every string can be encoded as JSON (no NaN, keys as text)."""
     if isinstance(x, str):
         return wire_text(x)
     if isinstance(x, dict):
