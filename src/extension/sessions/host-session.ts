@@ -17,7 +17,7 @@ import { exitStatus } from "../../runner/outcome.js";
 import { startSession, type RunningSession, type SessionExit } from "../../runner/supervisor.js";
 import type { InterpreterChoice } from "../../runner/python/interpreter-choice.js";
 import { findPython, planPythonRun } from "../../runner/python/launcher.js";
-import { describeInstalled, servingUrl, type VuerMode } from "../../runner/python/vuer-choice.js";
+import { servingUrl, type VuerMode } from "../../runner/python/vuer-choice.js";
 import { VuerClientSession } from "../../vuer-client/client-session.js";
 import { log } from "../output/extension-log.js";
 import type { RunOutput } from "../output/program-output.js";
@@ -114,8 +114,6 @@ export class HostSession implements vscode.Disposable {
   stopping = false;
   private stopRequestedAt?: number;
   private child?: RunningSession;
-  /** A Python run's vuer: "bundled", or "vuer 0.1.6 installed at …" (its own server; the viewer is its client). */
-  vuerUsed?: string;
   /** On installed vuer: our client of the program's own vuer server, feeding this run's pipeline. */
   private vuerClient?: VuerClientSession;
   private readonly changed = new vscode.EventEmitter<HostSession>();
@@ -230,10 +228,12 @@ export class HostSession implements vscode.Disposable {
    */
   private async planPython(): Promise<{ python: string; vuer: "bundled" | "installed" }> {
     const choice = this.options.interpreter ? await this.options.interpreter() : { python: this.options.python, why: this.options.python ? "sceneRunner.pythonPath" : "python3 from PATH" };
-    const interpreter = await findPython(choice.python);
+    const interpreter = await findPython(choice.python).catch((e: unknown) => {
+      this.output.detail("python", `${choice.python ?? "python3"}: ${choice.why}`);
+      throw e;
+    });
     this.output.detail("python", `${interpreter.command} (Python ${interpreter.version.join(".")}): ${choice.why}`);
     const plan = await planPythonRun(this.file, { python: interpreter.command, vuer: this.options.vuer });
-    this.vuerUsed = plan.vuer.use === "installed" ? describeInstalled(plan.vuer) : "bundled";
     this.output.detail("vuer", plan.vuer.why);
     return { python: interpreter.command, vuer: plan.vuer.use };
   }
