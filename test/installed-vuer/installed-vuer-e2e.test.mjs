@@ -145,3 +145,17 @@ test("a program on the real vuer: tasks reported, its own server found, the scen
     if (!exited) run.child.kill("SIGKILL");
   }
 });
+
+test("--vuer auto picks the real vuer when it imports", { skip: real.why, timeout: 120_000 }, async () => {
+  const port = await freePort();
+  const run = runCli(["run", program, "--vuer", "auto", "--python", real.python, "--events", "-"], {
+    env: { PYTHONPATH: real.pythonPath, VUER_PORT: String(port) },
+    onStdout: (all, child) => {
+      if (all.includes('"VUER_SERVING"')) child.kill("SIGINT");
+    },
+  });
+  const r = await run;
+  assert.equal(r.code, 130, r.stderr);
+  const serving = r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).find((e) => e.etype === "VUER_SERVING");
+  assert.equal(serving?.port, port, r.stdout.slice(-2000));
+});
