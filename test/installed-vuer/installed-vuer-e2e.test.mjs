@@ -148,10 +148,11 @@ test("a program on the real vuer: tasks reported, its own server found, the scen
 
 test("--vuer auto picks the real vuer when it imports", { skip: real.why, timeout: 120_000 }, async () => {
   const port = await freePort();
+  let stopped = false;
   const run = runCli(["run", program, "--vuer", "auto", "--python", real.python, "--events", "-"], {
     env: { PYTHONPATH: real.pythonPath, VUER_PORT: String(port) },
     onStdout: (all, child) => {
-      if (all.includes('"VUER_SERVING"')) child.kill("SIGINT");
+      if (!stopped && all.includes('"VUER_SERVING"')) (stopped = true), child.kill("SIGINT"); // once: a second Ctrl-C kills
     },
   });
   const r = await run;
