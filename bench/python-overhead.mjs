@@ -29,6 +29,9 @@ export async function run(ctx) {
       tasksReported: median(s.ours.map((r) => r.reported)),
       oursWallMs: round(median(s.ours.map((r) => r.wallMs))), peerWallMs: round(median(s.peer.map((r) => r.wallMs))),
       oursCpuMs: round(median(s.ours.map((r) => r.cpuMs))), peerCpuMs: round(median(s.peer.map((r) => r.cpuMs))),
+      // The host's CPU while ours ran (reading, decoding and validating every report): on a
+      // busy two-core machine it competes with the program for a core.
+      hostCpuMs: round(median(s.ours.map((r) => r.hostCpuMs))),
     });
   }
   return out;

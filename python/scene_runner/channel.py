@@ -25,6 +25,10 @@ from .frames import FrameReader, encode_frame
 # so SIGINT and the other classic signals stay the program's. SIGUSR2 where there is none.
 STOP_SIGNAL = getattr(signal, "SIGRTMAX", None) or getattr(signal, "SIGUSR2", None)
 FLUSH_BYTES = 1 << 18  # a batch this big is written at once: bounded memory, backpressure
+# The socket's send buffer: as much as the system allows up to this, so a burst of reports
+# (100,000 tasks spawned at once are 12 MB) waits in the kernel while the host reads, instead
+# of stopping the program in sendall. Linux caps it at net.core.wmem_max.
+SEND_BUFFER = 8 << 20
 BIG_PART = 1 << 16  # parts this big (blobs) are written on their own rather than copied into a batch
 
 
@@ -95,6 +99,11 @@ class Channel:
         except (ValueError, OSError) as e:
             raise SystemExit("scene_runner: %s=%r is not a usable socket fd (%s)" % (CHANNEL_ENV, value, e))
         sock.setblocking(True)
+        try:
+            if sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) < SEND_BUFFER:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        except OSError:  # a socket that takes no such option: the default buffer it is
+            pass
         return cls(sock)
 
     def send(self, message, timeout=None):
