@@ -11,8 +11,8 @@
 // An installed vuer (pip install vuer) is used as it is, without the shim, when VUER_SRC is unset.
 // Without either the test is skipped, saying so.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,25 +21,9 @@ import { decode } from "fast-png";
 import { runCli } from "../helpers/cli.mjs";
 import { bundlePath, headless } from "../viewer/harness.mjs";
 import { loadClient, ROOT } from "./load.mjs";
+import { findRealVuer } from "./real-vuer/find.mjs";
 
 const here = join(ROOT, "test", "vuer-client", "real-vuer");
-const ours = join(ROOT, "python"); // our bundled vuer must not stand in for the real one
-
-/** A python3 and PYTHONPATH under which `vuer.server.Vuer` is vuer's real server, or why not. */
-function findRealVuer() {
-  const src = process.env.VUER_SRC;
-  const pythonPath = src ? [join(here, "shim"), src].join(":") : "";
-  if (src && !existsSync(join(src, "vuer", "server.py"))) return { why: `VUER_SRC=${src} has no vuer/server.py` };
-  const probe = `import vuer.server, os, sys; f = os.path.realpath(vuer.server.__file__); sys.exit(3 if f.startswith(os.path.realpath(sys.argv[1])) else 0)`;
-  const tried = [];
-  for (const python of ["python3", "/usr/bin/python3"]) {
-    const r = spawnSync(python, ["-c", probe, ours], { env: { ...process.env, PYTHONPATH: pythonPath }, encoding: "utf8" });
-    if (r.status === 0) return { python, pythonPath };
-    tried.push(`${python}: ${r.status === 3 ? "finds our bundled vuer" : (r.stderr || r.error?.message || "").trim().split("\n").pop()}`);
-  }
-  return { why: `no real vuer server importable (${tried.join("; ")}); set VUER_SRC to vuer-ai/vuer's src/ and install python3-aiohttp python3-aiohttp-cors python3-msgpack python3-numpy python3-websockets python3-pil` };
-}
-
 const real = findRealVuer();
 const dir = mkdtempSync(join(tmpdir(), "real-vuer-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
