@@ -6,6 +6,7 @@
  */
 import { StringDecoder } from "node:string_decoder";
 import * as vscode from "vscode";
+import { AnsiStripper, stripAnsi } from "./ansi-stripper.js";
 
 export class ProgramOutputs implements vscode.Disposable {
   private readonly channels = new Map<string, vscode.OutputChannel>();
@@ -32,9 +33,13 @@ export class ProgramOutputs implements vscode.Disposable {
   }
 }
 
-/** Writes one run's output: a header, then the two streams decoded as UTF-8 (chunks may split characters). */
+/**
+ * Writes one run's output: a header, then the two streams decoded as UTF-8 (chunks may split
+ * characters), terminal colour codes removed.
+ */
 export class RunOutput {
   private readonly decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
+  private readonly escapes = { stdout: new AnsiStripper(), stderr: new AnsiStripper() };
   private atLineStart = true;
 
   constructor(readonly channel: vscode.OutputChannel) {}
@@ -51,11 +56,11 @@ export class RunOutput {
 
   /** Text that is already decoded (a LOG message), kept apart from the byte streams' decoders. */
   text(text: string): void {
-    if (text) this.append(text);
+    if (text) this.append(stripAnsi(text));
   }
 
   write(stream: "stdout" | "stderr", chunk: Buffer): void {
-    const text = this.decoders[stream].write(chunk);
+    const text = this.escapes[stream].write(this.decoders[stream].write(chunk));
     if (text) this.append(text);
   }
 
