@@ -136,7 +136,7 @@ def _name_of(obj):
     """The task's name: the one its creator gave (read once create_task has returned and
     asyncio.create_task or TaskGroup.create_task named it), else its coroutine's."""
     name = obj._sr_name
-    initial = getattr(obj, "_sr_initial", None)
+    initial = obj._sr_initial
     task = None
     if initial is not None:
         task = obj if type(obj) is TrackedTask else obj()
@@ -147,7 +147,7 @@ def _name_of(obj):
                 now = initial
             if now is not initial:
                 name = obj._sr_name = now
-        del obj._sr_initial
+        obj._sr_initial = None
     if name is None:  # no name given, and a coroutine without a qualified name
         if task is None:
             task = obj if type(obj) is TrackedTask else obj()
@@ -278,7 +278,7 @@ class Tracker:
                     maybe = step_types[kind] = kind.__name__ in _STEP_CALLBACKS
                 if maybe:
                     task = getattr(callback, "__self__", None)
-                    if type(task) is TrackedTask and task.done() and hasattr(task, "_sr_tid"):
+                    if type(task) is TrackedTask and task.done() and getattr(task, "_sr_tid", None) is not None:
                         done(task)
 
         _run.__wrapped__ = run
@@ -329,7 +329,7 @@ class Tracker:
             try:
                 if kind == _SPAWN:  # a: parent, b: file, c: line, d: time
                     name = obj._sr_name
-                    if name is None or getattr(obj, "_sr_initial", None) is not None:
+                    if name is None or obj._sr_initial is not None:
                         name = _name_of(obj)
                     js = name_json.get(name) if type(name) is str else None
                     if js is None:
@@ -352,7 +352,7 @@ class Tracker:
                         tid = obj._sr_tid
                         if c:
                             obj._sr_ended = True
-                        elif getattr(obj, "_sr_ended", False):
+                        elif obj._sr_ended:
                             continue  # a cancel requested from another thread as the task ended
                     append('{"etype":"TASK_STATE","ts":%d,"task":{"id":"t%d",%s}}' % (b * 1000, tid, a))
             except Exception as e:  # noqa: B902 - one report that cannot be made must not take the others
@@ -372,7 +372,7 @@ class Tracker:
     def _holder(self, task):
         """What carries the tracker's fields for this task: itself, or its _Entry; None if not reported."""
         if type(task) is TrackedTask:
-            return task if hasattr(task, "_sr_tid") else None
+            return task if getattr(task, "_sr_tid", None) is not None else None
         return self._foreign.get(task)
 
     def _parent_id(self, parent):
@@ -408,6 +408,8 @@ class Tracker:
         code = getattr(coro, "cr_code", None)
         if special is _HIDE or (code.co_filename == _BASE_EVENTS_FILE if code is not None else self._is_loop_housekeeping(coro)):
             self._hidden[task] = parent_id
+            if type(task) is TrackedTask:
+                task._sr_tid = None
             return
         if type(task) is TrackedTask:
             holder = task
@@ -415,6 +417,10 @@ class Tracker:
             holder = _Entry(task, self._on_collected)
             self._foreign[task] = holder
         holder._sr_tid = tid = next(self._counter)
+        # Every field set, even to its default: reading an unset slot raises inside, and
+        # getattr's default then costs more than these stores.
+        holder._sr_initial = None
+        holder._sr_cancelling = holder._sr_ended = False
         if name is not None:
             holder._sr_name = name
         else:
@@ -461,10 +467,10 @@ class Tracker:
     def _cancel_requested(self, task):
         """A cancel was asked for (on any thread): "cancelling" once, unless the task has ended."""
         holder = self._holder(task)
-        if holder is None or getattr(holder, "_sr_cancelling", False):
+        if holder is None or holder._sr_cancelling:
             return
         with self._state_lock:
-            if getattr(holder, "_sr_cancelling", False) or holder._sr_tid not in self._live or task.done():
+            if holder._sr_cancelling or holder._sr_tid not in self._live or task.done():
                 return
             holder._sr_cancelling = True
             self.records += (_STATE, holder, _CANCELLING, _time(), False, None)
@@ -473,10 +479,10 @@ class Tracker:
 
     def _uncancelled(self, task):
         holder = self._holder(task)
-        if holder is None or not getattr(holder, "_sr_cancelling", False):
+        if holder is None or not holder._sr_cancelling:
             return
         with self._state_lock:
-            if not getattr(holder, "_sr_cancelling", False) or holder._sr_tid not in self._live or task.done():
+            if not holder._sr_cancelling or holder._sr_tid not in self._live or task.done():
                 return
             holder._sr_cancelling = False
             self.records += (_STATE, holder, _RUNNING, _time(), False, None)
