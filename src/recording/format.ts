@@ -96,7 +96,7 @@ const NL = Buffer.from("\n");
 const pad8 = (n: number) => (n + 7) & ~7;
 
 /** Whether a value holds a typed array anywhere (an early-exit walk: far cheaper than a replacer). */
-function holdsBinary(root: unknown): boolean {
+export function holdsBinary(root: unknown): boolean {
   const stack: unknown[] = [root];
   while (stack.length) {
     const x = stack.pop();
@@ -134,13 +134,27 @@ const CLOSE_LINE = Buffer.from("}\n");
  * socket's). The JSON has no raw newline: a JSON text never does.
  */
 export function messageRecordFromFrame(t: number, body: Buffer): Buffer {
+  const { head, json, area } = frameRecordPieces(t, body);
+  const pieces = [Buffer.from(head), json, CLOSE_LINE];
+  return Buffer.concat(area ? [...pieces, area] : pieces);
+}
+
+/**
+ * The pieces of messageRecordFromFrame's record, in order: `head` (text), `json` (a view of the
+ * frame), CLOSE_LINE, then `area` if any. For writers that copy them straight into a buffer of
+ * their own (the recorder's segment chunk) instead of joining them first.
+ */
+export function frameRecordPieces(t: number, body: Buffer): { head: string; json: Buffer; area?: Buffer } {
   const jsonLength = body.readUInt32LE(0);
   const json = body.subarray(4, 4 + jsonLength);
   const areaStart = pad8(4 + jsonLength);
-  const area = body.length > areaStart ? body.subarray(areaStart) : undefined;
-  const head = Buffer.from(area ? `{"bin":${area.length},"k":"m","t":${t},"m":` : `{"k":"m","t":${t},"m":`);
-  return Buffer.concat(area ? [head, json, CLOSE_LINE, area] : [head, json, CLOSE_LINE]);
+  if (body.length <= areaStart) return { head: `{"k":"m","t":${t},"m":`, json };
+  const area = body.subarray(areaStart);
+  return { head: `{"bin":${area.length},"k":"m","t":${t},"m":`, json, area };
 }
+
+/** The bytes that end a frame record's line (after its `json`). */
+export const FRAME_RECORD_CLOSE: Buffer = CLOSE_LINE;
 
 export const recordBytes = (parts: Buffer[]) => parts.reduce((n, p) => n + p.length, 0);
 

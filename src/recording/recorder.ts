@@ -4,17 +4,20 @@
  * rebuilt from the nearest keyframe before it and the messages after it.
  *
  * Records are kept encoded in segments, each a keyframe and the records up to the next one.
- * A finished segment is deflated off the host's thread (zlib's thread pool) and handed, in
- * order, to the sink (the file writer). Bounded: segments are counted to the byte against a
+ * Records are copied into one buffer per segment as they come (chunk.ts); a finished segment
+ * is deflated on a worker thread (deflate-worker.ts) and handed, in order, to the sink (the
+ * file writer). Bounded: segments are counted to the byte against a
  * budget, and past it the oldest goes, so every moment still held can be rebuilt.
  * Pure: the clocks are injected; no vscode, no files.
  */
-import { deflateRaw, deflateRawSync, inflateRawSync } from "node:zlib";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { DEFLATE_LEVEL, deflateSegment } from "./deflate-worker.js";
 import type { ClientEvent } from "../protocol/events.js";
 import type { RunnerToHost } from "../protocol/runner.js";
 import { isSceneMessage, type SceneNode } from "../protocol/scene.js";
 import { SceneStore } from "../scene/scene-store.js";
-import { encodeRecord, messageRecordFromFrame, encodeSegmentBlock, SREC_FORMAT, SREC_VERSION, type HeaderRecord, type SrecRecord } from "./format.js";
+import { recycleSegment, SegmentChunk } from "./chunk.js";
+import { encodeRecord, encodeSegmentBlock, FRAME_RECORD_CLOSE, frameRecordPieces, holdsBinary, SREC_FORMAT, SREC_VERSION, type HeaderRecord, type SrecRecord } from "./format.js";
 import { MemorySource, RecordingReader } from "./reader.js";
 import { TaskTimeline, type Marker, type TaskSpan } from "./timeline.js";
 
@@ -30,12 +33,18 @@ export const DEFAULT_KEYFRAME_EVERY_MS = 1000;
 const SMALL_KEYFRAME_BYTES = 64 * 2 ** 10;
 /** ...and once the records since the last one reach max(this, KEYFRAME_RATIO × its size). */
 export const DEFAULT_KEYFRAME_MIN_BYTES = 256 * 2 ** 10;
-/** Keyframes cost at most about 1/KEYFRAME_RATIO of a recording's bytes (and of its encoding time). */
-const KEYFRAME_RATIO = 8;
+/**
+ * Keyframes cost at most about 1/KEYFRAME_RATIO of a recording's bytes. Encoding one is the
+ * recorder's dearest work per byte (the scene's snapshot and JSON: ~1 ms for 1,000 boxes,
+ * where copying a message of them is 0.015 ms): at 8 it was 5% of the host's main thread on
+ * the 1,000-box bench, at 16 about half that. A seek replays at most this many messages' worth
+ * after its keyframe (recording.seek: still far under its 100 ms).
+ */
+const KEYFRAME_RATIO = 16;
 /** What a task span or marker costs in memory, roughly (counted against the budget). */
 const TIMELINE_ITEM_BYTES = 256;
-/** Fast deflate: text of numbers and repeated keys shrinks ~7× at level 1 already. */
-const DEFLATE = { level: 1 };
+/** For a segment deflated here and now (saving a file): the same level the worker uses. */
+const DEFLATE = { level: DEFLATE_LEVEL };
 
 export interface SegmentInfo {
   t0: number;
@@ -73,7 +82,7 @@ export interface RecorderOptions {
 
 export interface Segment extends SegmentInfo {
   /** Its records while it is being written (its keyframe first)... */
-  parts: Buffer[];
+  chunk?: SegmentChunk;
   /** ...then all of them in one buffer, until deflated... */
   raw?: Buffer;
   /** ...then deflated. */
@@ -103,6 +112,13 @@ export class Recorder {
   private sinceKey = 0;
   private lastKeyT = 0;
   private lastKeyBytes = 0;
+  /** The last finished segment's size: the next one's buffer starts that big. */
+  private lastSegmentBytes = 0;
+  /**
+   * Whether anything recorded (so anything the scene can hold) carried typed arrays. Until it
+   * has, a keyframe is plain JSON: no walk of the whole scene looking for them.
+   */
+  private binarySeen = false;
   private recordCount = 0;
   private lastT = 0;
   private keyDue = false;
@@ -135,7 +151,7 @@ export class Recorder {
     const t = this.clock(m);
     if (isSceneMessage(m)) this.ownStore?.apply(m);
     else this.timeline.message(t, m);
-    if (frame) this.added(this.append([messageRecordFromFrame(t, frame)], t), t);
+    if (frame) this.added(this.appendFrame(frame, t, isSceneMessage(m)), t);
     else this.add({ k: "m", t, m });
   }
 
@@ -232,16 +248,21 @@ export class Recorder {
 
   private keyframe(t: number): void {
     if (this.current) this.finish(this.current);
-    const parts = encodeRecord({ k: "key", t, scene: this.scene.snapshot() });
-    const seg: Segment = { t0: t, end: t, records: 0, parts: [], bytes: 0, rawBytes: 0 };
+    const record = { k: "key", t, scene: this.scene.snapshot() } as const;
+    // The first one looks (the store may hold what was there before); later ones know.
+    if (t === 0 && this.recordCount === 0) this.binarySeen = holdsBinary(record.scene);
+    // A little over the last one's size: a steady stream fills it without growing it.
+    const seg: Segment = { t0: t, end: t, records: 0, chunk: new SegmentChunk(Math.ceil(this.lastSegmentBytes * 1.1)), bytes: 0, rawBytes: 0 };
     this.current = seg;
     if (this.retain) this.segmentList.push(seg);
-    this.lastKeyBytes = this.append(parts, t);
+    // Plain JSON straight into the segment: no buffer of its own first.
+    this.lastKeyBytes = this.binarySeen ? this.append(encodeRecord(record), t) : this.appendText(`${JSON.stringify(record)}\n`, t);
     this.sinceKey = 0;
     this.lastKeyT = t;
   }
 
   private add(record: SrecRecord & { t: number }): void {
+    if (!this.binarySeen && record.k === "m" && isSceneMessage(record.m)) this.binarySeen = holdsBinary(record.m);
     this.added(this.append(encodeRecord(record), record.t), record.t);
   }
 
@@ -256,12 +277,30 @@ export class Recorder {
   }
 
   private append(parts: Buffer[], t: number): number {
-    const seg = this.current!;
+    const chunk = this.current!.chunk!;
     let n = 0;
-    for (const p of parts) {
-      seg.parts.push(p);
-      n += p.length;
-    }
+    for (const p of parts) n += chunk.append(p);
+    return this.appended(n, t);
+  }
+
+  /** A message record straight from its frame (format.ts: messageRecordFromFrame), copied once into the segment. */
+  private appendFrame(frame: Buffer, t: number, scene: boolean): number {
+    const chunk = this.current!.chunk!;
+    const { head, json, area } = frameRecordPieces(t, frame);
+    // A typed array of no bytes leaves no area, only its reference in the JSON. Looked for only
+    // where a "$" is at all: memchr is ~100× faster than searching 130 kB for the word.
+    if (!this.binarySeen && scene) this.binarySeen = area !== undefined || (json.indexOf(0x24) >= 0 && json.includes('"$bin"'));
+    let n = chunk.appendText(head) + chunk.append(json) + chunk.append(FRAME_RECORD_CLOSE);
+    if (area) n += chunk.append(area);
+    return this.appended(n, t);
+  }
+
+  private appendText(text: string, t: number): number {
+    return this.appended(this.current!.chunk!.appendText(text), t);
+  }
+
+  private appended(n: number, t: number): number {
+    const seg = this.current!;
     seg.records++;
     seg.end = t;
     seg.bytes += n;
@@ -276,17 +315,21 @@ export class Recorder {
 
   /** A segment is complete: one buffer now, deflated in the thread pool, then to the sink in order. */
   private finish(seg: Segment): void {
-    const raw = Buffer.concat(seg.parts);
-    seg.parts = [];
+    const raw = seg.chunk!.finish(!this.compress);
+    seg.chunk = undefined;
     seg.raw = raw;
+    this.lastSegmentBytes = raw.length;
     const deflated = this.compress
-      ? new Promise<Buffer | undefined>((resolve) => deflateRaw(raw, DEFLATE, (err, z) => resolve(err ? undefined : z)))
+      ? deflateSegment(raw)
       : Promise.resolve(undefined);
     const info: SegmentInfo = { t0: seg.t0, end: seg.end, records: seg.records };
     this.chain = this.chain.then(async () => {
       const z = await deflated;
       if (z && seg.raw) {
         seg.z = z;
+        // Readers are given copies of raw bytes (segmentBytes), the sink the deflated block:
+        // nothing else holds these, and the next segment may be written into their memory.
+        recycleSegment(seg.raw);
         seg.raw = undefined;
         if (this.segmentList.includes(seg)) this.held += z.length - seg.bytes;
         seg.bytes = z.length;
@@ -311,15 +354,19 @@ export class Recorder {
   }
 }
 
-/** A held segment's bytes (inflated if need be). */
+/**
+ * A held segment's bytes for a reader (inflated if need be). Raw bytes are copied: their memory
+ * is reused once the segment is deflated (chunk.ts), and a reader may keep what it read.
+ */
 function segmentBytes(s: Segment): Buffer {
   if (s.z) return inflateRawSync(s.z, { maxOutputLength: Math.max(1, s.rawBytes) });
-  return s.raw ?? Buffer.concat(s.parts);
+  return Buffer.from(s.raw ?? s.chunk!.bytes());
 }
+
 
 /** The segment's deflated block for a file, deflating now if it is not yet. */
 export function segmentBlock(s: Segment): Buffer[] {
-  const raw = s.z ? undefined : (s.raw ?? Buffer.concat(s.parts));
+  const raw = s.z ? undefined : (s.raw ?? s.chunk!.bytes());
   const z = s.z ?? deflateRawSync(raw!, DEFLATE);
   return encodeSegmentBlock({ t: s.t0, end: s.end, records: s.records, raw: s.rawBytes }, z);
 }
