@@ -43,7 +43,10 @@ class Child:
         theirs.close()
         threading.Thread(target=self._read, daemon=True).start()
         if init:  # a viewer is there from the start, as the real hosts say at launch
-            self.send({"etype": "INIT", "value": {"client": "browser", "viewer": "test"}})
+            try:
+                self.send({"etype": "INIT", "value": {"client": "browser", "viewer": "test"}})
+            except BrokenPipeError:  # the program already ended (a crash at start, on a busy machine)
+                pass
 
     def _read(self):
         reader = FrameReader(lambda e: self._new.put(("error", e)))
