@@ -14,6 +14,8 @@ export interface SceneCommands {
   "sceneRunner.showViewer": [target?: vscode.Uri | SessionItem];
   "sceneRunner.cancelTask": [item: TaskItem];
   "sceneRunner.stopSession": [item: SessionItem];
+  /** A run whose viewer shows a past moment: the viewer and the Tasks view show the present again. */
+  "sceneRunner.backToLive": [item: SessionItem];
   "sceneRunner.clearFinished": [];
   /** Internal (tree clicks): opens a file at a 1-based line and column. */
   "sceneRunner.openLocation": [file: string, line?: number, column?: number];

@@ -20,6 +20,7 @@ import { SessionManager } from "./sessions/session-manager.js";
 import { SceneOutliner } from "./outliner/scene-outliner.js";
 import { SceneStatusBar } from "./status/status-bar.js";
 import { isSessionItem, TaskTreeProvider, type SessionItem } from "./tasks/task-tree.js";
+import { scrubbedRuns } from "./tasks/past-tasks.js";
 import { mayRunCode } from "./trust.js";
 import { ScenePanels } from "./viewer/scene-panels.js";
 import { registerRecordings } from "./recordings/register.js";
@@ -123,6 +124,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // A tree action can arrive without its row when the tree was redrawn under the click.
     "sceneRunner.cancelTask": (item) => (item ? item.session.cancelTask(item.task.id) : staleRow()),
     "sceneRunner.stopSession": (item: SessionItem) => (item ? item.session.stop() : staleRow()),
+    "sceneRunner.backToLive": (item: SessionItem) => (item ? scrubbedRuns.backToLive(item.session) : staleRow()),
     "sceneRunner.clearFinished": () => sessions.clearFinished(),
     "sceneRunner.openLocation": async (file, line, column) => {
       const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), Math.max(0, (column ?? 1) - 1));

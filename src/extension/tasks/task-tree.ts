@@ -12,8 +12,9 @@ import { commandFor } from "../commands.js";
 import { escapeMd } from "../markdown.js";
 import type { HostSession } from "../sessions/host-session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
-import { formatElapsed, type TaskRecord } from "../sessions/task-model.js";
+import { formatElapsed, type TaskModel, type TaskRecord } from "../sessions/task-model.js";
 import { isLive } from "../sessions/task-model.js";
+import { scrubbedLabel, scrubbedRuns, type PastView, type ScrubbedRuns } from "./past-tasks.js";
 import { sessionIcon, sessionStatus, taskIcon, taskStateLabel } from "./presentation.js";
 import { outermostRows, type DirtyRow } from "./refresh-plan.js";
 import { GROUP_MIN, groupSiblings, runKey, RUNS_SHOWN, shownRuns, SiblingKinds, summarise } from "./run-groups.js";
@@ -90,9 +91,16 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   private shownSessionIds = "";
   private view: vscode.TreeView<TaskTreeNode> | undefined;
 
-  constructor(private readonly sessions: SessionManager) {
+  constructor(
+    private readonly sessions: SessionManager,
+    /** Runs whose viewer shows a past moment: their rows show their tasks as they were then. */
+    private readonly scrubs: ScrubbedRuns<HostSession> = scrubbedRuns,
+  ) {
     this.subscriptions.push(
+      scrubs.onDidChange((s) => this.scrubChanged(s)),
       sessions.onDidChangeTask(({ session, task, spawned }) => {
+        // A run shown in the past takes no live changes: back in the present it is drawn again whole.
+        if (scrubs.get(session)) return;
         // A session met for the first time is counted in full, this task included.
         const counted = this.countKinds(session);
         if (spawned) this.spawned(session, task, counted);
@@ -115,6 +123,35 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     this.describeView();
   }
 
+  // ------------------------------------------------------------------ the present, or a past moment
+
+  /** The tasks a session's rows show: as they are, or as they were at the moment its viewer shows. */
+  private tasksOf(s: HostSession): TaskModel {
+    return this.scrubs.get(s)?.tasks ?? s.tasks;
+  }
+
+  /** The clock its elapsed times are read by. */
+  private nowOf(s: HostSession): number {
+    return this.scrubs.get(s)?.now ?? s.now();
+  }
+
+  /**
+   * A session went to a past moment, moved in it, or came back: its rows now stand for other
+   * task records (or the same ids in other states), so everything the tree keeps about them is
+   * dropped and the session's row is redrawn once, which redraws all below it (the refresh plan
+   * still draws a row at most once a second, so a drag does not flood VS Code).
+   */
+  private scrubChanged(s: HostSession): void {
+    if (!this.sessions.sessions.includes(s)) return;
+    const prefix = `${s.id}/`;
+    for (const key of [...this.nodes.keys()]) if (key.startsWith(prefix)) this.nodes.delete(key);
+    for (const key of [...this.dirty.keys()]) if (key.startsWith(prefix)) this.dirty.delete(key);
+    this.counted.delete(s);
+    this.kinds.forget(prefix);
+    this.markDirty(this.sessionNode(s));
+    this.describeViewSoon();
+  }
+
   // ------------------------------------------------------------------ what to redraw
 
   private parentKey(s: HostSession, parent: string | null): string {
@@ -125,7 +162,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   private countKinds(s: HostSession): boolean {
     if (this.counted.has(s)) return false;
     this.counted.add(s);
-    for (const t of s.tasks.all()) this.kinds.add(this.parentKey(s, t.parent), t);
+    for (const t of this.tasksOf(s).all()) this.kinds.add(this.parentKey(s, t.parent), t);
     return true;
   }
 
@@ -140,7 +177,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   }
 
   private parentRow(s: HostSession, parent: string | null): TaskTreeNode {
-    const p = parent === null ? undefined : s.tasks.get(parent);
+    const p = parent === null ? undefined : this.tasksOf(s).get(parent);
     return p ? this.taskNode(s, p) : this.sessionNode(s);
   }
 
@@ -150,7 +187,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const s = node.session;
     let parent: string | null = node.kind === "task" ? node.task.parent : node.kind === "runs" ? node.parent : null;
     if (node.kind === "task" && this.isGrouped(s, node.task)) out.push(this.runsId(s, node.task.parent, runKey(node.task)));
-    for (let p = parent === null ? undefined : s.tasks.get(parent); p; p = p.parent === null ? undefined : s.tasks.get(p.parent)) {
+    const tasks = this.tasksOf(s);
+    for (let p = parent === null ? undefined : tasks.get(parent); p; p = p.parent === null ? undefined : tasks.get(p.parent)) {
       out.push(this.taskId(s, p));
       if (this.isGrouped(s, p)) out.push(this.runsId(s, p.parent, runKey(p)));
       parent = p.parent;
@@ -182,7 +220,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
 
   private sessionMaybeChanged(s: HostSession): void {
     const drawn = this.drawnSessions.get(s);
-    if (drawn !== undefined && drawn !== sessionSignature(s)) this.markDirty(this.sessionNode(s));
+    if (drawn !== undefined && drawn !== sessionSignature(s, this.scrubs.get(s))) this.markDirty(this.sessionNode(s));
     this.describeViewSoon();
   }
 
@@ -220,7 +258,10 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     }, 250);
   }
 
-  /** "2 live · 5 of 12 tasks running": changes with every task, so it is not on any row. */
+  /**
+   * "2 live · 5 of 12 tasks running": changes with every task, so it is not on any row. The
+   * counts are the present's; a run shown at a past moment is named with that moment.
+   */
   private describeView(): void {
     if (!this.view) return;
     const live = this.sessions.liveSessions();
@@ -231,7 +272,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
       running += c.running;
       total += c.total;
     }
-    this.view.description = live.length ? `${live.length} live · ${running} of ${total} task${total === 1 ? "" : "s"} running` : undefined;
+    const parts = live.length ? [`${live.length} live · ${running} of ${total} task${total === 1 ? "" : "s"} running`] : [];
+    for (const [s, past] of this.scrubs.all()) if (this.sessions.sessions.includes(s)) parts.push(`${s.label} ${scrubbedLabel(past.at)}`);
+    this.view.description = parts.length ? parts.join(" · ") : undefined;
   }
 
   /**
@@ -240,12 +283,13 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
    * class comment). Other running rows say "running"; their tooltip is always current.
    */
   private ticks(s: HostSession, t: TaskRecord): boolean {
-    return t.state === "running" && t.children.length === 0 && t.error === undefined && s.isLive;
+    return t.state === "running" && t.children.length === 0 && t.error === undefined && s.isLive && !this.scrubs.get(s);
   }
 
   private tick(): void {
     const rows: TaskTreeNode[] = [];
     for (const s of this.sessions.liveSessions()) {
+      if (this.scrubs.get(s)) continue; // frozen at its moment
       for (const t of s.tasks.all()) {
         if (this.ticks(s, t)) rows.push(this.taskNode(s, t));
       }
@@ -333,20 +377,23 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
       case "session": {
         const { session } = node;
         this.countKinds(session);
-        const rows = this.rowsOf(session, null, session.tasks.roots());
+        const tasks = this.tasksOf(session);
+        const rows = this.rowsOf(session, null, tasks.roots());
         // A failure no task carries (a launch problem, a crash before main): show it on the session.
-        if (session.error && !session.tasks.counts().failed) rows.unshift(this.errorNode(session, session.id, session.error));
+        // Not at a past moment: the run had not failed then.
+        if (session.error && !this.scrubs.get(session) && !tasks.counts().failed) rows.unshift(this.errorNode(session, session.id, session.error));
         return rows;
       }
       case "task": {
         const { session, task } = node;
-        const rows = this.rowsOf(session, task.id, session.tasks.children(task.id));
+        const rows = this.rowsOf(session, task.id, this.tasksOf(session).children(task.id));
         if (task.error) rows.unshift(this.errorNode(session, task.id, task.error));
         return rows;
       }
       case "runs": {
         const { session, parent, key } = node;
-        const siblings = parent === null ? session.tasks.roots() : session.tasks.children(parent);
+        const tasks = this.tasksOf(session);
+        const siblings = parent === null ? tasks.roots() : tasks.children(parent);
         return shownRuns(siblings.filter((t) => runKey(t) === key)).map((t) => this.taskNode(session, t));
       }
       case "error":
@@ -356,9 +403,11 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
 
   getTreeItem(node: TaskTreeNode): vscode.TreeItem {
     switch (node.kind) {
-      case "session":
-        this.drawnSessions.set(node.session, sessionSignature(node.session));
-        return sessionItem(node.session);
+      case "session": {
+        const past = this.scrubs.get(node.session);
+        this.drawnSessions.set(node.session, sessionSignature(node.session, past));
+        return sessionItem(node.session, past);
+      }
       case "task":
         return this.taskItem(node.session, node.task);
       case "runs":
@@ -373,10 +422,14 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const item = new vscode.TreeItem(t.name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = this.taskId(s, t);
     item.iconPath = taskIcon(t.state);
-    const elapsed = formatElapsed(s.tasks.elapsedMs(t, s.now()));
-    item.description = t.state !== "running" ? `${taskStateLabel(t.state)} · ${elapsed}` : this.ticks(s, t) ? elapsed : "running";
+    const past = this.scrubs.get(s);
+    const elapsed = formatElapsed(this.tasksOf(s).elapsedMs(t, this.nowOf(s)));
+    // At a past moment a running task's time is that moment's: shown, as it no longer moves.
+    item.description = t.state !== "running" ? `${taskStateLabel(t.state)} · ${elapsed}` : this.ticks(s, t) || past ? elapsed : "running";
     // A cancelling task offers no Cancel: the request is on its way (its finally blocks run).
-    item.contextValue = t.state === "running" && s.isLive ? "task.running" : t.state === "cancelling" && s.isLive ? "task.cancelling" : "task.finished";
+    // A past moment's rows offer none either: what they show is not what runs now.
+    const live = s.isLive && !past;
+    item.contextValue = past ? "task.past" : t.state === "running" && live ? "task.running" : t.state === "cancelling" && live ? "task.cancelling" : "task.finished";
     item.accessibilityInformation = { label: `${t.name}, ${t.state}, ${elapsed}` };
     if (t.file) item.command = commandFor("sceneRunner.openLocation", "Go to Creation", t.file, t.line, t.column);
     return item;
@@ -393,7 +446,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const parts = [`×${sum.total}`];
     if (sum.live) parts.push(`${sum.live} running`);
     if (sum.byState.failed) parts.push(`${sum.byState.failed} failed`);
-    if (!isLive(lastState)) parts.push(`last ${lastState} · ${formatElapsed(node.session.tasks.elapsedMs(sum.last, node.session.now()))}`);
+    if (!isLive(lastState)) parts.push(`last ${lastState} · ${formatElapsed(this.tasksOf(node.session).elapsedMs(sum.last, this.nowOf(node.session)))}`);
     item.description = parts.join(" · ");
     item.contextValue = "runs";
     item.accessibilityInformation = { label: `${node.name}, ${sum.total} runs, ${sum.live} running, ${sum.byState.failed} failed` };
@@ -403,14 +456,15 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
 
   private membersOf(node: RunsItem): TaskRecord[] {
     const { session, parent, key } = node;
-    const siblings = parent === null ? session.tasks.roots() : session.tasks.children(parent);
+    const tasks = this.tasksOf(session);
+    const siblings = parent === null ? tasks.roots() : tasks.children(parent);
     return siblings.filter((t) => runKey(t) === key);
   }
 
   /** Tooltips are built when hovered, so their times are current even for rows the ticker leaves alone. */
   resolveTreeItem(item: vscode.TreeItem, node: TaskTreeNode): vscode.TreeItem {
-    if (node.kind === "session") item.tooltip = sessionTooltip(node.session);
-    else if (node.kind === "task") item.tooltip = taskTooltip(node.session, node.task);
+    if (node.kind === "session") item.tooltip = sessionTooltip(node.session, this.scrubs.get(node.session));
+    else if (node.kind === "task") item.tooltip = taskTooltip(node.task, this.tasksOf(node.session), this.nowOf(node.session));
     else if (node.kind === "runs") item.tooltip = runsTooltip(node, this.membersOf(node));
     return item;
   }
@@ -425,12 +479,12 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
 }
 
 /** What a session row shows; while the session is live nothing in it follows its tasks. */
-function sessionSignature(s: HostSession): string {
-  const item = sessionItem(s);
+function sessionSignature(s: HostSession, past: PastView | undefined): string {
+  const item = sessionItem(s, past);
   return `${item.label}|${item.description}|${(item.iconPath as vscode.ThemeIcon).id}|${item.contextValue}`;
 }
 
-function sessionItem(s: HostSession): vscode.TreeItem {
+function sessionItem(s: HostSession, past?: PastView): vscode.TreeItem {
   // Always expandable, and expanded: a row first drawn without children (a Python program is
   // still starting) and given some later would stay collapsed, hiding the new run's tasks.
   const item = new vscode.TreeItem(s.label, vscode.TreeItemCollapsibleState.Expanded);
@@ -438,6 +492,14 @@ function sessionItem(s: HostSession): vscode.TreeItem {
   // No resourceUri: it would also give the row the file's Problems colour (red for an
   // unrelated type error); a row is coloured by its own state only, through its icon.
   item.iconPath = sessionIcon(s);
+  if (past) {
+    // Its viewer shows a past moment, and so do its rows: said on the row, with the way back.
+    item.iconPath = new vscode.ThemeIcon("history");
+    item.description = [`#${s.runOfFile}`, s.isLive ? "live" : sessionStatus(s), scrubbedLabel(past.at)].join(" · ");
+    item.contextValue = s.isLive ? "session.live.scrubbed" : "session.finished.scrubbed";
+    item.command = commandFor("sceneRunner.showViewer", "Show Viewer", { kind: "session", session: s });
+    return item;
+  }
   const parts = [`#${s.runOfFile}`, sessionStatus(s)];
   // A live session's counts and time change with every task: they are in the view's
   // description and the tooltip, so that redrawing this row (which makes VS Code forget its
@@ -452,11 +514,12 @@ function sessionItem(s: HostSession): vscode.TreeItem {
   return item;
 }
 
-function sessionTooltip(s: HostSession): vscode.MarkdownString {
-  const c = s.tasks.counts();
+function sessionTooltip(s: HostSession, past: PastView | undefined): vscode.MarkdownString {
+  const c = (past?.tasks ?? s.tasks).counts();
   const elapsed = formatElapsed((s.endedAt ?? Date.now()) - s.startedAt);
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**${escapeMd(s.label)}** — run ${s.run}, ${sessionStatus(s)}, ${elapsed}\n\n`);
+  if (past) tip.appendMarkdown(`Shown ${scrubbedLabel(past.at)}: its tasks as they were then (Back to Live shows the present).\n\n`);
   tip.appendMarkdown(`${escapeMd(s.file)}\n\n`);
   if (s.runtime) tip.appendMarkdown(`${s.runtime}${s.pid ? `, pid ${s.pid}` : ""}\n\n`);
   tip.appendMarkdown(`${c.running - c.cancelling} running, ${c.cancelling ? `${c.cancelling} cancelling, ` : ""}${c.done} done, ${c.failed} failed, ${c.cancelled} cancelled`);
@@ -464,8 +527,8 @@ function sessionTooltip(s: HostSession): vscode.MarkdownString {
   return tip;
 }
 
-function taskTooltip(s: HostSession, t: TaskRecord): vscode.MarkdownString {
-  const elapsed = formatElapsed(s.tasks.elapsedMs(t, s.now()));
+function taskTooltip(t: TaskRecord, tasks: TaskModel, now: number): vscode.MarkdownString {
+  const elapsed = formatElapsed(tasks.elapsedMs(t, now));
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`**${escapeMd(t.name)}** — ${taskStateLabel(t.state)}, ${elapsed}\n\n`);
   if (t.file) tip.appendMarkdown(`Created at ${escapeMd(`${basename(t.file)}:${t.line ?? "?"}`)}\n\n`);

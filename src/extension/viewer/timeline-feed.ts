@@ -8,9 +8,15 @@ import type * as vscode from "vscode";
 import type { TimelineMsg, TimelineSpan, ToViewerMessage } from "../../protocol/viewer.js";
 import type { Marker, TaskSpan } from "../../recording/timeline.js";
 import type { HostSession } from "../sessions/host-session.js";
+import { scrubbedRuns, type ScrubbedRuns } from "../tasks/past-tasks.js";
 
 /** How often a live session's strip is brought up to date. */
 const FEED_MS = 500;
+/**
+ * How often the Tasks view follows a drag (or a playing strip): rebuilding a run's past tasks
+ * (and redrawing its rows) for every frame of a drag would only churn.
+ */
+const TASKS_SETTLE_MS = 150;
 /** Spans and markers per message: enough for a Gantt view, small enough to post twice a second. */
 export const MAX_SPANS = 1000;
 export const MAX_MARKERS = 1000;
@@ -68,11 +74,17 @@ export class TimelineFeed implements vscode.Disposable {
   private timer: ReturnType<typeof setInterval> | undefined;
   private cursor: number | null = null;
   private visible = false;
+  private tasksTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly post: (m: ToViewerMessage) => void) {}
+  constructor(
+    private readonly post: (m: ToViewerMessage) => void,
+    /** Where the Tasks view learns that this viewer shows the past (one list per window). */
+    private readonly scrubs: ScrubbedRuns<HostSession> = scrubbedRuns,
+  ) {}
 
   /** The panel shows `session` now (or a static scene: undefined). */
   follow(session: HostSession | undefined): void {
+    if (this.session !== session) this.present();
     this.session = session;
     this.cursor = null;
     this.restart();
@@ -82,6 +94,7 @@ export class TimelineFeed implements vscode.Disposable {
   pageReady(): void {
     this.visible = true;
     this.cursor = null;
+    this.present();
     this.restart();
   }
 
@@ -97,6 +110,7 @@ export class TimelineFeed implements vscode.Disposable {
     if (at === null) {
       this.cursor = null;
       s.pipeline.showPresent();
+      this.present();
     } else {
       const past = s.sceneAt(at);
       if (!past) return;
@@ -106,8 +120,30 @@ export class TimelineFeed implements vscode.Disposable {
       this.cursor = Math.min(Math.max(at, past.at), Math.max(end, past.at));
       const info = s.pipeline.sessionInfo;
       s.pipeline.showPast(past.scene, { state: info.state, title: `${s.label} \u00b7 at ${seconds(this.cursor)}${s.isLive ? " (the program runs on)" : ""}` });
+      this.pastTasksSoon(s);
     }
     this.send();
+  }
+
+  /**
+   * The Tasks view shows the session's tasks at the cursor a moment later (at the cursor of
+   * then: a drag or a playing strip moves it on meanwhile, and is followed that often).
+   */
+  private pastTasksSoon(s: HostSession): void {
+    if (this.tasksTimer) return;
+    this.tasksTimer = setTimeout(() => {
+      this.tasksTimer = undefined;
+      const r = s.recorder;
+      if (this.session !== s || this.cursor === null || !r?.header) return;
+      this.scrubs.show(s, this.cursor, r.timeline.at(this.cursor), r.header.origin, () => this.seek(null));
+    }, TASKS_SETTLE_MS);
+  }
+
+  /** The Tasks view shows the session's present (a pending past view is dropped). */
+  private present(): void {
+    if (this.tasksTimer) clearTimeout(this.tasksTimer);
+    this.tasksTimer = undefined;
+    if (this.session) this.scrubs.clear(this.session);
   }
 
   /** Whether a file a span names belongs to this session (the page may only open those). */
@@ -144,6 +180,7 @@ export class TimelineFeed implements vscode.Disposable {
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.present();
     this.session = undefined;
   }
 }
