@@ -120,7 +120,11 @@ export class ViewerFeed {
   applied(seq: number): void {
     if (seq <= this.acked || seq > this.seq) return; // stale (an older page) or bogus
     this.acked = seq;
-    if (this.coalescer.pending > 0) this.scheduleFlush();
+    if (this.coalescer.pending === 0) return;
+    // The viewer has just drawn: what waited goes now, to meet its next frame, rather than a
+    // frame later (at 60 Hz the frame timer alone would cost one of the two frames of delay).
+    if (this.inFlight === 0) this.cancelFlush(); // a frame timer already running is kept while one is in flight
+    this.scheduleFlush();
   }
 
   /** The session changed state: what is queued goes first (a final upsert, then "done"), a barrier. */
@@ -174,12 +178,17 @@ export class ViewerFeed {
     this.cancelFlush();
   }
 
+  /**
+   * A viewer with nothing in flight is idle, waiting: its batch goes once the messages read in
+   * this turn are in (a 0 ms timer), not a frame later. With a batch in flight the viewer is
+   * busy drawing, so messages gather for a frame (or until its `applied`) and fold meanwhile.
+   */
   private scheduleFlush(): void {
     if (this.cancelTimer || this.inFlight >= this.settings.maxInFlight) return;
     this.cancelTimer = this.settings.timers.schedule(() => {
       this.cancelTimer = null;
       this.flush();
-    }, this.settings.frameMs);
+    }, this.inFlight === 0 ? 0 : this.settings.frameMs);
   }
 
   private cancelFlush(): void {
