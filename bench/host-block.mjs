@@ -34,7 +34,10 @@ export async function once(hostScript, load, loadMs, sizes) {
       if (m.t === "applied") toHost?.send({ etype: "applied", seq: m.seq });
     },
   });
-  const child = spawn(process.execPath, [hostScript, join(root, "bench", "programs", "load", load.file)], {
+  // BENCH_HOST_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node options for the host
+  // process alone, to profile what it does under a load without the benchmark process in the profile.
+  const nodeArgs = (process.env.BENCH_HOST_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, hostScript, join(root, "bench", "programs", "load", load.file)], {
     stdio: ["ignore", "pipe", "pipe", "pipe"], env: { ...process.env, ...sizes },
   });
   try {

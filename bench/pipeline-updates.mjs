@@ -40,7 +40,16 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
   const viewer = await host.openHeadlessViewer({ bundlePath: webviewBundle, width: 640, height: 480, onPageError: (e) => errors.push(e), onMessage: (m) => onViewer(m) });
   const pipeline = host.makePipeline({ state: "running", title: "bench" }, coalesce);
   const batches = new Map(); // seq -> messages posted, until applied
+  const postedAt = new Map(); // seq -> when the pipeline posted it
   const delays = [];
+  // Where each delay went: program's ts → posted by the host (pipe + host queue), posted → applied
+  // arrived (transport to the page, waiting for its frame, drawing, the ack's way back).
+  const toPost = [];
+  const postToApplied = [];
+  // The host's own share: from a message's arrival on the host to the post of the batch that
+  // carries it (a merged entry keeps the newest ts, so this is the newest update's wait).
+  const receivedAt = new Map(); // ts -> when the first message with that ts arrived
+  const hostQueue = [];
   const freshness = []; // at each applied: how old the newest drawn update is
   let newestDrawnTs = -Infinity;
   let applied = 0; // highest seq acknowledged
@@ -63,12 +72,16 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
     if (m.t !== "applied" || m.seq <= applied) return;
     const now = Date.now();
     for (let s = applied + 1; s <= m.seq; s++) {
+      const at = postedAt.get(s) ?? now;
       for (const msg of batches.get(s) ?? []) {
         delays.push(now - msg.ts);
+        toPost.push(at - msg.ts);
+        postToApplied.push(now - at);
         appliedNodes += nodeCount(msg);
         newestDrawnTs = Math.max(newestDrawnTs, msg.ts);
       }
       batches.delete(s);
+      postedAt.delete(s);
     }
     applied = m.seq;
     lastAppliedAt = now;
@@ -77,7 +90,15 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
   }
 
   pipeline.ready((m) => {
-    if (m.t === "scene") batches.set(m.seq, m.messages);
+    if (m.t === "scene") {
+      const now = Date.now();
+      batches.set(m.seq, m.messages);
+      postedAt.set(m.seq, now);
+      for (const msg of m.messages) {
+        const r = receivedAt.get(msg.ts);
+        if (r !== undefined) hostQueue.push(now - r);
+      }
+    }
     post(m);
   });
   process.env.BENCH_BOXES = String(boxes);
@@ -91,6 +112,7 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
       if (!isScene(m)) return;
       firstTs = Math.min(firstTs, m.ts);
       pipeLag.push(Date.now() - m.ts);
+      if (!receivedAt.has(m.ts)) receivedAt.set(m.ts, Date.now());
       if (m.etype !== "UPSERT" && m.etype !== "UPDATE") structuralIn++;
       pipeline.push(m);
     },
@@ -133,6 +155,12 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
     updatesPerS: appliedNodes / seconds_,
     p50: percentile(delays, 50),
     p95: percentile(delays, 95),
+    toPostP95: percentile(toPost, 95),
+    postToAppliedP95: percentile(postToApplied, 95),
+    toPostP50: percentile(toPost, 50),
+    postToAppliedP50: percentile(postToApplied, 50),
+    hostQueueP50: percentile(hostQueue, 50),
+    hostQueueP95: percentile(hostQueue, 95),
     freshnessP50: percentile(freshness, 50),
     freshnessP95: percentile(freshness, 95),
     // The viewer's own frame rate while it was busy (its `stats`, once a second): how long "a frame" was here.
@@ -185,6 +213,9 @@ export async function run(ctx) {
     framesEntry("pipeline.updates.delay_p95", "p95", "viewer frames, upsert → drawn (p95)", {
       goal: "p95 <= 2 viewer frames", met: inFrames("ours", "p95") <= 2,
       ms: { ours: round(p95), peer: round(m("peer", "p95")) },
+      // The delay's two halves (ms, p50 and p95 of each): upsert → posted to the viewer, posted → its applied back.
+      split: Object.fromEntries(["toPostP50", "toPostP95", "hostQueueP50", "hostQueueP95", "postToAppliedP50", "postToAppliedP95"].map((k) => [k, round(m("ours", k))])),
+      pipeLagP95Ms: round(m("ours", "pipeLagP95")),
     }),
     framesEntry("pipeline.updates.freshness", "freshnessP95", "viewer frames, age of the newest drawn update (p95)", {
       ms: { ours: round(m("ours", "freshnessP95")), peer: round(m("peer", "freshnessP95")) },

@@ -14,6 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Socket } from "node:net";
+import { setPriority } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { RunnerToHost } from "../../src/protocol/runner.js";
 import type { SceneMessage } from "../../src/protocol/scene.js";
@@ -115,8 +116,10 @@ async function start(): Promise<void> {
   session = await startSession({
     file,
     coalesce: true, // as the extension starts a session
-    onMessage: (m: RunnerToHost) => {
-      recorder?.record(m);
+    // The frame body too, as host-session.ts passes it: the recorder keeps it as it came (a copy)
+    // instead of encoding the message a second time.
+    onMessage: (m: RunnerToHost, frame?: Buffer) => {
+      recorder?.record(m, frame);
       switch (m.etype) {
         case "SET": case "ADD": case "UPSERT": case "UPDATE": case "REMOVE":
           counts.scene++;
@@ -140,6 +143,9 @@ async function start(): Promise<void> {
     },
     onStderr: (c) => (stderr += String(c)),
   });
+  // BENCH_RUNNER_NICE=n: the runner n nice steps down (an experiment: does the host's wait for a
+  // core come from its own program or from the rest of the machine? docs/performance.md).
+  if (process.env.BENCH_RUNNER_NICE) setPriority(session.pid, Number(process.env.BENCH_RUNNER_NICE));
   void session.exited.then((exit) => {
     if (Number.isNaN(stopAt)) {
       process.stderr.write(`block-host: ${file} ended before it was stopped (${exit.code ?? exit.signal})\n${stderr.slice(-2000)}\n`);
