@@ -199,6 +199,9 @@ export function decodeTrustedAt(buf: Buffer, offset: number): { record: SrecReco
   if (buf[offset + 2] === 0x62 /* {"bin": */) return decodeRecordAt(buf, offset);
   const nl = buf.indexOf(10, offset);
   if (nl < 0) throw new TruncatedRecordError(`record at byte ${offset} has no end of line`);
+  // Typed arrays of no bytes leave references but no bytes (no "bin" prefix): the codec revives them.
+  const line = buf.subarray(offset, nl);
+  if (line.indexOf(0x24) >= 0 && line.includes('"$bin"')) return decodeRecordAt(buf, offset);
   return { record: JSON.parse(buf.toString("utf8", offset, nl)) as SrecRecord, next: nl + 1, blob: buf.subarray(nl + 1, nl + 1) };
 }
 

@@ -36,11 +36,11 @@ export const DEFAULT_KEYFRAME_MIN_BYTES = 256 * 2 ** 10;
 /**
  * Keyframes cost at most about 1/KEYFRAME_RATIO of a recording's bytes. Encoding one is the
  * recorder's dearest work per byte (the scene's snapshot and JSON: ~1 ms for 1,000 boxes,
- * where copying a message of them is 0.015 ms): at 8 it was 5% of the host's main thread on
- * the 1,000-box bench, at 16 about half that. A seek replays at most this many messages' worth
- * after its keyframe (recording.seek: still far under its 100 ms).
+ * where copying a message of them is 0.015 ms), but a seek replays up to this many messages'
+ * worth after its keyframe: measured at 16, the slowest of recording.seek's 400 seeks went
+ * from 22 ms to 240-460 ms on the loaded machine (its median from 11 to 25 ms), so it stays 8.
  */
-const KEYFRAME_RATIO = 16;
+const KEYFRAME_RATIO = 8;
 /** What a task span or marker costs in memory, roughly (counted against the budget). */
 const TIMELINE_ITEM_BYTES = 256;
 /** For a segment deflated here and now (saving a file): the same level the worker uses. */

@@ -43,3 +43,33 @@ test("a recorder fed frames rebuilds the same scene at every moment as one fed m
   const pc = at.children.find((c) => c.key === "pc");
   assert.ok(pc.vertices instanceof Float32Array && pc.vertices.length === 600 && pc.vertices[3] === 6, "the typed arrays come back intact");
 });
+
+test("keyframes written as plain JSON until typed arrays come, then with them (an empty one included)", () => {
+  let now = 0;
+  for (const viaFrame of [true, false]) {
+    const r = new rec.Recorder({ now: () => now, epoch: () => 0, keyframeEveryMs: 10 });
+    const feed = (m) => {
+      now += 20; // each record comes after a keyframe is due: the next one holds the scene so far
+      r.record(decodeFrameBody(body(m)), viaFrame ? body(m) : undefined);
+    };
+    feed(box("red"));
+    feed(box("green"));
+    feed({ etype: "UPSERT", ts: 3, data: { nodes: [{ tag: "PointCloud", key: "empty", vertices: new Float32Array(0) }], to: null } });
+    feed(box("blue"));
+    feed(box("white"));
+    feed(points(10, 3));
+    feed(box("black"));
+    const reader = r.reader();
+    assert.ok(r.segments.length >= 5, "a keyframe between each record");
+    const at = (t) => reader.sceneAt(t).store.snapshot().children;
+    // At 90 the scene comes from the keyframe taken at 80: after the empty array, before the points.
+    const mid = at(90).find((c) => c.key === "empty");
+    assert.ok(mid.vertices instanceof Float32Array && mid.vertices.length === 0, `${viaFrame ? "frame" : "message"}: a keyframe after an empty typed array keeps it one`);
+    const late = at(1e6);
+    const empty = late.find((c) => c.key === "empty");
+    assert.ok(empty.vertices instanceof Float32Array && empty.vertices.length === 0, `${viaFrame ? "frame" : "message"}: an empty typed array is still one in later keyframes`);
+    assert.ok(late.find((c) => c.key === "pc").vertices instanceof Float32Array);
+    assert.equal(late.find((c) => c.key === "b").color, "black");
+    assert.equal(at(45).find((c) => c.key === "b").color, "green", "before any typed array: plain keyframes read back");
+  }
+});
