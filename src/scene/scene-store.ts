@@ -208,8 +208,6 @@ export class SceneStore {
 
   private merge(node: Partial<SceneNode> & { key: string }, out: ApplyResult): void {
     const stored = this.nodes.get(node.key)!;
-    const { props, lists } = splitNode(node);
-    const changed = Object.keys(props);
     if (node.tag !== undefined && node.tag !== stored.tag && node.key === this.rootKey) {
       out.warnings.push(`"${node.key}": the scene root's tag cannot change (use SET); props merged`);
     } else if (node.tag !== undefined && node.tag !== stored.tag) {
@@ -229,9 +227,21 @@ export class SceneStore {
       }
       return;
     }
-    for (const k of changed) setProp(stored.props, k, props[k]);
+    // Props straight into the stored node (no intermediate copy: this runs for every node of
+    // every upsert on the host's thread); child lists apart, after.
+    const changed: string[] = [];
+    let lists: Record<string, SceneNode[]> | undefined;
+    for (const k of Object.keys(node)) {
+      if (k === "tag" || k === "key") continue;
+      const v = (node as Record<string, unknown>)[k];
+      if (CHILD_LIST_PROPS.has(k) && Array.isArray(v)) (lists ??= {})[k] = (v as unknown[]).filter(isNodeLike) as SceneNode[];
+      else {
+        setProp(stored.props, k, v);
+        changed.push(k);
+      }
+    }
     if (changed.length) out.changes.push({ op: "update", key: node.key, props: changed });
-    for (const [list, kids] of Object.entries(lists)) {
+    if (lists) for (const [list, kids] of Object.entries(lists)) {
       // A child list in an upsert replaces the old list, as vuer's shallow merge does.
       for (const old of [...(stored.lists[list] ?? [])]) this.removeSubtree(old, out);
       stored.lists[list] = [];
