@@ -3,7 +3,7 @@
  * nodes, CAMERA_MOVE (at most 20/s), Movable gizmos (OBJECT_MOVE, OBJECT_MOVE_END),
  * KEY_DOWN / KEY_UP (and the viewer's own keys, through onShortcut).
  */
-import { Box3, Box3Helper, Color, Raycaster, Vector2, type Object3D, type Mesh, type Points } from "three";
+import { Box3, Box3Helper, Color, Matrix4, Raycaster, Vector2, type Object3D, type Mesh, type Points } from "three";
 import { TransformControls } from "three/addons/controls/TransformControls.js";
 import { InstancePools, type Member } from "./instancing.js";
 import type { SceneMirror } from "./mirror.js";
@@ -26,6 +26,10 @@ export class Interaction {
   private readonly raycaster = new Raycaster();
   private readonly highlight = new Box3Helper(new Box3(), new Color(0xffd24d));
   private hoverKey: string | undefined;
+  private hoverHit: Hit | undefined;
+  /** The holder the outline was last fitted to, and where it was (refitting a big mesh each frame costs). */
+  private outlined: Object3D | undefined;
+  private readonly outlinedAt = new Matrix4();
   private down: { x: number; y: number; button: number } | undefined;
   private readonly gizmos = new Map<string, TransformControls>();
   private readonly sendCamera: ReturnType<typeof throttle>;
@@ -153,18 +157,45 @@ export class Interaction {
     this.stage.renderer.domElement.style.cursor = key ? "pointer" : "";
     if (key === this.hoverKey) return;
     this.hoverKey = key;
-    const holder = key ? this.mirror.holderOf(key) : undefined;
-    if (holder) {
-      this.stage.scene.updateMatrixWorld();
-      const box = this.highlight.box;
-      if (hit?.member) {
-        const mesh = hit.object as Mesh;
-        if (!mesh.geometry.boundingBox) mesh.geometry.computeBoundingBox();
-        box.copy(mesh.geometry.boundingBox!).applyMatrix4(holder.matrixWorld);
-      } else box.setFromObject(holder, true);
-      this.highlight.visible = !box.isEmpty();
-    } else this.highlight.visible = false;
+    this.hoverHit = hit;
+    this.outlineHover();
     this.requestRender();
+  }
+
+  /**
+   * Keeps the hover outline on its node before each draw: the node may have moved, been
+   * replaced by the mirror, or been removed while the pointer stood still (the outline of a
+   * removed node stayed drawn until the mouse moved).
+   */
+  refreshHover(): void {
+    if (this.hoverKey === undefined) return;
+    const holder = this.mirror.holderOf(this.hoverKey);
+    if (!holder) {
+      this.hoverKey = this.hoverHit = undefined;
+      this.stage.renderer.domElement.style.cursor = "";
+    } else if (holder === this.outlined && holder.matrixWorld.equals(this.outlinedAt)) return; // still in place: no refit
+    this.outlineHover();
+  }
+
+  /** Fits the outline to the hovered node's current bounds (world matrices are up to date). */
+  private outlineHover(): void {
+    const holder = this.hoverKey ? this.mirror.holderOf(this.hoverKey) : undefined;
+    if (!holder) {
+      this.highlight.visible = false;
+      this.outlined = undefined;
+      return;
+    }
+    holder.updateWorldMatrix(true, true);
+    this.outlined = holder;
+    this.outlinedAt.copy(holder.matrixWorld);
+    const box = this.highlight.box;
+    // An instanced member has no geometry of its own: its pool mesh's bounds, placed by the member's holder.
+    const mesh = this.hoverHit?.member ? (this.hoverHit.object as Mesh) : undefined;
+    if (mesh) {
+      if (!mesh.geometry.boundingBox) mesh.geometry.computeBoundingBox();
+      box.copy(mesh.geometry.boundingBox!).applyMatrix4(holder.matrixWorld);
+    } else box.setFromObject(holder, true);
+    this.highlight.visible = !box.isEmpty();
   }
 
   /** A Movable node: attach a translate/rotate gizmo to its holder. */

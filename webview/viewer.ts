@@ -266,6 +266,7 @@ export class Viewer {
     // After the sync: instanced primitives have their instance matrices only from then on.
     if (this.autoFrame && this.loads.size === 0) this.frameFirstContent();
     if (this.selection.key !== null) this.selection.refresh(this.mirror.holderOf(this.selection.key));
+    this.interaction.refreshHover();
     this.stage.render();
     if (withGizmo) this.gizmo.render();
     this.drawMs = performance.now() - t0;

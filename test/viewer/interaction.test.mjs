@@ -1,7 +1,8 @@
 // Interaction round trips: CLICK, hover, CAMERA_MOVE throttling, keys, widgets, Movable gizmo.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { openViewer, SET } from "./harness.mjs";
+import { openViewer, REMOVE, SET, UPSERT } from "./harness.mjs";
+import { frame, share } from "./pixels.mjs";
 
 let v;
 before(async () => {
@@ -33,6 +34,21 @@ test("hovering a clickable node outlines it and shows a pointer cursor", async (
   await v.page.waitForFunction(() => document.querySelector(".sr-canvas").style.cursor === "pointer");
   await v.page.mouse.move(20, 400);
   await v.page.waitForFunction(() => document.querySelector(".sr-canvas").style.cursor === "");
+});
+
+test("the hover outline follows its node: it goes when the node is removed under a still pointer", async () => {
+  // The outline is a thin yellow line (0xffd24d, blended at its edges); in the middle of the view
+  // (away from the axes gizmo) nothing else has green well above blue.
+  const yellow = (r, g, b) => r > 100 && g > 90 && b < g - 40;
+  const middle = [0.15, 0.15, 0.8, 0.8];
+  await v.send(SET([{ tag: "Box", key: "hovered", args: [1, 1, 1], color: "red" }], { grid: false }));
+  await v.page.mouse.move(320, 240);
+  await v.page.waitForFunction(() => document.querySelector(".sr-canvas").style.cursor === "pointer");
+  await v.idle();
+  assert.ok(share(await frame(v, "hover-1-outlined"), yellow, middle) > 0.0005, "the hovered box is outlined");
+  await v.send(REMOVE("hovered"), UPSERT({ tag: "Sphere", key: "elsewhere", args: [0.2], position: [3, 0, 0], color: "blue" }));
+  assert.equal(share(await frame(v, "hover-2-removed"), yellow, middle), 0, "no outline is left where the box was");
+  assert.equal(await v.page.evaluate(() => document.querySelector(".sr-canvas").style.cursor), "", "nor a pointer cursor");
 });
 
 test("dragging the camera sends CAMERA_MOVE at most 20 times a second", async () => {
