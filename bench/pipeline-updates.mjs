@@ -13,6 +13,7 @@
 // and the runner's memory); and whether the viewer ends with exactly the host's nodes (no
 // structural message lost).
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { root } from "./lib/build.mjs";
 import { isScene, loadHost, nodeCount, rssMb, treeKeys, webviewBundle } from "./lib/host.mjs";
 import { interleave, median, percentile, round } from "./lib/measure.mjs";
@@ -67,6 +68,9 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
   const post = (m) => (chain = chain.then(() => viewer.post(m)).catch((e) => errors.push(String(e))));
 
   const fps = [];
+  // This process is the host here and also drives the page (the DevTools bridge): how long its
+  // event loop was held, i.e. how late it could read the runner's pipe.
+  const loop = monitorEventLoopDelay({ resolution: 10 });
   function onViewer(m) {
     if (m.t === "stats" && m.fps > 0) fps.push(m.fps);
     if (m.t !== "applied" || m.seq <= applied) return;
@@ -127,8 +131,10 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
     maxInFlight = Math.max(maxInFlight, pipeline.inFlight);
     maxRss = Math.max(maxRss, rssMb(session.pid) || 0);
   }, 20);
+  loop.enable();
   const killer = setTimeout(() => session.kill(), (seconds + 30) * 1000);
   const exit = await session.exited;
+  loop.disable();
   programEnded = true; // after the last update, "age on screen" only grows: not a freshness sample
   clearTimeout(killer);
   try {
@@ -159,6 +165,8 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
     postToAppliedP95: percentile(postToApplied, 95),
     toPostP50: percentile(toPost, 50),
     postToAppliedP50: percentile(postToApplied, 50),
+    hostLoopP95: loop.percentile(95) / 1e6,
+    hostLoopMax: loop.max / 1e6,
     hostQueueP50: percentile(hostQueue, 50),
     hostQueueP95: percentile(hostQueue, 95),
     freshnessP50: percentile(freshness, 50),
@@ -216,6 +224,8 @@ export async function run(ctx) {
       // The delay's two halves (ms, p50 and p95 of each): upsert → posted to the viewer, posted → its applied back.
       split: Object.fromEntries(["toPostP50", "toPostP95", "hostQueueP50", "hostQueueP95", "postToAppliedP50", "postToAppliedP95"].map((k) => [k, round(m("ours", k))])),
       pipeLagP95Ms: round(m("ours", "pipeLagP95")),
+      // This process's event-loop delay while the program ran (p95, max): it reads the pipe and drives the page.
+      hostLoopMs: { p95: round(m("ours", "hostLoopP95")), max: round(m("ours", "hostLoopMax")) },
     }),
     framesEntry("pipeline.updates.freshness", "freshnessP95", "viewer frames, age of the newest drawn update (p95)", {
       ms: { ours: round(m("ours", "freshnessP95")), peer: round(m("peer", "freshnessP95")) },
