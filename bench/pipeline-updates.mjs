@@ -51,6 +51,11 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
   // carries it (a merged entry keeps the newest ts, so this is the newest update's wait).
   const receivedAt = new Map(); // ts -> when the first message with that ts arrived
   const hostQueue = [];
+  // Why a message waits on the host: it arrived while two batches were in flight (it waits for
+  // an ack), or a batch left some behind (the batch-size cap).
+  let arrivedBlocked = 0;
+  let arrived = 0;
+  let cappedBatches = 0;
   const freshness = []; // at each applied: how old the newest drawn update is
   let newestDrawnTs = -Infinity;
   let applied = 0; // highest seq acknowledged
@@ -98,6 +103,7 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
       const now = Date.now();
       batches.set(m.seq, m.messages);
       postedAt.set(m.seq, now);
+      if (pipeline.pending > 0) cappedBatches++; // drained already: what is left did not fit
       for (const msg of m.messages) {
         const r = receivedAt.get(msg.ts);
         if (r !== undefined) hostQueue.push(now - r);
@@ -117,6 +123,8 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
       firstTs = Math.min(firstTs, m.ts);
       pipeLag.push(Date.now() - m.ts);
       if (!receivedAt.has(m.ts)) receivedAt.set(m.ts, Date.now());
+      arrived++;
+      if (pipeline.inFlight >= 2) arrivedBlocked++;
       if (m.etype !== "UPSERT" && m.etype !== "UPDATE") structuralIn++;
       pipeline.push(m);
     },
@@ -166,6 +174,8 @@ export async function once(ctx, coalesce, { boxes, seconds }) {
     toPostP50: percentile(toPost, 50),
     postToAppliedP50: percentile(postToApplied, 50),
     hostLoopP95: loop.percentile(95) / 1e6,
+    arrivedBlockedShare: arrivedBlocked / Math.max(1, arrived),
+    cappedBatches,
     hostLoopMax: loop.max / 1e6,
     hostQueueP50: percentile(hostQueue, 50),
     hostQueueP95: percentile(hostQueue, 95),
@@ -226,6 +236,8 @@ export async function run(ctx) {
       pipeLagP95Ms: round(m("ours", "pipeLagP95")),
       // This process's event-loop delay while the program ran (p95, max): it reads the pipe and drives the page.
       hostLoopMs: { p95: round(m("ours", "hostLoopP95")), max: round(m("ours", "hostLoopMax")) },
+      // Share of scene messages that arrived with two batches in flight (they wait for an ack), and batches the size cap cut short.
+      arrivedWithTwoInFlight: round(m("ours", "arrivedBlockedShare")), cappedBatches: m("ours", "cappedBatches"),
     }),
     framesEntry("pipeline.updates.freshness", "freshnessP95", "viewer frames, age of the newest drawn update (p95)", {
       ms: { ours: round(m("ours", "freshnessP95")), peer: round(m("peer", "freshnessP95")) },
