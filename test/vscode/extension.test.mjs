@@ -347,8 +347,24 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     // The status line is redrawn a few times a second: it follows.
     await waitUntil("the status line at the moment shown", async () => /at \d+\.\d s \(the program runs on\)/.test(await frame.evaluate(() => document.querySelector(".sr-hud")?.textContent ?? "")));
     if (process.env.SCENE_RUNNER_UPDATE_SCREENSHOT) copyFileSync(await vs.screenshot("timeline"), join(REPO, "media", "timeline.png"));
+    // The Tasks view follows the scrub: the run's row names the moment (its tasks as they were then).
+    await vs.openViewContainer("Scene");
+    const runLabel = async () => (await (await rowFor(vs, "changes.ts")).getAttribute("aria-label")) ?? "";
+    await waitUntil("the run's row at the scrubbed time", async () => /at \d+\.\d s \(scrubbed\)/.test(await runLabel()), { timeout: 20_000 });
+    await vs.screenshot("timeline-tasks-scrubbed"); // test-results/: the Tasks view beside the past scene, to look at
     await frame.locator(".sr-tl-live").click();
     await waitUntil("the present again: blue", async () => (await blueShare()) > 0.02, { timeout: 20_000 });
+    await waitUntil("the run's row in the present again", async () => !/scrubbed/.test(await runLabel()), { timeout: 20_000 });
+    // Scrubbed again, the row's Back to Live returns the viewer and the tree to the present.
+    await waitUntil("the past again", async () => {
+      await ruler.click({ position: { x: box.width * 0.02, y: 6 } });
+      await sleep(300);
+      return /\(scrubbed\)/.test(await runLabel());
+    }, { timeout: 30_000 });
+    const runRow = await rowFor(vs, "changes.ts");
+    await runRow.hover();
+    await runRow.locator('.action-label[aria-label="Back to Live"]').click({ timeout: 20_000 });
+    await waitUntil("Back to Live: blue, and the row in the present", async () => (await blueShare()) > 0.02 && !/scrubbed/.test(await runLabel()), { timeout: 20_000 });
     await vs.runCommand("Scene: Stop Scene");
   });
 

@@ -272,8 +272,10 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
       running += c.running;
       total += c.total;
     }
-    const parts = live.length ? [`${live.length} live · ${running} of ${total} task${total === 1 ? "" : "s"} running`] : [];
+    // The moment first: a narrow sidebar cuts the description's end.
+    const parts: string[] = [];
     for (const [s, past] of this.scrubs.all()) if (this.sessions.sessions.includes(s)) parts.push(`${s.label} ${scrubbedLabel(past.at)}`);
+    if (live.length) parts.push(`${live.length} live · ${running} of ${total} task${total === 1 ? "" : "s"} running`);
     this.view.description = parts.length ? parts.join(" · ") : undefined;
   }
 
