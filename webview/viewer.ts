@@ -157,7 +157,7 @@ export class Viewer {
         break;
       case "timeline":
         this.timeline ??= new TimelineStrip(this.container, {
-          seek: (at) => this.link.post({ t: "seek", at }),
+          seek: (at, epoch) => this.link.post({ t: "seek", at, epoch }),
           openSource: (file, line, column) => this.link.post(column === undefined ? { t: "openSource", file, line } : { t: "openSource", file, line, column }),
         });
         this.timeline.update(m);

@@ -83,6 +83,12 @@ export interface TimelineMsg {
   markers: TimelineMarker[];
   /** Spans left out (oldest finished first) to keep the message small. */
   omitted: number;
+  /**
+   * How many times the host has brought this viewer back to the present on its own (the Tasks
+   * view's Back to Live). When it grows, the strip stops playing and shows Live; its seeks carry
+   * the count they were sent under, so one already on its way is ignored.
+   */
+  liveEpoch: number;
 }
 
 /** The viewer finished loading and wants the current scene. */
@@ -119,6 +125,8 @@ export interface AppliedMsg {
 export interface SeekMsg {
   t: "seek";
   at: number | null;
+  /** The timeline's liveEpoch the strip had seen when it sent this (absent: a page that predates it). */
+  epoch?: number;
 }
 
 /** The user clicked a task's span: open where it was created. */
@@ -226,6 +234,7 @@ export const TO_VIEWER = {
       spans: arr(m.spans, "host message.spans").map((s, i) => validateSpan(s, `host message.spans[${i}]`)),
       markers: arr(m.markers, "host message.markers").map((x, i) => validateMarker(x, `host message.markers[${i}]`)),
       omitted: optNum(m.omitted, "host message.omitted") ?? 0,
+      liveEpoch: optNum(m.liveEpoch, "host message.liveEpoch") ?? 0,
     }),
   },
 } satisfies Table<"t", { scene: unknown; snapshot: unknown; session: unknown; rpc: unknown; select: unknown; timeline: unknown }>;
@@ -270,7 +279,12 @@ export const FROM_VIEWER = {
   seek: {
     doc: "the timeline moved: show the scene as it was then (null: the present)",
     binary: false,
-    validate: (m): SeekMsg => ({ t: "seek", at: m.at === null ? null : num(m.at, "viewer message.at") }),
+    validate: (m): SeekMsg => {
+      const seek: SeekMsg = { t: "seek", at: m.at === null ? null : num(m.at, "viewer message.at") };
+      const epoch = optNum(m.epoch, "viewer message.epoch");
+      if (epoch !== undefined) seek.epoch = epoch;
+      return seek;
+    },
   },
   openSource: {
     doc: "a task's span was clicked: open where the task was created",

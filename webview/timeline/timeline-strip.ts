@@ -16,8 +16,8 @@ import { codicon } from "../icons.js";
 import { aliveAt, formatTime, laneAt, layoutLanes, TimeScale, type Lane } from "./lanes.js";
 
 export interface TimelineActions {
-  /** Show the scene at `at` ms, or the present (null). */
-  seek(at: number | null): void;
+  /** Show the scene at `at` ms, or the present (null); `epoch`: the host's liveEpoch seen so far. */
+  seek(at: number | null, epoch: number): void;
   openSource(file: string, line: number, column?: number): void;
 }
 
@@ -69,6 +69,8 @@ export class TimelineStrip {
   private raf = 0;
   private lastFrame = 0;
   private press: { x: number; y: number; dragging: boolean } | undefined;
+  /** The host's count of its own returns to the present (TimelineMsg.liveEpoch); undefined before its first message. */
+  private liveEpoch: number | undefined;
 
   constructor(
     parent: HTMLElement,
@@ -163,6 +165,10 @@ export class TimelineStrip {
 
   /** New data from the host (a few times a second while the program runs). */
   update(m: TimelineMsg): void {
+    // The host went back to the present itself (the Tasks view's Back to Live): it wins over a
+    // playing strip, a drag and a seek still waiting to go, all of which would take it back.
+    if (this.liveEpoch !== undefined && m.liveEpoch > this.liveEpoch) this.obeyLive();
+    this.liveEpoch = m.liveEpoch;
     this.data = m;
     this.lanes = layoutLanes(m.spans);
     this.scroll = Math.min(this.scroll, Math.max(0, this.lanes.length - VISIBLE_LANES));
@@ -202,15 +208,22 @@ export class TimelineStrip {
       if (this.seekTimer) clearTimeout(this.seekTimer);
       this.seekTimer = undefined;
       this.lastSeekSent = now;
-      this.actions.seek(this.cursor);
+      this.actions.seek(this.cursor, this.liveEpoch ?? 0);
     } else {
       // The last position of a drag always reaches the host.
       this.seekTimer ??= setTimeout(() => {
         this.seekTimer = undefined;
         this.lastSeekSent = performance.now();
-        this.actions.seek(this.cursor);
+        this.actions.seek(this.cursor, this.liveEpoch ?? 0);
       }, SEEK_EVERY_MS);
     }
+  }
+
+  private obeyLive(): void {
+    this.stopPlaying();
+    this.press = undefined;
+    if (this.seekTimer) clearTimeout(this.seekTimer);
+    this.seekTimer = undefined;
   }
 
   private goLive(): void {

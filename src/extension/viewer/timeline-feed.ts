@@ -7,6 +7,7 @@
 import type * as vscode from "vscode";
 import type { TimelineMsg, TimelineSpan, ToViewerMessage } from "../../protocol/viewer.js";
 import type { Marker, TaskSpan } from "../../recording/timeline.js";
+import type { ViewerFeed } from "../../scene/viewer-feed.js";
 import type { HostSession } from "../sessions/host-session.js";
 import { scrubbedRuns, type ScrubbedRuns } from "../tasks/past-tasks.js";
 
@@ -26,7 +27,7 @@ export const MAX_MARKERS = 1000;
  * still running, then the last-spawned finished ones, up to MAX_SPANS (the count left out
  * says so). One pass and no sort: it runs twice a second for a session of 100,000 tasks.
  */
-export function timelineMessage(spans: readonly TaskSpan[], markers: readonly Marker[], duration: number, live: boolean, cursor: number | null): TimelineMsg {
+export function timelineMessage(spans: readonly TaskSpan[], markers: readonly Marker[], duration: number, live: boolean, cursor: number | null, liveEpoch = 0): TimelineMsg {
   let running = 0;
   for (const s of spans) if (s.end === undefined) running++;
   let room = Math.max(0, MAX_SPANS - Math.min(running, MAX_SPANS));
@@ -53,6 +54,7 @@ export function timelineMessage(spans: readonly TaskSpan[], markers: readonly Ma
     spans: kept.map(toSpan),
     markers: markers.slice(-MAX_MARKERS).map((m) => ({ t: m.t, kind: m.kind, label: m.label, ...(m.task !== undefined ? { task: m.task } : {}) })),
     omitted: spans.length - kept.length,
+    liveEpoch,
   };
 }
 
@@ -69,17 +71,27 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** Where a feed shows the past: the session's pipeline (the panel's feed) or one browser tab's feed. */
+type PastTarget = Pick<ViewerFeed, "showPast" | "showPresent">;
+
 export class TimelineFeed implements vscode.Disposable {
   private session: HostSession | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private cursor: number | null = null;
   private visible = false;
   private tasksTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Times the host brought the viewer back to the present (TimelineMsg.liveEpoch). */
+  private liveEpoch = 0;
 
   constructor(
     private readonly post: (m: ToViewerMessage) => void,
-    /** Where the Tasks view learns that this viewer shows the past (one list per window). */
-    private readonly scrubs: ScrubbedRuns<HostSession> = scrubbedRuns,
+    /**
+     * Where the Tasks view learns that this viewer shows the past (one list per window); null
+     * for a browser tab: the Tasks view's scrubbed time follows the panel only.
+     */
+    private readonly scrubs: ScrubbedRuns<HostSession> | null = scrubbedRuns,
+    /** The one viewer whose feed shows the past (default: the panel's, the pipeline's own). */
+    private readonly target?: PastTarget,
   ) {}
 
   /** The panel shows `session` now (or a static scene: undefined). */
@@ -103,15 +115,27 @@ export class TimelineFeed implements vscode.Disposable {
     this.restart();
   }
 
-  /** The strip moved: show the scene at `at` ms, or the present. */
-  seek(at: number | null): void {
+  /**
+   * The host returns the viewer to the present on its own (the Tasks view's Back to Live): the
+   * strip is told to stop playing, and its seeks sent before it heard are ignored.
+   */
+  backToLive(): void {
+    this.liveEpoch++;
+    this.seek(null);
+  }
+
+  /** The strip moved: show the scene at `at` ms, or the present; `epoch` is the liveEpoch it had seen. */
+  seek(at: number | null, epoch?: number): void {
     const s = this.session;
     if (!s?.recorder) return;
+    const view = this.target ?? s.pipeline;
     if (at === null) {
       this.cursor = null;
-      s.pipeline.showPresent();
+      view.showPresent();
       this.present();
     } else {
+      // Sent before the strip heard of a Back to Live: the user is already back in the present.
+      if (epoch !== undefined && epoch < this.liveEpoch) return;
       const past = s.sceneAt(at);
       if (!past) return;
       // Past the last record the scene is what that record left: the moment asked for stands.
@@ -119,7 +143,7 @@ export class TimelineFeed implements vscode.Disposable {
       const end = s.isLive ? r.elapsed : r.end;
       this.cursor = Math.min(Math.max(at, past.at), Math.max(end, past.at));
       const info = s.pipeline.sessionInfo;
-      s.pipeline.showPast(past.scene, { state: info.state, title: `${s.label} \u00b7 at ${seconds(this.cursor)}${s.isLive ? " (the program runs on)" : ""}` });
+      view.showPast(past.scene, { state: info.state, title: `${s.label} \u00b7 at ${seconds(this.cursor)}${s.isLive ? " (the program runs on)" : ""}` });
       this.pastTasksSoon(s);
     }
     this.send();
@@ -130,12 +154,13 @@ export class TimelineFeed implements vscode.Disposable {
    * then: a drag or a playing strip moves it on meanwhile, and is followed that often).
    */
   private pastTasksSoon(s: HostSession): void {
-    if (this.tasksTimer) return;
+    const scrubs = this.scrubs;
+    if (this.tasksTimer || !scrubs) return;
     this.tasksTimer = setTimeout(() => {
       this.tasksTimer = undefined;
       const r = s.recorder;
       if (this.session !== s || this.cursor === null || !r?.header) return;
-      this.scrubs.show(s, this.cursor, r.timeline.at(this.cursor), r.header.origin, () => this.seek(null));
+      scrubs.show(s, this.cursor, r.timeline.at(this.cursor), r.header.origin, () => this.backToLive());
     }, TASKS_SETTLE_MS);
   }
 
@@ -143,7 +168,7 @@ export class TimelineFeed implements vscode.Disposable {
   private present(): void {
     if (this.tasksTimer) clearTimeout(this.tasksTimer);
     this.tasksTimer = undefined;
-    if (this.session) this.scrubs.clear(this.session);
+    if (this.session) this.scrubs?.clear(this.session);
   }
 
   /** Whether a file a span names belongs to this session (the page may only open those). */
@@ -174,7 +199,7 @@ export class TimelineFeed implements vscode.Disposable {
     const r = this.session?.recorder;
     if (!r?.header || !this.visible) return;
     const live = this.session!.isLive;
-    this.post(timelineMessage(r.timeline.spans(), r.timeline.markers(), live ? r.elapsed : r.end, live, this.cursor));
+    this.post(timelineMessage(r.timeline.spans(), r.timeline.markers(), live ? r.elapsed : r.end, live, this.cursor, this.liveEpoch));
   }
 
   dispose(): void {
@@ -183,4 +208,15 @@ export class TimelineFeed implements vscode.Disposable {
     this.present();
     this.session = undefined;
   }
+}
+
+/**
+ * A browser tab's own timeline over `session`'s recording: the same posts as the panel's, but
+ * its seeks show the past on that tab's `feed` only, and the Tasks view is not told (its
+ * scrubbed time follows the panel only). Dispose it with the tab.
+ */
+export function tabTimeline(session: HostSession, feed: ViewerFeed, post: (m: ToViewerMessage) => void): TimelineFeed {
+  const timeline = new TimelineFeed(post, null, feed);
+  timeline.follow(session);
+  return timeline;
 }

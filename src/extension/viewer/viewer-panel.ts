@@ -164,7 +164,7 @@ export class ScenePanel extends WebviewBase<ToViewerMessage, FromViewerMessage> 
         void saveScreenshot(m.png, join(dirname(this.file), `${basename(this.file).replace(/\.[^.]+$/, "")}.png`));
         return;
       case "seek":
-        this.timeline.seek(m.at);
+        this.timeline.seek(m.at, m.epoch);
         return;
       case "openSource":
         // Only a file one of the run's tasks was created in: the page names no other.
