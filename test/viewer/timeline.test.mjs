@@ -1,6 +1,7 @@
 // The timeline strip in the real viewer page (headless Chromium): it appears only when the host
 // sends timeline data, draws one lane per task coloured by state, and its scrubber, Live button
-// and spans post seek / openSource messages the host acts on.
+// and spans post seek / openSource messages the host acts on; the host's own return to the
+// present (the Tasks view's Back to Live) stops a playing strip.
 import assert from "node:assert/strict";
 import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -89,5 +90,40 @@ test("dragging scrubs (the last position always reaches the host); a click on a 
 test("the host's cursor wins when it differs (the view shows what the host shows)", async () => {
   await v.post(timeline({ cursor: 7000, duration: 12_000 }));
   await v.page.waitForFunction(() => document.querySelector(".sr-timeline")?.dataset.cursor === "7000");
+  assert.deepEqual(v.errors, []);
+});
+
+/** Waits `frames` animation frames in the page, then `ms` more: time a playing strip would have used to seek. */
+const frames = (frames, ms) =>
+  v.page.evaluate(([frames, ms]) => new Promise((done) => {
+    let n = 0;
+    const step = () => (++n >= frames ? setTimeout(done, ms) : requestAnimationFrame(step));
+    requestAnimationFrame(step);
+  }), [frames, ms]);
+
+test("the host's Back to Live stops a playing strip: it shows Live and sends no further seek", async () => {
+  // Ten minutes: playing at 1x never reaches the end (where a strip goes live by itself).
+  const long = { duration: 600_000 };
+  await v.post(timeline({ ...long, cursor: 2000, liveEpoch: 0 }));
+  await v.page.waitForFunction(() => document.querySelector(".sr-timeline")?.dataset.cursor === "2000");
+  const n = v.received.length;
+  await v.page.locator(".sr-tl-play").click();
+  const playing = await v.waitFor((m) => m.t === "seek" && m.at > 2000 && v.received.indexOf(m) >= n);
+  assert.equal(playing.epoch, 0, "seeks carry the epoch the strip has seen");
+  assert.equal(await v.page.locator(".sr-tl-play").getAttribute("aria-label"), "Pause");
+
+  await v.post(timeline({ ...long, cursor: null, liveEpoch: 1 })); // the Tasks view's Back to Live
+  const k = v.received.length;
+  await frames(30, 300); // a playing strip seeks every 50 ms; a seek waiting to go leaves within 50 ms
+  assert.deepEqual(v.received.slice(k).filter((m) => m.t === "seek"), [], "no seek after the host went live");
+  assert.equal(await v.page.evaluate(() => document.querySelector(".sr-timeline").dataset.cursor), "live");
+  assert.equal(await v.page.locator(".sr-tl-play").getAttribute("aria-label"), "Play the past from here");
+  assert.match(await v.page.locator(".sr-tl-time").innerText(), /^live/);
+
+  // The user scrubs again afterwards: obeyed, under the new epoch.
+  const box = await v.page.locator(".sr-tl-canvas").boundingBox();
+  await v.page.locator(".sr-tl-canvas").click({ position: { x: box.width * 0.5, y: 8 } });
+  const again = await v.waitFor((m) => m.t === "seek" && m.at !== null && v.received.indexOf(m) >= k);
+  assert.equal(again.epoch, 1);
   assert.deepEqual(v.errors, []);
 });
