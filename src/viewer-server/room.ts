@@ -2,13 +2,24 @@
  * What the viewer server shows under one URL: a scene file's session, as the host sees it.
  * The host (the extension, a test) implements it; the server knows nothing of VS Code.
  */
-import type { FromViewerMessage } from "../protocol/viewer.js";
-import type { ScenePipeline } from "../scene/pipeline.js";
+import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
+import type { ScenePipeline, ViewerFeed } from "../scene/pipeline.js";
 import type { AssetFolders } from "../viewer/asset-files.js";
+
+/** One tab's timeline strip over the session's recording (the host's TimelineFeed). */
+export interface TabTimeline {
+  /** The tab loaded: it starts at the present and gets `timeline` posts. */
+  pageReady(): void;
+  /** The tab's strip moved: show the scene at `at` ms (null: the present) on this tab only. */
+  seek(at: number | null, epoch?: number): void;
+  dispose(): void;
+}
 
 export interface RoomScene {
   /** The session's pipeline: each browser viewer gets a feed of it. */
   pipeline: ScenePipeline;
+  /** A timeline for one tab, its seeks shown on `feed` only; absent: the tab has no strip (no recording). */
+  timeline?(feed: ViewerFeed, post: (m: ToViewerMessage) => void): TabTimeline;
 }
 
 export interface Room {

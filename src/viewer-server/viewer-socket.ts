@@ -2,17 +2,19 @@
  * One browser viewer: a WebSocket tied to its own feed of the session's scene pipeline. Each
  * message is one frame body of the runner pipe's codec (src/protocol/frames.ts) in a binary
  * WebSocket message, so typed arrays cross as bytes. Flow control is the panel's: the page
- * acknowledges batches with `applied`, and the feed holds at most two unacknowledged.
+ * acknowledges batches with `applied`, and the feed holds at most two unacknowledged. Each tab
+ * has its own timeline too: its seeks show the past on its own feed, never on another viewer.
  */
 import type { WebSocket } from "ws";
 import { decodeFrameBody, encodeFrameBody } from "../protocol/frames.js";
 import { validateFromViewer, type FromViewerMessage, type ToViewerMessage } from "../protocol/viewer.js";
 import type { ScenePipeline, ViewerFeed } from "../scene/pipeline.js";
-import type { Room } from "./room.js";
+import type { Room, TabTimeline } from "./room.js";
 
 export class ViewerSocket {
   private feed: ViewerFeed | undefined;
   private pipeline: ScenePipeline | undefined;
+  private timeline: TabTimeline | undefined;
   /** The page said ready (on this connection): it is fed. */
   private loaded = false;
   private closed = false;
@@ -35,9 +37,11 @@ export class ViewerSocket {
     if (this.closed) return;
     const scene = this.room.current();
     if (scene?.pipeline === this.pipeline && this.feed) return;
+    this.timeline?.dispose();
     this.feed?.dispose();
     this.pipeline = scene?.pipeline;
     this.feed = this.pipeline?.addViewer();
+    this.timeline = this.feed ? scene?.timeline?.(this.feed, this.sink) : undefined;
     if (this.loaded) this.showNow();
   }
 
@@ -48,8 +52,10 @@ export class ViewerSocket {
   }
 
   private showNow(): void {
-    if (this.feed) this.feed.ready(this.sink);
-    else this.send({ t: "snapshot", scene: null, session: { state: "idle", title: `${this.room.title} (not running)` } });
+    if (this.feed) {
+      this.feed.ready(this.sink);
+      this.timeline?.pageReady();
+    } else this.send({ t: "snapshot", scene: null, session: { state: "idle", title: `${this.room.title} (not running)` } });
   }
 
   private send(m: ToViewerMessage): void {
@@ -79,7 +85,8 @@ export class ViewerSocket {
         this.feed?.applied(m.seq);
         return;
       case "seek":
-        return; // the timeline strip is the panel's: a browser tab shows the present
+        this.timeline?.seek(m.at, m.epoch);
+        return;
       case "event": {
         const { event } = m;
         // A gizmo drag: the store takes the pose and the other viewers are shown it.
@@ -97,6 +104,8 @@ export class ViewerSocket {
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.timeline?.dispose();
+    this.timeline = undefined;
     this.feed?.dispose();
     this.feed = undefined;
     this.onClosed(this);

@@ -8,6 +8,7 @@ import type { Room, RoomScene } from "../../viewer-server/room.js";
 import type { AssetFolders } from "../../viewer/asset-files.js";
 import { log } from "../output/extension-log.js";
 import type { HostSession } from "../sessions/host-session.js";
+import { tabTimeline } from "../viewer/timeline-feed.js";
 
 export class SessionRoom implements Room {
   constructor(
@@ -20,7 +21,8 @@ export class SessionRoom implements Room {
 
   current(): RoomScene | undefined {
     const s = this.latest();
-    return s && !s.restored ? { pipeline: s.pipeline } : undefined;
+    // Each tab scrubs on its own: its seeks show the past on its feed, not on the panel.
+    return s && !s.restored ? { pipeline: s.pipeline, timeline: (feed, post) => tabTimeline(s, feed, post) } : undefined;
   }
 
   onMessage(m: FromViewerMessage): void {
