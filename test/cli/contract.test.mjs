@@ -174,7 +174,8 @@ test("a killed TypeScript session leaves no folder behind", async () => {
   assert.equal(r.code, 130);
   const killedHard = await runCli(["run", fixture("ts", "ticking.ts"), "--timeout", "1"]);
   assert.equal(killedHard.code, 124);
-  assert.deepEqual(mine(), before);
+  // Only folders that appeared count: another process may remove its own meanwhile.
+  assert.deepEqual(mine().filter((n) => !before.includes(n)), []);
 });
 
 test("node_modules load natively: a CommonJS package using __dirname and an ESM-only package; the stack points at the user's line", async () => {

@@ -16,23 +16,11 @@ import { decode } from "fast-png";
 import { REPO } from "../harness/prepare.mjs";
 import { launchVSCode, saveArtifacts } from "../harness/vscode.mjs";
 import { findRealVuer } from "../vuer-client/real-vuer/find.mjs";
+import { sleep, waitUntil as waitFor } from "../helpers/wait.mjs";
 
 const real = findRealVuer();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitUntil(what, fn, timeout = 90_000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await sleep(200);
-  }
-}
+// A real vuer start (its imports, its server) is slow on a loaded machine: wait longer.
+const waitUntil = (what, fn, o = {}) => waitFor(what, fn, { timeout: 90_000, ...o });
 
 async function openFile(vs, name) {
   await vs.runCommand("View: Focus First Editor Group");

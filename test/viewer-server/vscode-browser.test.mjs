@@ -10,22 +10,8 @@ import { after, before, describe, test } from "node:test";
 import { decode } from "fast-png";
 import { REPO } from "../harness/prepare.mjs";
 import { launchVSCode, saveArtifacts } from "../harness/vscode.mjs";
+import { waitUntil } from "../helpers/wait.mjs";
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitUntil(what, fn, timeout = 60_000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await sleep(200);
-  }
-}
 
 const PROGRAM = `import { Box, type Session } from "scene-runner";
 

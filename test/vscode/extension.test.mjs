@@ -13,6 +13,7 @@ import { launchVSCode, processTree, saveArtifacts } from "../harness/vscode.mjs"
 // A tiny PNG reader for the e2e tests: enough to count coloured pixels in a screenshot
 // (8-bit RGB or RGBA, non-interlaced, which is what Chromium writes).
 import { inflateSync } from "node:zlib";
+import { sleep, waitUntil as waitFor } from "../helpers/wait.mjs";
 
 function decodePng(buf) {
   if (buf.readUInt32BE(0) !== 0x89504e47) throw new Error("not a PNG");
@@ -68,22 +69,8 @@ function fraction(img, test) {
 const isRed = (r, g, b) => r > 200 && g < 60 && b < 60;
 
 // ---- helpers ------------------------------------------------------------------------------
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitUntil(what, fn, { timeout = 20_000, interval = 100 } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await sleep(interval);
-  }
-}
+// This file's steps wait on the workbench, which answers within seconds: fail fast.
+const waitUntil = (what, fn, o = {}) => waitFor(what, fn, { timeout: 20_000, interval: 100, ...o });
 
 /**
  * Opens a workspace file by clicking it in the Explorer (quick open depends on the search service),

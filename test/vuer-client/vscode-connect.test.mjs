@@ -14,22 +14,8 @@ import { decode } from "fast-png";
 import { REPO } from "../harness/prepare.mjs";
 import { launchVSCode, saveArtifacts } from "../harness/vscode.mjs";
 import { scene, startFakeVuer } from "./fake-vuer-server.mjs";
+import { waitUntil } from "../helpers/wait.mjs";
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitUntil(what, fn, timeout = 60_000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await sleep(150);
-  }
-}
 
 const box = (color, key = "box") => ({ tag: "Box", key, args: [1, 1, 1], materialType: "basic", color });
 
