@@ -12,11 +12,11 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { decode } from "fast-png";
 import { REPO } from "../harness/prepare.mjs";
 import { launchVSCode, saveArtifacts } from "../harness/vscode.mjs";
 import { findRealVuer } from "../vuer-client/real-vuer/find.mjs";
 import { sleep, waitUntil as waitFor } from "../helpers/wait.mjs";
+import { canvasPixels } from "../helpers/canvas-pixels.mjs";
 
 const real = findRealVuer();
 // A real vuer start (its imports, its server) is slow on a loaded machine: wait longer.
@@ -43,19 +43,7 @@ function viewerFrame(vs, file) {
 }
 
 /** The canvas's pixels matching `pred`: how many, and where (CSS pixels on the canvas). */
-async function pixels(frame, pred) {
-  await frame.evaluate(() => window.__sceneViewer.idle());
-  const canvas = frame.locator("canvas").first();
-  const png = decode(await canvas.screenshot());
-  let n = 0, sx = 0, sy = 0;
-  for (let y = 0; y < png.height; y++)
-    for (let x = 0; x < png.width; x++) {
-      const o = (y * png.width + x) * png.channels;
-      if (pred(png.data[o], png.data[o + 1], png.data[o + 2])) (n++, (sx += x), (sy += y));
-    }
-  const box = await canvas.boundingBox();
-  return { share: n / (png.width * png.height), x: ((sx / n) * box.width) / png.width, y: ((sy / n) * box.height) / png.height };
-}
+const pixels = canvasPixels;
 const red = (r, g, b) => r > 200 && g < 60 && b < 60;
 const green = (r, g, b) => g > 200 && r < 80 && b < 80;
 

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadTs } from "../helpers/load-ts.mjs";
+import { liveSession } from "../helpers/live-session.mjs";
 
 const { pastTaskModel, scrubbedLabel, ScrubbedRuns } = await loadTs("src/extension/tasks/past-tasks.ts");
 const { TaskTimeline } = await loadTs("src/recording/timeline.ts");
@@ -94,17 +95,7 @@ test("scrubbing a live run's viewer shows its tasks then; Live and Back to Live 
   let now = 0;
   const recorder = new Recorder({ now: () => now, epoch: () => ORIGIN, keyframeEveryMs: 100 });
   const pipeline = new ScenePipeline({ state: "running", title: "prog.py" });
-  const session = {
-    label: "prog.py",
-    isLive: true,
-    recorder,
-    pipeline,
-    tasks: { all: () => [][Symbol.iterator]() },
-    sceneAt(at) {
-      const { store, t } = recorder.reader().sceneAt(at);
-      return { scene: store.snapshot(), at: t };
-    },
-  };
+  const session = liveSession({ label: "prog.py", recorder, pipeline });
   const box = (color) => ({ etype: "UPSERT", ts: 0, data: { nodes: [{ tag: "Box", key: "b", color }], to: null } });
   const feedOf = (at, m) => {
     now = at;

@@ -4,26 +4,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadTs } from "../helpers/load-ts.mjs";
+import { manualTimers } from "../helpers/manual-timers.mjs";
 
 const { ScenePipeline } = await loadTs("src/scene/pipeline.ts");
 
-function manualTimers() {
-  let pending = [];
-  return {
-    timers: {
-      schedule(fn) {
-        const entry = { fn, live: true };
-        pending.push(entry);
-        return () => (entry.live = false);
-      },
-    },
-    tick() {
-      const due = pending;
-      pending = [];
-      for (const e of due) if (e.live) e.fn();
-    },
-  };
-}
 
 const info = { state: "running", title: "a.ts" };
 const upsert = (key, props) => ({ etype: "UPSERT", ts: 1, data: { nodes: [{ tag: "Box", key, ...props }], to: null } });

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadTs } from "../helpers/load-ts.mjs";
+import { liveSession } from "../helpers/live-session.mjs";
 
 const { ScrubbedRuns } = await loadTs("src/extension/tasks/past-tasks.ts");
 const { Recorder } = await loadTs("src/recording/recorder.ts");
@@ -20,17 +21,7 @@ function run() {
   let now = 0;
   const recorder = new Recorder({ now: () => now, epoch: () => ORIGIN, keyframeEveryMs: 100 });
   const pipeline = new ScenePipeline({ state: "running", title: "prog.py" });
-  const session = {
-    label: "prog.py",
-    isLive: true,
-    recorder,
-    pipeline,
-    tasks: { all: () => [][Symbol.iterator]() },
-    sceneAt(at) {
-      const { store, t } = recorder.reader().sceneAt(at);
-      return { scene: store.snapshot(), at: t };
-    },
-  };
+  const session = liveSession({ label: "prog.py", recorder, pipeline });
   for (const [at, m] of [[0, { etype: "TASK_SPAWN", ts: 0, task: { id: "m", name: "main", parent: null } }], [50, box("red")], [300, box("blue")]]) {
     now = at;
     recorder.record(m);

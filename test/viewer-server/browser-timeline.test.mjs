@@ -10,6 +10,7 @@ import { loadServer } from "./load.mjs";
 import { loadTs } from "../helpers/load-ts.mjs";
 import { headless, root, SET, UPSERT } from "../viewer/harness.mjs";
 import { blue, frame, green, red, share } from "../viewer/pixels.mjs";
+import { liveSession } from "../helpers/live-session.mjs";
 
 const { ViewerServer, ScenePipeline } = await loadServer();
 const { Recorder } = await loadTs("src/recording/recorder.ts");
@@ -37,17 +38,7 @@ before(async () => {
   receive(5000, UPSERT({ tag: "Box", key: "box", color: "blue" }));
   now = 10_000;
   // A HostSession's share of what the timeline reads, made of the real recorder and pipeline.
-  const session = {
-    label: "box.ts",
-    isLive: true,
-    recorder,
-    pipeline,
-    tasks: { all: () => [][Symbol.iterator]() },
-    sceneAt(at) {
-      const { store, t } = recorder.reader().sceneAt(at);
-      return { scene: store.snapshot(), at: t };
-    },
-  };
+  const session = liveSession({ label: "box.ts", recorder, pipeline });
   server = await ViewerServer.start({ distDir: join(root, "dist") });
   const id = server.publish({
     title: "box.ts",

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { decode } from "fast-png";
 import { REPO } from "../harness/prepare.mjs";
 import { launchVSCode, saveArtifacts } from "../harness/vscode.mjs";
 import { waitUntil } from "../helpers/wait.mjs";
+import { canvasPixels } from "../helpers/canvas-pixels.mjs";
 
 
 const PROGRAM = `import { Box, type Session } from "scene-runner";
@@ -32,16 +32,7 @@ const red = (r, g, b) => r > 200 && g < 60 && b < 60;
 const blue = (r, g, b) => b > 200 && r < 60 && g < 60;
 
 /** Share of the canvas's pixels matching `pred` (frame: a page or a frame with the viewer). */
-async function share(frame, pred) {
-  await frame.evaluate(() => window.__sceneViewer.idle());
-  const png = decode(await frame.locator("canvas").first().screenshot());
-  let n = 0;
-  for (let i = 0; i < png.width * png.height; i++) {
-    const o = i * png.channels;
-    if (pred(png.data[o], png.data[o + 1], png.data[o + 2])) n++;
-  }
-  return n / (png.width * png.height);
-}
+const share = async (frame, pred) => (await canvasPixels(frame, pred)).share;
 
 /** The VS Code panel's viewer frame, once it shows `file`. */
 function panelFrame(vs, file) {

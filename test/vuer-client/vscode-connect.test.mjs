@@ -15,6 +15,7 @@ import { REPO } from "../harness/prepare.mjs";
 import { launchVSCode, saveArtifacts } from "../harness/vscode.mjs";
 import { scene, startFakeVuer } from "./fake-vuer-server.mjs";
 import { waitUntil } from "../helpers/wait.mjs";
+import { canvasPixels } from "../helpers/canvas-pixels.mjs";
 
 
 const box = (color, key = "box") => ({ tag: "Box", key, args: [1, 1, 1], materialType: "basic", color });
@@ -33,29 +34,9 @@ function serverFrame(vs, url, state) {
   });
 }
 
-async function share(frame, pred) {
-  await frame.evaluate(() => window.__sceneViewer.idle());
-  const png = decode(await frame.locator("canvas").first().screenshot());
-  let n = 0;
-  for (let i = 0; i < png.width * png.height; i++) {
-    const o = i * png.channels;
-    if (pred(png.data[o], png.data[o + 1], png.data[o + 2])) n++;
-  }
-  return n / (png.width * png.height);
-}
+const share = async (frame, pred) => (await canvasPixels(frame, pred)).share;
 /** Where on the canvas (CSS pixels) the pixels matching `pred` are, on average. */
-async function centre(frame, pred) {
-  const canvas = frame.locator("canvas").first();
-  const png = decode(await canvas.screenshot());
-  let n = 0, sx = 0, sy = 0;
-  for (let y = 0; y < png.height; y++)
-    for (let x = 0; x < png.width; x++) {
-      const o = (y * png.width + x) * png.channels;
-      if (pred(png.data[o], png.data[o + 1], png.data[o + 2])) (n++, (sx += x), (sy += y));
-    }
-  const box = await canvas.boundingBox();
-  return { x: ((sx / n) * box.width) / png.width, y: ((sy / n) * box.height) / png.height };
-}
+const centre = canvasPixels;
 const red = (r, g, b) => r > 200 && g < 60 && b < 60;
 const blue = (r, g, b) => b > 200 && r < 60 && g < 60;
 
