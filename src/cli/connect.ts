@@ -5,15 +5,15 @@
  * this machine or a robot): connects, sends INIT as vuer's browser client does, waits `--at`
  * ms after the connection opened, and writes what the viewer shows. No program is run.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { UsageError } from "./args.js";
-import { MAX_AT_MS } from "./snapshot.js";
+import { milliseconds, parsePictureArgs, PICTURE_OPTIONS, UsageError } from "./args.js";
 import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
 import { EXIT } from "../runner/exit-codes.js";
 import { sleepLong } from "../runner/timers.js";
 import { ViewerPosts } from "./viewer-posts.js";
+import { packageVersion, viewerBundlePath } from "./package-files.js";
 import { ChromeNotFoundError, findChrome, openHeadlessViewer, ViewerCrashedError, type HeadlessViewer } from "../viewer/headless.js";
 import { AddressError, serverUrl } from "../vuer-client/address.js";
 import { VuerClientSession } from "../vuer-client/client-session.js";
@@ -47,7 +47,7 @@ export function parseConnectArgs(argv: string[]): ConnectArgs {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { connect: { type: "string" }, out: { type: "string", short: "o" }, at: { type: "string" }, size: { type: "string" }, hud: { type: "boolean" }, "connect-timeout": { type: "string" } },
+      options: { ...PICTURE_OPTIONS, connect: { type: "string" }, "connect-timeout": { type: "string" } },
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -61,45 +61,13 @@ export function parseConnectArgs(argv: string[]): ConnectArgs {
     if (e instanceof AddressError) throw new UsageError(`--connect: ${e.message}`);
     throw e;
   }
-  if (!v.out) throw new UsageError("missing --out <file.png>");
-  if (!existsSync(dirname(resolve(v.out)))) throw new UsageError(`${dirname(resolve(v.out))}: no such directory`);
-  const args: ConnectArgs = { url, out: v.out, atMs: DEFAULT_AT_MS, width: 960, height: 540, hud: v.hud === true, connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS };
-  args.atMs = milliseconds(v.at, "--at", DEFAULT_AT_MS);
-  args.connectTimeoutMs = milliseconds(v["connect-timeout"], "--connect-timeout", DEFAULT_CONNECT_TIMEOUT_MS);
-  if (v.size !== undefined) {
-    const m = /^(\d{2,5})x(\d{2,5})$/.exec(v.size);
-    if (!m || +m[1] > 8192 || +m[2] > 8192) throw new UsageError(`--size needs <W>x<H> in pixels (e.g. 1280x720), got ${JSON.stringify(v.size)}`);
-    args.width = +m[1];
-    args.height = +m[2];
-  }
-  return args;
-}
-
-function milliseconds(text: string | undefined, name: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const ms = Number(text);
-  if (!Number.isFinite(ms) || ms < 0) throw new UsageError(`${name} needs a number of milliseconds >= 0, got ${JSON.stringify(text)}`);
-  if (ms > MAX_AT_MS) throw new UsageError(`${name} ${text} is more than a day (${MAX_AT_MS} ms)`);
-  return ms;
-}
-
-/** dist/webview.js next to the CLI bundle (dist/cli.js), or in the package's dist/. */
-function bundlePath(): string {
-  const candidates = [join(__dirname, "webview.js"), join(__dirname, "..", "dist", "webview.js"), join(__dirname, "..", "..", "dist", "webview.js")];
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`the viewer bundle (dist/webview.js) is missing; run npm run build (looked in ${candidates.join(", ")})`);
-  return found;
-}
-
-function ourVersion(): string {
-  for (const p of [join(__dirname, "..", "package.json"), join(__dirname, "..", "..", "package.json")]) {
-    try {
-      return String(JSON.parse(readFileSync(p, "utf8")).version);
-    } catch {
-      // next candidate
-    }
-  }
-  return "0.0.0";
+  const picture = parsePictureArgs(v);
+  return {
+    url,
+    ...picture,
+    atMs: picture.atMs ?? DEFAULT_AT_MS,
+    connectTimeoutMs: milliseconds(v["connect-timeout"], "--connect-timeout") ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  };
 }
 
 export async function connectSnapshotCommand(argv: string[]): Promise<number> {
@@ -114,7 +82,7 @@ export async function connectSnapshotCommand(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   const say = (line: string) => process.stderr.write(`scene-runner: ${line}\n`);
-  const client = new VuerClientSession({ url: args.url, version: ourVersion(), viewer: "snapshot", width: args.width, height: args.height, log: say });
+  const client = new VuerClientSession({ url: args.url, version: packageVersion(), viewer: "snapshot", width: args.width, height: args.height, log: say });
   const pipeline = client.pipeline;
   let viewer: HeadlessViewer | undefined;
   const posts = new ViewerPosts(say);
@@ -135,7 +103,7 @@ export async function connectSnapshotCommand(argv: string[]): Promise<number> {
 
   try {
     viewer = await openHeadlessViewer({
-      bundlePath: bundlePath(),
+      bundlePath: viewerBundlePath(),
       chromePath: chrome,
       width: args.width,
       height: args.height,

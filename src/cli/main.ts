@@ -1,10 +1,9 @@
 /** The `scene-runner` command line. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { EXIT } from "../runner/exit-codes.js";
 import { RUN_USAGE, runCommand } from "./run.js";
 import { SNAPSHOT_USAGE, snapshotCommand } from "./snapshot.js";
 import { CONNECT_USAGE, connectSnapshotCommand, wantsConnect } from "./connect.js";
+import { packageVersion } from "./package-files.js";
 
 const HELP = `scene-runner: run live async 3D scene programs (TypeScript, JavaScript or Python)
 
@@ -33,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.done;
     case "-v":
     case "--version":
-      process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")).version}\n`);
+      process.stdout.write(`${packageVersion()}\n`);
       return EXIT.done;
     default:
       process.stderr.write(`scene-runner: ${command ? `unknown command ${JSON.stringify(command)}` : "missing command"}\n${HELP}\n`);

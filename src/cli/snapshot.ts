@@ -10,8 +10,8 @@
  * as it was at that moment instead (no program runs), through the same pipeline and viewer.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { parseSceneArgs, UsageError } from "./args.js";
+import { resolve } from "node:path";
+import { parsePictureArgs, parseSceneArgs, PICTURE_OPTIONS, UsageError, type PictureArgs } from "./args.js";
 import { viewerInit, type RunnerToHost } from "../protocol/runner.js";
 import { isSceneMessage } from "../protocol/scene.js";
 import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
@@ -22,6 +22,7 @@ import { startSession, type RunningSession } from "../runner/supervisor.js";
 import { sleepLong } from "../runner/timers.js";
 import { ScenePipeline } from "../scene/pipeline.js";
 import { ViewerPosts } from "./viewer-posts.js";
+import { viewerBundlePath } from "./package-files.js";
 import { ChromeNotFoundError, findChrome, openHeadlessViewer, ViewerCrashedError, type HeadlessViewer } from "../viewer/headless.js";
 import { assetFolders } from "../viewer/asset-files.js";
 import { parseArgs } from "node:util";
@@ -35,49 +36,18 @@ export const SNAPSHOT_USAGE =
 
 const DEFAULT_WAIT_MS = 1000;
 const BATCH_MS = 16;
-/** The latest --at: a day. Longer is a typo, not a plan. */
-export const MAX_AT_MS = 24 * 3600 * 1000;
 /** How long, past --at, messages still arriving (or still being drawn) are waited for. */
 const IN_FLIGHT_WAIT_MS = 5000;
 
-interface SnapshotArgs {
+interface SnapshotArgs extends PictureArgs {
   file: string;
-  out: string;
-  atMs?: number;
-  width: number;
-  height: number;
-  /** Draw the viewer's status line and toolbar into the picture (off: the scene alone). */
-  hud: boolean;
   python?: string;
   /** Also record the session to this `.srec` file (docs/recording-format.md). */
   record?: string;
 }
 
-type PictureArgs = Omit<SnapshotArgs, "file" | "python">;
-const PICTURE_OPTIONS = { out: { type: "string", short: "o" }, at: { type: "string" }, size: { type: "string" }, hud: { type: "boolean" } } as const;
 
 /** --out, --at, --size and --hud: what a picture needs, live or from a recording. */
-function parsePictureArgs(values: { out?: string; at?: string; size?: string; hud?: boolean }): PictureArgs {
-  const out = values.out;
-  if (!out) throw new UsageError("missing --out <file.png>");
-  // Checked before Chromium starts and the program runs, not after.
-  if (!existsSync(dirname(resolve(out)))) throw new UsageError(`${dirname(resolve(out))}: no such directory`);
-  const args: PictureArgs = { out, width: 960, height: 540, hud: values.hud === true };
-  if (values.at !== undefined) {
-    const at = Number(values.at);
-    if (!Number.isFinite(at) || at < 0) throw new UsageError(`--at needs a number of milliseconds >= 0, got ${JSON.stringify(values.at)}`);
-    if (at > MAX_AT_MS) throw new UsageError(`--at ${values.at} is more than a day (${MAX_AT_MS} ms)`);
-    args.atMs = at;
-  }
-  if (values.size !== undefined) {
-    const m = /^(\d{2,5})x(\d{2,5})$/.exec(values.size);
-    if (!m || +m[1] > 8192 || +m[2] > 8192) throw new UsageError(`--size needs <W>x<H> in pixels (e.g. 1280x720), got ${JSON.stringify(values.size)}`);
-    args.width = +m[1];
-    args.height = +m[2];
-  }
-  return args;
-}
-
 export function parseSnapshotArgs(argv: string[]): SnapshotArgs {
   const { file, values } = parseSceneArgs(argv, { ...PICTURE_OPTIONS, python: { type: "string" }, record: { type: "string" } }, "to picture");
   return { file, python: values.python, record: values.record, ...parsePictureArgs(values) };
@@ -95,14 +65,6 @@ export function parseReplayArgs(argv: string[]): PictureArgs & { from: string } 
   if (!from) throw new UsageError("missing the recording after --from");
   if (!existsSync(from)) throw new UsageError(`${from}: no such file`);
   return { from, ...parsePictureArgs(parsed.values) };
-}
-
-/** dist/webview.js next to the CLI bundle (dist/cli.js), or in the package's dist/. */
-function bundlePath(): string {
-  const candidates = [join(__dirname, "webview.js"), join(__dirname, "..", "dist", "webview.js"), join(__dirname, "..", "..", "dist", "webview.js")];
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`the viewer bundle (dist/webview.js) is missing; run npm run build (looked in ${candidates.join(", ")})`);
-  return found;
 }
 
 export async function snapshotCommand(argv: string[]): Promise<number> {
@@ -172,7 +134,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
 
   try {
     viewer = await openHeadlessViewer({
-      bundlePath: bundlePath(),
+      bundlePath: viewerBundlePath(),
       chromePath: chrome,
       width: args.width,
       height: args.height,
@@ -302,7 +264,7 @@ async function snapshotFromRecording(argv: string[]): Promise<number> {
     const pipeline = new ScenePipeline({ state, title });
     let posting = Promise.resolve();
     viewer = await openHeadlessViewer({
-      bundlePath: bundlePath(),
+      bundlePath: viewerBundlePath(),
       chromePath: chrome,
       width: args.width,
       height: args.height,

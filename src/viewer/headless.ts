@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { DTYPES } from "../protocol/dtypes.js";
 import { typedArraysFromText, typedArraysToText } from "../protocol/typed-arrays.js";
 import type { FromViewerMessage, ToViewerMessage } from "../protocol/viewer.js";
 import { descendants, processTable } from "../runner/process-tree.js";
@@ -90,30 +91,26 @@ export interface HeadlessViewer {
 // ---- typed arrays across the boundary ---------------------------------------------------------
 // Messages cross page.evaluate / exposeFunction as JSON: typed arrays travel in their text form
 // (src/protocol/typed-arrays.ts). pageBridge below is the page's half of the same codec; it runs
-// before any bundle, so it cannot import, and mirrors the dtype names.
+// before any bundle, so it cannot import: it is handed the dtype names with their constructors' names.
+
+const DTYPE_CONSTRUCTOR_NAMES = Object.fromEntries(Object.entries(DTYPES).map(([name, ctor]) => [name, ctor.name]));
 
 export const encodeForPage = typedArraysToText;
 export const decodeFromPage = typedArraysFromText;
 
 /** Runs in the page before the bundle: the VS Code API stand-in and the codec. */
-function pageBridge(options: unknown): void {
+function pageBridge({ options, dtypes }: { options: unknown; dtypes: Record<string, string> }): void {
   const w = globalThis as unknown as Record<string, unknown>;
   const toB64 = (u8: Uint8Array) => {
     let s = "";
     for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode.apply(null, Array.from(u8.subarray(i, i + 0x8000)));
     return btoa(s);
   };
-  // The dtype names of src/protocol/typed-arrays.ts.
-  const DTYPES: Record<string, new (b: ArrayBuffer) => ArrayBufferView> = {
-    float32: Float32Array,
-    float64: Float64Array,
-    uint8: Uint8Array,
-    uint16: Uint16Array,
-    uint32: Uint32Array,
-    int8: Int8Array,
-    int16: Int16Array,
-    int32: Int32Array,
-  };
+  // Our dtype names (src/protocol/dtypes.ts), sent in as constructor names: this function runs
+  // in the page before any bundle, so it cannot import them.
+  const DTYPES: Record<string, new (b: ArrayBuffer) => ArrayBufferView> = Object.fromEntries(
+    Object.entries(dtypes).map(([name, ctor]) => [name, w[ctor] as new (b: ArrayBuffer) => ArrayBufferView]),
+  );
   const dtypeOf = (x: ArrayBufferView) => {
     if (x instanceof Uint8ClampedArray) return "uint8";
     for (const [name, Ctor] of Object.entries(DTYPES)) if (x instanceof Ctor) return name;
@@ -233,7 +230,7 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
         w.resolve(m);
       }
     });
-    await page.addInitScript(pageBridge, o.viewerOptions ?? {});
+    await page.addInitScript(pageBridge, { options: o.viewerOptions ?? {}, dtypes: DTYPE_CONSTRUCTOR_NAMES });
     // A crashed page (or a browser gone) fails every pending and later call at once, with a clear error.
     let crash: ViewerCrashedError | undefined;
     let onCrash: (e: ViewerCrashedError) => void = () => {};
