@@ -10,11 +10,11 @@
 // INSTALLED_VUER_PICTURES=<dir> keeps the frames it checked.
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { decode } from "fast-png";
 import { runCli } from "../helpers/cli.mjs";
+import { freePort, isListening } from "../helpers/ports.mjs";
 import { bundlePath, headless } from "../viewer/harness.mjs";
 import { findRealVuer } from "../vuer-client/real-vuer/find.mjs";
 import { loadClient, ROOT } from "../vuer-client/load.mjs";
@@ -22,20 +22,6 @@ import { loadClient, ROOT } from "../vuer-client/load.mjs";
 const real = findRealVuer();
 const program = join(ROOT, "test", "installed-vuer", "programs", "clicks.py");
 const pictures = process.env.INSTALLED_VUER_PICTURES;
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-const listening = (port) =>
-  new Promise((r) => {
-    const c = connect(port, "127.0.0.1", () => (c.destroy(), r(true)));
-    c.on("error", () => r(false));
-  });
 
 /** Pixels matching `pred`: their count and centre. */
 function find(png, pred) {
@@ -82,7 +68,7 @@ test("a program on the real vuer: tasks reported, its own server found, the scen
     const serving = await until("VUER_SERVING", () => events().find((e) => e.etype === "VUER_SERVING"));
     assert.deepEqual([serving.host, serving.port, serving.tls], ["127.0.0.1", port, false]);
     assert.match(serving.path, /vuer$/);
-    assert.ok(await listening(port), "the program's server listens");
+    assert.ok(await isListening(port), "the program's server listens");
 
     viewer = await openHeadlessViewer({
       bundlePath,
@@ -137,7 +123,7 @@ test("a program on the real vuer: tasks reported, its own server found, the scen
     assert.equal(end?.status, "stopped", stdout.slice(-2000));
     assert.match(logged(), /main finally/);
     assert.match(r.stderr, new RegExp(`serves on ws://127\\.0\\.0\\.1:${port}`));
-    assert.equal(await listening(port), false, "the program's server is gone");
+    assert.equal(await isListening(port), false, "the program's server is gone");
   } finally {
     client?.close();
     await posting;

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { openViewer, SET, UPSERT } from "./harness.mjs";
+import { frame } from "./pixels.mjs";
 
 const shots = process.env.SCENE_RUNNER_SHOTS;
 if (shots) mkdirSync(shots, { recursive: true });
@@ -184,20 +185,12 @@ test("white points stay visible on a light theme; the gizmo is on screen but not
   await newRun([{ tag: "PointCloud", key: "cloud", vertices, colors, size: 0.03 }], { grid: false });
   await theme("#ffffff", "#333333"); // after the page's reload: VS Code's light theme variables
   await v.idle();
-  const look = await v.page.evaluate(async () => {
-    const png = await window.__sceneViewer.png();
-    const bm = await createImageBitmap(new Blob([png], { type: "image/png" }));
-    const c = new OffscreenCanvas(bm.width, bm.height);
-    const g = c.getContext("2d");
-    g.drawImage(bm, 0, 0);
-    const d = g.getImageData(0, 0, bm.width, bm.height).data;
-    const lin = (u) => ((u /= 255) <= 0.04045 ? u / 12.92 : ((u + 0.055) / 1.055) ** 2.4);
-    const lum = (i) => 0.2126 * lin(d[i]) + 0.7152 * lin(d[i + 1]) + 0.0722 * lin(d[i + 2]);
-    const bg = lum(0);
-    let bright = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245) bright++;
-    return { bg: [d[0], d[1], d[2]], lum: bg, contrast: 1.05 / (bg + 0.05), bright };
-  });
+  const d = await frame(v);
+  const lin = (u) => ((u /= 255) <= 0.04045 ? u / 12.92 : ((u + 0.055) / 1.055) ** 2.4);
+  const bgLum = 0.2126 * lin(d[0]) + 0.7152 * lin(d[1]) + 0.0722 * lin(d[2]);
+  let bright = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245) bright++;
+  const look = { bg: [d[0], d[1], d[2]], lum: bgLum, contrast: 1.05 / (bgLum + 0.05), bright };
   assert.ok(look.lum > 0.4, `the viewport follows the light theme: ${look.bg}`);
   assert.ok(look.contrast >= 1.6, `white on the light theme's viewport background ${look.bg}: contrast ${look.contrast.toFixed(2)}`);
   assert.ok(look.bright > 500, `white point pixels stand out: ${look.bright}`);

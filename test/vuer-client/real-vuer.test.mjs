@@ -13,12 +13,12 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { decode } from "fast-png";
 import { runCli } from "../helpers/cli.mjs";
+import { freePort, waitListening } from "../helpers/ports.mjs";
 import { bundlePath, headless } from "../viewer/harness.mjs";
 import { loadClient, ROOT } from "./load.mjs";
 import { findRealVuer } from "./real-vuer/find.mjs";
@@ -28,27 +28,6 @@ const real = findRealVuer();
 const dir = mkdtempSync(join(tmpdir(), "real-vuer-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function listening(port, ms = 60_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise((r) => {
-      const c = connect(port, "127.0.0.1", () => (c.destroy(), r(true)));
-      c.on("error", () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the vuer server did not listen on ${port} within ${ms} ms`);
-}
-
 test("the real vuer server's scene is drawn by snapshot --connect, and its grab_render gets our frame", { skip: real.why }, async () => {
   const port = await freePort();
   const program = spawn(real.python, [join(here, "program.py"), String(port)], { cwd: dir, env: { ...process.env, PYTHONPATH: real.pythonPath, PYTHONUNBUFFERED: "1" }, stdio: ["ignore", "pipe", "pipe"] });
@@ -56,7 +35,7 @@ test("the real vuer server's scene is drawn by snapshot --connect, and its grab_
   program.stdout.on("data", (c) => (output += c));
   program.stderr.on("data", (c) => (output += c));
   try {
-    await listening(port);
+    await waitListening(port);
     const out = join(dir, "real.png");
     const r = await runCli(["snapshot", "--connect", `ws://127.0.0.1:${port}`, "--out", out, "--at", "3000", "--size", "800x600"]);
     assert.equal(r.code, 0, `${r.stderr}\n--- program:\n${output}`);
@@ -90,7 +69,7 @@ async function startProgram(file) {
   const p = { port, child, output: "" };
   child.stdout.on("data", (c) => (p.output += c));
   child.stderr.on("data", (c) => (p.output += c));
-  await listening(port);
+  await waitListening(port);
   return p;
 }
 

@@ -3,12 +3,12 @@
 // (judged by its pixels); a server that is not there and bad command lines end in one line.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { decode } from "fast-png";
 import { runCli } from "../helpers/cli.mjs";
+import { freePort } from "../helpers/ports.mjs";
 import { scene, startFakeVuer } from "./fake-vuer-server.mjs";
 
 const dir = mkdtempSync(join(tmpdir(), "vuer-connect-"));
@@ -22,15 +22,6 @@ function count(pngBytes, pred) {
     if (pred(png.data[o], png.data[o + 1], png.data[o + 2])) n++;
   }
   return { n, width: png.width, height: png.height, total: png.width * png.height };
-}
-
-/** A port nothing listens on (bound, then released). */
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 test("snapshot --connect draws what the server sent after INIT, at the requested size", async () => {
