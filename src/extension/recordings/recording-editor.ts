@@ -11,6 +11,7 @@ import * as vscode from "vscode";
 import { assertNever } from "../../protocol/descriptors.js";
 import { validateFromViewer, type FromViewerMessage, type ToViewerMessage, type ViewerSessionInfo } from "../../protocol/viewer.js";
 import { RecordingReader } from "../../recording/reader.js";
+import type { AssetFolders } from "../../viewer/asset-files.js";
 import { viewerHtml } from "../../viewer/html.js";
 import { log } from "../output/extension-log.js";
 import { timelineMessage } from "../viewer/timeline-feed.js";
@@ -57,6 +58,21 @@ export class RecordingEditorProvider implements vscode.CustomReadonlyEditorProvi
   }
 }
 
+/**
+ * The recorded program's own files (models, textures), if it is still where it was recorded and
+ * inside one of this window's folders. A recording may come from anywhere (a CI artifact, a
+ * download) and names its program by an absolute path it chose: reading that path's folder
+ * would let a file decide which of the user's folders the viewer reads.
+ */
+function recordedProgramFolders(program: string | undefined): AssetFolders | undefined {
+  if (!program || !existsSync(program)) return undefined;
+  if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(program))) {
+    log.warn(`recording of ${program}: the program is outside this window's folders, so its models and textures are not loaded (open its folder to see them)`);
+    return undefined;
+  }
+  return programAssetFolders(program);
+}
+
 class RecordingView extends WebviewBase<ToViewerMessage, FromViewerMessage> {
   /** The moment shown (null: the end). */
   private cursor: number | null = null;
@@ -79,8 +95,7 @@ class RecordingView extends WebviewBase<ToViewerMessage, FromViewerMessage> {
       }),
     );
     const program = doc.reader.header.program;
-    // The program's own files (models, textures), if they are still where they were recorded.
-    const folders = program && existsSync(program) ? programAssetFolders(program) : undefined;
+    const folders = recordedProgramFolders(program);
     this.name = basename(program ?? doc.uri.fsPath);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, "media", "scene.svg");
     panel.webview.options = viewerPanelOptions(extensionUri, folders ? program : undefined);
