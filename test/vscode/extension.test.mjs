@@ -338,10 +338,15 @@ describe("Scene Runner in VS Code", { timeout: 600_000 }, () => {
     await vs.openViewContainer("Scene");
     const runLabel = async () => (await (await rowFor(vs, "changes.ts")).getAttribute("aria-label")) ?? "";
     await waitUntil("the run's row at the scrubbed time", async () => /at \d+\.\d s \(scrubbed\)/.test(await runLabel()), { timeout: 20_000 });
-    await vs.screenshot("timeline-tasks-scrubbed"); // test-results/: the Tasks view beside the past scene, to look at
+    // So does the Scene view: its description names the moment whose nodes it lists.
+    const outlineAtMoment = /changes\.ts #\d+ · at \d+\.\d s \(scrubbed\)/;
+    const paneDescriptions = () => vs.page.locator(".pane-header .description").allInnerTexts();
+    await waitUntil("the Scene view at the scrubbed time", async () => (await paneDescriptions()).some((d) => outlineAtMoment.test(d)), { timeout: 20_000 });
+    await vs.screenshot("timeline-tasks-scrubbed"); // test-results/: the Tasks and Scene views beside the past scene, to look at
     await frame.locator(".sr-tl-live").click();
     await waitUntil("the present again: blue", async () => (await blueShare()) > 0.02, { timeout: 20_000 });
     await waitUntil("the run's row in the present again", async () => !/scrubbed/.test(await runLabel()), { timeout: 20_000 });
+    await waitUntil("the Scene view in the present again", async () => !(await paneDescriptions()).some((d) => /scrubbed/.test(d)), { timeout: 20_000 });
     // Scrubbed again, the row's Back to Live returns the viewer and the tree to the present.
     await waitUntil("the past again", async () => {
       await ruler.click({ position: { x: box.width * 0.02, y: 6 } });

@@ -4,13 +4,16 @@
  * focused viewer (else the newest live run). Selecting a row outlines and frames the node in
  * the viewer; clicking an object in the viewer reveals its row. Big lists show their first
  * rows and a count; tooltips summarise props (numbers rounded, arrays by type and length).
+ * While the run's viewer shows a past moment (its timeline dragged back), the view shows the
+ * scene of that moment, rebuilt from the run's recording, as the Tasks view shows its tasks.
  */
 import * as vscode from "vscode";
-import type { StoredNode } from "../../scene/scene-store.js";
+import type { SceneStore, StoredNode } from "../../scene/scene-store.js";
 import { escapeMd } from "../markdown.js";
 import { summarise } from "./summarise.js";
 import type { HostSession } from "../sessions/host-session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
+import { scrubbedLabel, scrubbedRuns, type ScrubbedRuns } from "../tasks/past-tasks.js";
 
 export interface OutlineNode {
   readonly session: HostSession;
@@ -34,7 +37,7 @@ export class SceneOutliner implements vscode.TreeDataProvider<Row>, vscode.Dispo
   private readonly view: vscode.TreeView<Row>;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
-  private shown: { session: HostSession; version: number } | undefined;
+  private shown: { session: HostSession; version: number | string; store: SceneStore } | undefined;
   /** One row object per key of the session shown (reveal and selection resolve by identity). */
   private nodes = new Map<string, OutlineNode>();
 
@@ -42,6 +45,7 @@ export class SceneOutliner implements vscode.TreeDataProvider<Row>, vscode.Dispo
     private readonly sessions: SessionManager,
     private readonly focusedFile: () => string | undefined,
     private readonly select: (session: HostSession, key: string) => void,
+    private readonly scrubs: ScrubbedRuns<HostSession> = scrubbedRuns,
   ) {
     this.view = vscode.window.createTreeView("sceneRunner.outline", { treeDataProvider: this, showCollapseAll: true });
     this.subscriptions.push(
@@ -52,6 +56,7 @@ export class SceneOutliner implements vscode.TreeDataProvider<Row>, vscode.Dispo
       }),
       this.view.onDidChangeVisibility(() => this.refresh()),
       sessions.onDidChangeSessions(() => this.refresh()),
+      new vscode.Disposable(scrubs.onDidChange(() => this.refresh()).dispose),
     );
     // The scene changes by the message; the view is redrawn at most this often, and only when visible.
     this.timer = setInterval(() => this.refresh(), POLL_MS);
@@ -63,21 +68,29 @@ export class SceneOutliner implements vscode.TreeDataProvider<Row>, vscode.Dispo
     return focused ?? this.sessions.liveSessions().at(-1) ?? this.sessions.sessions.at(-1);
   }
 
-  /** Redraws when the run shown or its scene changed. */
+  /** Redraws when the run shown, its scene, or the moment it is shown at changed. */
   refresh(): void {
     if (!this.view.visible) return;
     const session = this.current();
-    const version = session?.pipeline.version ?? -1;
+    const past = session && this.scrubs.get(session);
+    const version = past ? `at ${past.at}` : (session?.pipeline.version ?? -1);
     if (this.shown?.session === session && this.shown?.version === version) return;
     if (this.shown?.session !== session) this.nodes = new Map();
-    this.shown = session ? { session, version } : undefined;
-    this.view.description = session ? `${session.label} #${session.runOfFile}` : undefined;
+    // A scrubbed run's scene then, rebuilt once per moment; the present otherwise.
+    const store = session && (past ? (session.storeAt(past.at)?.store ?? session.pipeline.store) : session.pipeline.store);
+    this.shown = session && store ? { session, version, store } : undefined;
+    this.view.description = session ? `${session.label} #${session.runOfFile}${past ? ` · ${scrubbedLabel(past.at)}` : ""}` : undefined;
     this.changed.fire(undefined);
+  }
+
+  /** The scene the rows of `session` are read from: the one shown (present or past). */
+  private storeOf(session: HostSession): SceneStore {
+    return this.shown?.session === session ? this.shown.store : session.pipeline.store;
   }
 
   /** A click on an object in `session`'s viewer: show its row. */
   async reveal(session: HostSession, key: string): Promise<void> {
-    if (!this.view.visible || this.shown?.session !== session || !session.pipeline.store.has(key)) return;
+    if (!this.view.visible || this.shown?.session !== session || !this.shown.store.has(key)) return;
     await this.view.reveal(this.node(session, key), { select: false, focus: false, expand: true }).then(undefined, () => undefined);
   }
 
@@ -90,7 +103,7 @@ export class SceneOutliner implements vscode.TreeDataProvider<Row>, vscode.Dispo
   getChildren(row?: Row): Row[] {
     const session = row?.session ?? this.shown?.session;
     if (!session || (row && !isNode(row))) return [];
-    const store = session.pipeline.store;
+    const store = this.storeOf(session);
     const stored = row ? store.get(row.key) : store.root;
     if (!stored) return [];
     const out: Row[] = [];
@@ -103,8 +116,9 @@ export class SceneOutliner implements vscode.TreeDataProvider<Row>, vscode.Dispo
 
   getParent(row: Row): Row | undefined {
     if (!isNode(row)) return this.nodes.get(row.parent);
-    const parent = row.session.pipeline.store.get(row.key)?.parent;
-    return parent === null || parent === undefined || parent === row.session.pipeline.store.root.key ? undefined : this.node(row.session, parent);
+    const store = this.storeOf(row.session);
+    const parent = store.get(row.key)?.parent;
+    return parent === null || parent === undefined || parent === store.root.key ? undefined : this.node(row.session, parent);
   }
 
   getTreeItem(row: Row): vscode.TreeItem {
@@ -113,7 +127,7 @@ export class SceneOutliner implements vscode.TreeDataProvider<Row>, vscode.Dispo
       item.id = `${row.session.id}/${row.parent}/…more`;
       return item;
     }
-    const stored = row.session.pipeline.store.get(row.key);
+    const stored = this.storeOf(row.session).get(row.key);
     const count = stored ? childCount(stored) : 0;
     const item = new vscode.TreeItem(row.key, count ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `${row.session.id}/${row.key}`;
@@ -124,7 +138,7 @@ export class SceneOutliner implements vscode.TreeDataProvider<Row>, vscode.Dispo
   }
 
   resolveTreeItem(item: vscode.TreeItem, row: Row): vscode.TreeItem {
-    const stored = isNode(row) ? row.session.pipeline.store.get(row.key) : undefined;
+    const stored = isNode(row) ? this.storeOf(row.session).get(row.key) : undefined;
     if (stored) item.tooltip = propsTooltip(stored);
     return item;
   }

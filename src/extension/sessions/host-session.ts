@@ -22,6 +22,7 @@ import { VuerClientSession } from "../../vuer-client/client-session.js";
 import { log } from "../output/extension-log.js";
 import type { RunOutput } from "../output/program-output.js";
 import { ScenePipeline } from "../../scene/pipeline.js";
+import type { SceneStore } from "../../scene/scene-store.js";
 import { Recorder } from "../../recording/recorder.js";
 import type { SceneNode } from "../../protocol/scene.js";
 import { TaskModel, type TaskRecord } from "./task-model.js";
@@ -314,9 +315,15 @@ export class HostSession implements vscode.Disposable {
 
   /** The scene as it was `at` ms into the recording (null: nothing recorded, or nothing held that far back). */
   sceneAt(at: number): { scene: SceneNode; at: number } | null {
+    const past = this.storeAt(at);
+    return past && { scene: past.store.snapshot(), at: past.at };
+  }
+
+  /** The scene store as it was `at` ms into the recording, to read node by node (the outliner of a scrubbed run). */
+  storeAt(at: number): { store: SceneStore; at: number } | null {
     if (!this.recorder?.header) return null;
     const { store, t } = this.recorder.reader().sceneAt(at);
-    return { scene: store.snapshot(), at: t };
+    return { store, at: t };
   }
 
   private receive(m: RunnerToHost, frame?: Buffer): void {
