@@ -26,8 +26,12 @@ export interface VuerClientOptions {
   /** The viewer's size in pixels, reported as INIT's screenWidth/screenHeight. */
   width: number;
   height: number;
-  /** One line per thing worth telling (dropped nodes, ignored events, state changes). */
-  log(line: string): void;
+  /**
+   * One line per thing worth telling (dropped nodes, ignored events, state changes); `state`
+   * is the connection's new state when the line says it changed, so a caller can pick which
+   * changes it shows without reading the words.
+   */
+  log(line: string, state?: ConnectionState["state"]): void;
   socket?: SocketFactory;
   /**
    * A pipeline the caller owns (a run on the user's installed vuer: the run's own): the client
@@ -85,7 +89,7 @@ export class VuerClientSession {
       onMessage: (data, isBinary) => this.received(data, isBinary),
       onState: (s) => {
         if (!o.sharedPipeline) this.pipeline.setSession(sessionInfo(o.url, s));
-        if (s.state !== "connecting") o.log(`${o.url}: ${describeState(s)}`);
+        if (s.state !== "connecting") o.log(`${o.url}: ${describeState(s)}`, s.state);
         for (const l of this.stateListeners) l(s);
       },
     });

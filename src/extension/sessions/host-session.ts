@@ -258,9 +258,10 @@ export class HostSession implements vscode.Disposable {
       sharedPipeline: this.pipeline,
       // Recorded as a bundled run's scene messages are: the timeline scrubs an installed run too.
       onScene: (scene) => this.recorder?.record(scene),
-      log: (line) => {
+      log: (line, state) => {
         log.info(`${this.label}: vuer client: ${line}`);
-        if (!/: (connected|connecting)/.test(line)) this.output.note(`vuer client: ${line}`);
+        // The run's output says what went wrong (a lost connection, a dropped node), not that all is well.
+        if (state !== "connected") this.output.note(`vuer client: ${line}`);
       },
     });
     this.vuerClient = client;
