@@ -48,6 +48,8 @@ const bundles = [
   extensionBundle(production),
   // The child process that runs a user's TypeScript/JavaScript scene program.
   { ...node, entryPoints: ["src/runner/node/child.ts"], outfile: "dist/runner-node.js", external: ["esbuild"] },
+  // The recording worker: keyframes and deflating off the host's thread (src/recording/deflate-worker.ts finds it beside the bundle).
+  { ...node, entryPoints: ["src/recording/segment-worker.ts"], outfile: "dist/recording-worker.js" },
   // `scene-runner run|snapshot`.
   { ...node, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", external: ["esbuild", "playwright-core"] },
   // The library scene programs import as "scene-runner" (when installed from npm).

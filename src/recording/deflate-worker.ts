@@ -1,44 +1,77 @@
 /**
- * Deflates finished recording segments on a worker thread. Why not zlib's own asynchronous
- * API: it does compress in the thread pool, but its stream machinery runs on the calling
- * thread — an output buffer allocated per call, a callback per 16 kB of output, the chunks
- * joined at the end — and measured on the 1,000-box bench that was ~0.1 ms of the host's main
- * thread per message, a third of what recording cost it. Here the main thread posts one small
- * message per segment and gets one back: the segment's bytes are in shared memory (see
- * chunk.ts), so nothing is copied to send them, and the result comes back transferred.
+ * Finishes recording segments off the host's main thread: the recording worker
+ * (segment-worker.ts, bundled as dist/recording-worker.js) builds each segment's keyframe from
+ * a scene of its own (keyframer.ts) and deflates it. Why a worker and not zlib's asynchronous
+ * API: that compresses in the thread pool, but its stream machinery runs on the calling thread
+ * (an output buffer per call, a callback per 16 kB, the chunks joined), measured at ~0.1 ms of
+ * the main thread per 1,000-box message; and a keyframe taken on the main thread cost ~1 ms
+ * per 8 such messages. The main thread posts one small message per segment (its slabs are
+ * shared memory, nothing is copied) and gets the block back transferred.
  *
- * One worker per process, shared by every recording, not keeping the process alive when idle.
- * If it cannot start or dies, segments are deflated with zlib's asynchronous API as before.
+ * One worker per process, shared by every recording (each is a `stream` with its own scene),
+ * not keeping the process alive when idle. Where it cannot start (no worker file beside the
+ * bundle, no shared memory) or dies, the same work runs here: keyframes from the host's store
+ * (the recorder's choice at its start), or, for a recording the worker had been keyframing,
+ * a Keyframer of its own caught up from the last block the worker returned.
  */
-import { deflateRaw } from "node:zlib";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { deflateRaw, inflateRawSync } from "node:zlib";
+import { Keyframer } from "./keyframer.js";
 
 /** Level 1: text of numbers and repeated keys shrinks ~7× already, at the least CPU. */
 export const DEFLATE_LEVEL = 1;
 
-// The worker's whole program (plain CommonJS, so no second bundle has to ship): deflate the
-// bytes it is shown, hand back an ArrayBuffer of its own (transferred, not copied).
-const WORKER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
-const { deflateRawSync } = require("node:zlib");
-parentPort.on("message", ({ id, buffer, offset, length, level }) => {
-  try {
-    const z = deflateRawSync(new Uint8Array(buffer, offset, length), { level });
-    const own = z.byteOffset === 0 && z.byteLength === z.buffer.byteLength ? z.buffer : z.buffer.slice(z.byteOffset, z.byteOffset + z.byteLength);
-    parentPort.postMessage({ id, z: own }, [own]);
-  } catch (e) {
-    parentPort.postMessage({ id, error: String(e && e.message || e) });
-  }
-});
-`;
-
-interface Job {
-  raw: Buffer;
-  resolve: (z: Buffer | undefined) => void;
+/** What the host posts: a finished segment (`slabs`: shared memory and the bytes used of each), or a recording's end. */
+export interface WorkerJob {
+  id: number;
+  stream: number;
+  end?: boolean;
+  slabs: Array<[ArrayBufferLike, number]>;
+  t0: number;
+  /** The segment starts with a keyframe the host took (the recording's first, or one taken while the worker was behind). */
+  hasKey: boolean;
+  /** So does the next: this segment's records need not be applied to the worker's scene. */
+  nextHasKey?: boolean;
+  /** The worker keeps the recording's scene and puts a keyframe in front of each segment without one. */
+  keyframes: boolean;
+  level: number;
 }
 
-let worker: Worker | undefined;
-let broken = false;
+export interface WorkerAnswer {
+  id: number;
+  z?: ArrayBuffer;
+  /** Bytes of the segment once inflated (its keyframe and records). */
+  raw?: number;
+  keyBytes?: number;
+  error?: string;
+}
+
+/** A finished segment: its deflated block, its bytes once inflated, and its keyframe's size if built off the host. */
+export interface SegmentResult {
+  z: Buffer;
+  raw: number;
+  keyBytes: number;
+}
+
+/** The worker's file: beside the bundle this module is in (dist/). */
+function defaultWorkerFile(): string | undefined {
+  return typeof __dirname === "string" ? join(__dirname, "recording-worker.js") : undefined;
+}
+
+interface Pending {
+  file: string;
+  job: WorkerJob;
+  pieces: Buffer[];
+  owner: SegmentDeflater;
+  resolve: (r: SegmentResult) => void;
+  reject: (e: Error) => void;
+}
+
+/** The worker of each program file (one in practice: dist/recording-worker.js), and the files whose worker broke. */
+const workers = new Map<string, Worker>();
+const broken = new Set<string>();
 /**
  * Holds the process open while segments are out (a CLI run awaiting its recording must not
  * exit under it). A timer, not worker.ref()/unref(): toggling those per segment cost ~1 ms of
@@ -53,60 +86,134 @@ const holdOpen = (on: boolean) => {
   }
 };
 let nextId = 1;
-const pending = new Map<number, Job>();
+let nextStream = 1;
+const pending = new Map<number, Pending>();
 
-/** zlib's own asynchronous deflate: the way without the worker. */
-function deflateInPool(raw: Buffer): Promise<Buffer | undefined> {
-  return new Promise((resolve) => deflateRaw(raw, { level: DEFLATE_LEVEL }, (err, z) => resolve(err ? undefined : z)));
+/** The worker broke: what it had not answered is done here, in order; later segments too. */
+function giveUp(file: string): void {
+  broken.add(file);
+  workers.delete(file);
+  const jobs = [...pending.values()].filter((p) => p.file === file);
+  for (const p of jobs) pending.delete(p.job.id);
+  if (!pending.size) holdOpen(false);
+  for (const p of jobs) p.owner.local(p);
 }
 
-/** The worker broke: what it had not answered is deflated the other way; later segments too. */
-function giveUp(): void {
-  broken = true;
-  worker = undefined;
-  const jobs = [...pending.values()];
-  pending.clear();
-  holdOpen(false);
-  for (const j of jobs) void deflateInPool(j.raw).then(j.resolve);
-}
-
-function startWorker(): Worker | undefined {
-  if (worker || broken) return worker;
+function startWorker(file: string | undefined): Worker | undefined {
+  if (!file) return undefined;
+  const running = workers.get(file);
+  if (running) return running;
+  if (broken.has(file) || typeof SharedArrayBuffer === "undefined" || !existsSync(file)) return undefined;
   try {
-    const w = new Worker(WORKER_SOURCE, { eval: true, name: "scene-runner recording deflate" });
-    w.on("message", (m: { id: number; z?: ArrayBuffer; error?: string }) => {
-      const job = pending.get(m.id);
-      if (!job) return;
+    const w = new Worker(file, { name: "scene-runner recording" });
+    w.on("message", (m: WorkerAnswer) => {
+      const p = pending.get(m.id);
+      if (!p) return;
       pending.delete(m.id);
       if (!pending.size) holdOpen(false);
-      if (m.z) job.resolve(Buffer.from(m.z));
-      else void deflateInPool(job.raw).then(job.resolve);
+      if (m.z) p.owner.answered(p, { z: Buffer.from(m.z), raw: m.raw!, keyBytes: m.keyBytes ?? 0 });
+      else p.owner.local(p);
     });
-    w.on("error", giveUp);
-    w.on("exit", () => {
-      if (worker === w) giveUp();
-    });
+    const lost = () => {
+      if (workers.get(file) === w) giveUp(file);
+    };
+    w.on("error", lost);
+    w.on("exit", lost);
     // After the listeners (adding one holds the worker again): an idle worker keeps no process open.
     w.unref();
-    worker = w;
+    workers.set(file, w);
+    return w;
   } catch {
-    broken = true; // no workers here (a sandbox): zlib's pool it is
+    broken.add(file); // no workers here (a sandbox): this thread and zlib's pool it is
+    return undefined;
   }
-  return worker;
 }
 
-/**
- * The raw DEFLATE of `raw`, undefined if it could not be made (the segment then stays as it is).
- * Off the main thread when `raw` lies in shared memory; otherwise in zlib's pool.
- */
-export function deflateSegment(raw: Buffer): Promise<Buffer | undefined> {
-  const shared = typeof SharedArrayBuffer !== "undefined" && raw.buffer instanceof SharedArrayBuffer;
-  const w = shared ? startWorker() : undefined;
-  if (!w) return deflateInPool(raw);
-  return new Promise((resolve) => {
-    const id = nextId++;
-    pending.set(id, { raw, resolve });
-    holdOpen(true);
-    w.postMessage({ id, buffer: raw.buffer, offset: raw.byteOffset, length: raw.length, level: DEFLATE_LEVEL });
-  });
+/** One recording's way of finishing segments. */
+export class SegmentDeflater {
+  /** Whether keyframes are built off the host (in the worker); else the host takes them. */
+  readonly keyframes: boolean;
+  private readonly stream = nextStream++;
+  private readonly file: string | undefined;
+  /** Set once this recording's segments are done here: a Keyframer caught up with the worker's scene. */
+  private keyframer: Keyframer | undefined;
+  /** The last block the worker returned: where a Keyframer here catches up from. */
+  private lastBlock: Buffer | undefined;
+  /** Segments finished here, in order (one at a time: each one's keyframe needs the one before applied). */
+  private localChain: Promise<void> = Promise.resolve();
+  /** Segments submitted and not answered yet. */
+  private inFlight = 0;
+
+  /** `file`: the worker's program (default: beside this bundle); false: no worker. */
+  constructor(options: { keyframes: boolean; workerFile?: string | false }) {
+    this.file = options.workerFile === false ? undefined : (options.workerFile ?? defaultWorkerFile());
+    this.keyframes = options.keyframes && startWorker(this.file) !== undefined;
+  }
+
+  /**
+   * Deflates a finished segment (`pieces`: its bytes, in shared memory when from chunk.ts),
+   * with a keyframe in front when this recording's keyframes are built off the host.
+   */
+  submit(pieces: Buffer[], t0: number, hasKey: boolean, nextHasKey = false): Promise<SegmentResult> {
+    this.inFlight++;
+    const settled = () => this.inFlight--;
+    return new Promise<SegmentResult>((resolve, reject) => {
+      const job: WorkerJob = {
+        id: nextId++, stream: this.stream, t0, hasKey, nextHasKey, keyframes: this.keyframes, level: DEFLATE_LEVEL,
+        slabs: pieces.map((p) => [p.buffer, p.length]),
+      };
+      const p: Pending = { file: this.file ?? "", job, pieces, owner: this, resolve: (r) => (settled(), resolve(r)), reject: (e) => (settled(), reject(e)) };
+      const shared = pieces.every((b) => b.byteOffset === 0 && typeof SharedArrayBuffer !== "undefined" && b.buffer instanceof SharedArrayBuffer);
+      const w = !this.keyframer && shared ? startWorker(this.file) : undefined;
+      if (!w) return this.local(p);
+      pending.set(job.id, p);
+      holdOpen(true);
+      w.postMessage(job);
+    });
+  }
+
+  /** Segments handed over and not finished yet. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /** The recording is over: the worker lets its scene go. */
+  end(): void {
+    const worker = this.file ? workers.get(this.file) : undefined;
+    if (worker && this.keyframes && !this.keyframer) worker.postMessage({ id: 0, stream: this.stream, end: true, slabs: [], t0: 0, hasKey: true, keyframes: true, level: 0 } satisfies WorkerJob);
+  }
+
+  /** @internal The worker's answer. */
+  answered(p: Pending, r: SegmentResult): void {
+    if (this.keyframes) this.lastBlock = r.z;
+    p.resolve(r);
+  }
+
+  /** @internal The segment done on this thread (the worker could not, or will not any more, for this recording). */
+  local(p: Pending): void {
+    if (this.keyframes && !this.keyframer) {
+      this.keyframer = new Keyframer();
+      // Catch up: the scene as the worker had it after the last segment it returned.
+      if (this.lastBlock) this.keyframer.apply(inflateRawSync(this.lastBlock));
+      this.lastBlock = undefined;
+    }
+    this.localChain = this.localChain.then(() => new Promise<void>((done) => {
+      let whole: Buffer;
+      let keyBytes = 0;
+      try {
+        const raw = p.pieces.length === 1 ? p.pieces[0] : Buffer.concat(p.pieces);
+        let pieces = [raw];
+        if (this.keyframer) ({ pieces, keyBytes } = this.keyframer.segment(raw, p.job.t0, p.job.hasKey, p.job.nextHasKey));
+        whole = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+      } catch (e) {
+        p.reject(e as Error);
+        return done();
+      }
+      deflateRaw(whole, { level: DEFLATE_LEVEL }, (err, z) => {
+        if (err) p.reject(err);
+        else p.resolve({ z, raw: whole.length, keyBytes });
+        done();
+      });
+    }));
+  }
 }

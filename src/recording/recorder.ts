@@ -4,19 +4,21 @@
  * rebuilt from the nearest keyframe before it and the messages after it.
  *
  * Records are kept encoded in segments, each a keyframe and the records up to the next one.
- * Records are copied into one buffer per segment as they come (chunk.ts); a finished segment
- * is deflated on a worker thread (deflate-worker.ts) and handed, in order, to the sink (the
- * file writer). Bounded: segments are counted to the byte against a
- * budget, and past it the oldest goes, so every moment still held can be rebuilt.
+ * Records are copied into slabs as they come (chunk.ts); a finished segment goes to the
+ * recording worker (deflate-worker.ts), which puts its keyframe in front (built from a scene
+ * of its own, keyframer.ts: the host's thread takes only the recording's first) and deflates
+ * it, and is handed, in order, to the sink (the file writer). Bounded: segments, recycled
+ * slabs and the worker's scene are counted against a budget, and past it the oldest segments
+ * go, so every moment still held can be rebuilt.
  * Pure: the clocks are injected; no vscode, no files.
  */
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { DEFLATE_LEVEL, deflateSegment } from "./deflate-worker.js";
+import { DEFLATE_LEVEL, SegmentDeflater } from "./deflate-worker.js";
 import type { ClientEvent } from "../protocol/events.js";
 import type { RunnerToHost } from "../protocol/runner.js";
 import { isSceneMessage, type SceneNode } from "../protocol/scene.js";
 import { SceneStore } from "../scene/scene-store.js";
-import { recycleSegment, SegmentChunk } from "./chunk.js";
+import { SegmentChunk, SlabPool, slabBytes } from "./chunk.js";
 import { encodeRecord, encodeSegmentBlock, FRAME_RECORD_CLOSE, frameRecordPieces, holdsBinary, SREC_FORMAT, SREC_VERSION, type HeaderRecord, type SrecRecord } from "./format.js";
 import { MemorySource, RecordingReader } from "./reader.js";
 import { TaskTimeline, type Marker, type TaskSpan } from "./timeline.js";
@@ -45,6 +47,13 @@ const KEYFRAME_RATIO = 8;
 const TIMELINE_ITEM_BYTES = 256;
 /** For a segment deflated here and now (saving a file): the same level the worker uses. */
 const DEFLATE = { level: DEFLATE_LEVEL };
+/**
+ * Recycled slabs kept for the next segments, at most this much (and an eighth of the budget):
+ * a steady 1,000-box stream reuses its few; a point cloud's 40 MB segments reuse part.
+ */
+const POOL_MAX_BYTES = 32 * 2 ** 20;
+/** Segments out at the worker that make the host take the next keyframe itself (see keyframe()). */
+const WORKER_BEHIND = 2;
 
 export interface SegmentInfo {
   t0: number;
@@ -78,17 +87,25 @@ export interface RecorderOptions {
   /** Monotonic milliseconds (default performance.now) and the wall clock (default Date.now). */
   now?: () => number;
   epoch?: () => number;
+  /** The recording worker's program (default: dist/recording-worker.js beside this bundle); false: none, all on this thread. */
+  workerFile?: string | false;
 }
 
 export interface Segment extends SegmentInfo {
-  /** Its records while it is being written (its keyframe first)... */
+  /** Its records while it is being written... */
   chunk?: SegmentChunk;
-  /** ...then all of them in one buffer, until deflated... */
-  raw?: Buffer;
-  /** ...then deflated. */
+  /** ...then finished (views of its slabs), until deflated... */
+  pieces?: Buffer[];
+  /** ...then deflated, its keyframe first. */
   z?: Buffer;
-  /** Bytes it holds now (raw, or deflated). */
+  /**
+   * Its bytes start with its keyframe. Until the worker has put one in front, a segment is
+   * read after the one before it (the scene at its start is that one's end).
+   */
+  hasKey: boolean;
+  /** Bytes of memory it holds now (its slabs, or deflated). */
   bytes: number;
+  /** Its bytes, undeflated. */
   rawBytes: number;
 }
 
@@ -100,7 +117,13 @@ export class Recorder {
   private readonly keyEveryMs: number;
   private readonly keyMinBytes: number;
   private readonly sink?: RecordingSink;
+  private readonly deflater: SegmentDeflater;
+  /** Keyframes after the first are built by the worker, not taken here. */
+  private readonly workerKeys: boolean;
+  private readonly pool: SlabPool;
   private readonly scene: { snapshot(): SceneNode };
+  /** The host's own store was given (it holds the present): a keyframe can be taken here when the worker is behind. */
+  private readonly sharedScene: boolean;
   private readonly ownStore?: SceneStore;
   private readonly now: () => number;
   private readonly epoch: () => number;
@@ -112,8 +135,6 @@ export class Recorder {
   private sinceKey = 0;
   private lastKeyT = 0;
   private lastKeyBytes = 0;
-  /** The last finished segment's size: the next one's buffer starts that big. */
-  private lastSegmentBytes = 0;
   /**
    * Whether anything recorded (so anything the scene can hold) carried typed arrays. Until it
    * has, a keyframe is plain JSON: no walk of the whole scene looking for them.
@@ -137,6 +158,11 @@ export class Recorder {
     this.sink = options.sink;
     this.now = options.now ?? (() => performance.now());
     this.epoch = options.epoch ?? Date.now;
+    const slab = slabBytes(this.budgetBytes);
+    this.pool = new SlabPool(slab, Math.min(POOL_MAX_BYTES, Math.floor(this.budgetBytes / 8 / slab) * slab));
+    this.deflater = new SegmentDeflater({ keyframes: this.compress, workerFile: options.workerFile });
+    this.workerKeys = this.deflater.keyframes;
+    this.sharedScene = options.scene !== undefined;
     if (options.scene) this.scene = options.scene;
     else this.scene = this.ownStore = new SceneStore();
   }
@@ -149,7 +175,10 @@ export class Recorder {
   record(m: RunnerToHost, frame?: Buffer): void {
     if (this.closed) return;
     const t = this.clock(m);
-    if (isSceneMessage(m)) this.ownStore?.apply(m);
+    // With the worker's keyframes the recorder needs no scene of its own (the worker keeps one).
+    if (isSceneMessage(m)) {
+      if (!this.workerKeys) this.ownStore?.apply(m);
+    }
     else this.timeline.message(t, m);
     if (frame) this.added(this.appendFrame(frame, t, isSceneMessage(m)), t);
     else this.add({ k: "m", t, m });
@@ -171,9 +200,10 @@ export class Recorder {
     if (this.closed) return this.chain;
     if (this.origin === undefined) this.clock(); // nothing came: still a valid (empty) recording
     this.closed = true;
-    if (this.current) this.finish(this.current);
+    if (this.current) this.finish(this.current, true);
     this.current = undefined;
     await this.chain;
+    this.deflater.end();
     if (!this.failure) {
       try {
         this.sink?.close({ spans: this.timeline.spans(), markers: this.timeline.markers() });
@@ -193,9 +223,13 @@ export class Recorder {
     return this.headerRecord;
   }
 
-  /** Bytes held in memory (segments, plus the task spans and markers). */
+  /**
+   * Bytes held in memory: segments (whole slabs while written), recycled slabs, the worker's
+   * scene (about its last keyframe's size), the task spans and markers.
+   */
   get bytes(): number {
-    return this.held + (this.timeline.count + this.timeline.markerCount) * TIMELINE_ITEM_BYTES;
+    const workerScene = this.workerKeys ? this.lastKeyBytes : 0;
+    return this.held + this.pool.bytes + workerScene + (this.timeline.count + this.timeline.markerCount) * TIMELINE_ITEM_BYTES;
   }
 
   /** Segments held, oldest first (the last is the one being written). */
@@ -221,7 +255,7 @@ export class Recorder {
   /** A reader over what is held now (a snapshot: later records are not seen by it). */
   reader(): RecordingReader {
     if (!this.headerRecord) throw new Error("nothing has been recorded yet");
-    const segs = this.segmentList.map((s) => ({ t0: s.t0, bytes: () => segmentBytes(s) }));
+    const segs = this.readable().map((g) => ({ t0: g.t0, bytes: () => (g.segs.length === 1 ? segmentBytes(g.segs[0]) : Buffer.concat(g.segs.map(segmentBytes))) }));
     return new RecordingReader(new MemorySource(this.headerRecord, segs, this.lastT, this.timeline.spans(), this.timeline.markers()));
   }
 
@@ -246,19 +280,29 @@ export class Recorder {
     return t;
   }
 
+  /**
+   * Starts a segment at `t`. Its keyframe is taken here only for the recording's first segment
+   * (the store may hold what was there before) or without the worker; otherwise the worker puts
+   * it in front once the segment is finished.
+   */
   private keyframe(t: number): void {
-    if (this.current) this.finish(this.current);
-    const record = { k: "key", t, scene: this.scene.snapshot() } as const;
-    // The first one looks (the store may hold what was there before); later ones know.
-    if (t === 0 && this.recordCount === 0) this.binarySeen = holdsBinary(record.scene);
-    // A little over the last one's size: a steady stream fills it without growing it.
-    const seg: Segment = { t0: t, end: t, records: 0, chunk: new SegmentChunk(Math.ceil(this.lastSegmentBytes * 1.1)), bytes: 0, rawBytes: 0 };
+    const first = t === 0 && this.recordCount === 0;
+    // The worker behind (two segments still out): this one is taken here, from the host's store,
+    // and the worker skips replaying the segment before it. Its lag stays bounded, and so does
+    // the memory of segments waiting for a keyframe.
+    const here = first || !this.workerKeys || (this.sharedScene && this.deflater.pending >= WORKER_BEHIND);
+    if (this.current) this.finish(this.current, here);
+    const seg: Segment = { t0: t, end: t, records: 0, chunk: new SegmentChunk(this.pool), hasKey: here, bytes: 0, rawBytes: 0 };
     this.current = seg;
     if (this.retain) this.segmentList.push(seg);
-    // Plain JSON straight into the segment: no buffer of its own first.
-    this.lastKeyBytes = this.binarySeen ? this.append(encodeRecord(record), t) : this.appendText(`${JSON.stringify(record)}\n`, t);
     this.sinceKey = 0;
     this.lastKeyT = t;
+    if (!seg.hasKey) return;
+    const record = { k: "key", t, scene: this.scene.snapshot() } as const;
+    // The first one looks (the store may hold what was there before); later ones know.
+    if (first) this.binarySeen = holdsBinary(record.scene);
+    // Plain JSON straight into the segment: no buffer of its own first.
+    this.lastKeyBytes = this.binarySeen ? this.append(encodeRecord(record), t) : this.appendText(`${JSON.stringify(record)}\n`, t);
   }
 
   private add(record: SrecRecord & { t: number }): void {
@@ -303,70 +347,113 @@ export class Recorder {
     const seg = this.current!;
     seg.records++;
     seg.end = t;
-    seg.bytes += n;
     seg.rawBytes += n;
     this.recordCount++;
-    if (this.retain) {
-      this.held += n;
-      this.trim();
-    }
+    // Memory is taken a slab at a time: counted as it is taken.
+    const capacity = seg.chunk!.capacity;
+    if (this.retain) this.held += capacity - seg.bytes;
+    seg.bytes = capacity;
+    if (this.retain) this.trim();
     return n;
   }
 
-  /** A segment is complete: one buffer now, deflated in the thread pool, then to the sink in order. */
-  private finish(seg: Segment): void {
-    const raw = seg.chunk!.finish(!this.compress);
+  /**
+   * A segment is complete: to the worker (its keyframe put in front, deflated), then to the
+   * sink, in order; its slabs are recycled once the deflated block replaced them.
+   */
+  private finish(seg: Segment, nextHasKey: boolean): void {
+    const pieces = seg.chunk!.finish(!this.compress);
     seg.chunk = undefined;
-    seg.raw = raw;
-    this.lastSegmentBytes = raw.length;
-    const deflated = this.compress
-      ? deflateSegment(raw)
-      : Promise.resolve(undefined);
-    const info: SegmentInfo = { t0: seg.t0, end: seg.end, records: seg.records };
+    seg.pieces = pieces;
+    const memory = pieces.reduce((n, p) => n + p.buffer.byteLength, 0);
+    if (this.segmentList.includes(seg)) this.held += memory - seg.bytes;
+    seg.bytes = memory;
+    const deflated = this.compress ? this.deflater.submit(pieces, seg.t0, seg.hasKey, nextHasKey) : undefined;
     this.chain = this.chain.then(async () => {
-      const z = await deflated;
-      if (z && seg.raw) {
-        seg.z = z;
-        // Readers are given copies of raw bytes (segmentBytes), the sink the deflated block:
-        // nothing else holds these, and the next segment may be written into their memory.
-        recycleSegment(seg.raw);
-        seg.raw = undefined;
-        if (this.segmentList.includes(seg)) this.held += z.length - seg.bytes;
-        seg.bytes = z.length;
+      if (deflated) {
+        let r;
+        try {
+          r = await deflated;
+        } catch (e) {
+          this.failure ??= e as Error; // reported by close(); the segment stays as it is
+          return;
+        }
+        if (r.keyBytes) {
+          seg.records++;
+          this.recordCount++;
+          this.lastKeyBytes = r.keyBytes;
+        }
+        seg.z = r.z;
+        seg.rawBytes = r.raw;
+        seg.hasKey = true;
+        // Readers are given copies of undeflated bytes (segmentBytes), the sink the deflated
+        // block: nothing else holds the slabs, and the next segments may be written into them.
+        this.pool.give(seg.pieces!);
+        seg.pieces = undefined;
+        if (this.segmentList.includes(seg)) this.held += r.z.length - seg.bytes;
+        seg.bytes = r.z.length;
       }
       if (!this.sink || this.failure) return;
+      const info: SegmentInfo = { t0: seg.t0, end: seg.end, records: seg.records };
       try {
-        this.sink.segment(z ? encodeSegmentBlock({ t: seg.t0, end: seg.end, records: seg.records, raw: raw.length }, z) : [raw], info);
+        this.sink.segment(seg.z ? encodeSegmentBlock({ t: seg.t0, end: seg.end, records: seg.records, raw: seg.rawBytes }, seg.z) : pieces, info);
       } catch (e) {
         this.failure = e as Error; // reported by close()
       }
     });
   }
 
-  /** Oldest segments go first; the newest always stays (it holds the present). */
+  /**
+   * Held segments as a reader takes them: each from its keyframe, with the segments after it
+   * that have none yet (the worker has not answered for them). Segments before the first
+   * keyframe held cannot be rebuilt and are left out.
+   */
+  private readable(): Array<{ t0: number; segs: Segment[] }> {
+    const out: Array<{ t0: number; segs: Segment[] }> = [];
+    for (const s of this.segmentList) {
+      if (s.hasKey) out.push({ t0: s.t0, segs: [s] });
+      else if (out.length) out[out.length - 1].segs.push(s);
+    }
+    return out;
+  }
+
+  /** Every moment held, as deflated blocks for a file (segments without a keyframe yet go with the one before). */
+  fileBlocks(): Array<{ parts: Buffer[]; info: SegmentInfo }> {
+    return this.readable().map(({ t0, segs }) => {
+      const last = segs[segs.length - 1];
+      const records = segs.reduce((n, s) => n + s.records, 0);
+      const info: SegmentInfo = { t0, end: last.end, records };
+      if (segs.length === 1 && segs[0].z) return { parts: encodeSegmentBlock({ t: t0, end: last.end, records, raw: segs[0].rawBytes }, segs[0].z), info };
+      const raw = Buffer.concat(segs.map(segmentBytes));
+      return { parts: encodeSegmentBlock({ t: t0, end: last.end, records, raw: raw.length }, deflateRawSync(raw, DEFLATE)), info };
+    });
+  }
+
+  /**
+   * Oldest segments go first, each with the segments read after it (no keyframe yet); the
+   * newest keyframe and what follows always stay (they hold the present). While the worker is
+   * behind, that can be more than the budget until it answers.
+   */
   private trim(): void {
     let dropped = false;
-    while (this.segmentList.length > 1 && this.bytes > this.budgetBytes) {
-      this.held -= this.segmentList.shift()!.bytes;
+    const list = this.segmentList;
+    while (list.length > 1 && this.bytes > this.budgetBytes) {
+      // The oldest segment, and those after it up to the next that starts with a keyframe.
+      let n = 1;
+      while (n < list.length && !list[n].hasKey) n++;
+      if (n === list.length) break;
+      for (const s of list.splice(0, n)) this.held -= s.bytes;
       dropped = true;
     }
-    if (dropped) this.timeline.prune(this.segmentList[0].t0);
+    if (dropped) this.timeline.prune(list[0].t0);
   }
 }
 
 /**
- * A held segment's bytes for a reader (inflated if need be). Raw bytes are copied: their memory
- * is reused once the segment is deflated (chunk.ts), and a reader may keep what it read.
+ * A held segment's bytes for a reader (inflated if need be). Undeflated bytes are copied: their
+ * slabs are reused once the segment is deflated (chunk.ts), and a reader may keep what it read.
  */
 function segmentBytes(s: Segment): Buffer {
   if (s.z) return inflateRawSync(s.z, { maxOutputLength: Math.max(1, s.rawBytes) });
-  return Buffer.from(s.raw ?? s.chunk!.bytes());
-}
-
-
-/** The segment's deflated block for a file, deflating now if it is not yet. */
-export function segmentBlock(s: Segment): Buffer[] {
-  const raw = s.z ? undefined : (s.raw ?? s.chunk!.bytes());
-  const z = s.z ?? deflateRawSync(raw!, DEFLATE);
-  return encodeSegmentBlock({ t: s.t0, end: s.end, records: s.records, raw: s.rawBytes }, z);
+  return Buffer.concat(s.pieces ?? s.chunk!.pieces());
 }

@@ -9,7 +9,7 @@
  */
 import { closeSync, openSync, writevSync } from "node:fs";
 import { encodeRecord, type IndexRecord } from "./format.js";
-import { segmentBlock, type Recorder, type RecordingSink, type SegmentInfo } from "./recorder.js";
+import { type Recorder, type RecordingSink, type SegmentInfo } from "./recorder.js";
 import type { Marker, TaskSpan } from "./timeline.js";
 
 const FLUSH_BYTES = 2 ** 20;
@@ -106,9 +106,9 @@ export function saveRecording(recorder: Recorder, path: string): { bytes: number
   let records = 0;
   try {
     w.header(encodeRecord(header));
-    for (const seg of recorder.segments) {
-      w.segment(segmentBlock(seg), seg);
-      records += seg.records;
+    for (const { parts, info } of recorder.fileBlocks()) {
+      w.segment(parts, info);
+      records += info.records;
     }
   } finally {
     w.close({ spans: recorder.timeline.spans(), markers: recorder.timeline.markers() });
