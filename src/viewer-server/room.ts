@@ -12,6 +12,8 @@ export interface TabTimeline {
   pageReady(): void;
   /** The tab's strip moved: show the scene at `at` ms (null: the present) on this tab only. */
   seek(at: number | null, epoch?: number): void;
+  /** Whether one of the run's tasks was created in `file` (a span click may open only those). */
+  knowsFile(file: string): boolean;
   dispose(): void;
 }
 
@@ -31,7 +33,8 @@ export interface Room {
   current(): RoomScene | undefined;
   /**
    * A viewer message for the session (events, warnings, stats, screenshots...). `ready` and
-   * `applied` are the server's own; a gizmo drag's pose already reached the store.
+   * `applied` are the server's own; a gizmo drag's pose already reached the store; an
+   * `openSource` comes only for a file of the run's tasks inside `assets.root` (source-link.ts).
    */
   onMessage(m: FromViewerMessage): void;
 }

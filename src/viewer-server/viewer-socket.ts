@@ -10,6 +10,7 @@ import { decodeFrameBody, encodeFrameBody } from "../protocol/frames.js";
 import { validateFromViewer, type FromViewerMessage, type ToViewerMessage } from "../protocol/viewer.js";
 import type { ScenePipeline, ViewerFeed } from "../scene/pipeline.js";
 import type { Room, TabTimeline } from "./room.js";
+import { sourceRefusal } from "./source-link.js";
 
 export class ViewerSocket {
   private feed: ViewerFeed | undefined;
@@ -87,6 +88,13 @@ export class ViewerSocket {
       case "seek":
         this.timeline?.seek(m.at, m.epoch);
         return;
+      case "openSource": {
+        // A span was clicked: the host opens it in VS Code, if it is the run's and in its workspace.
+        const refusal = sourceRefusal(m.file, this.room.assets?.root, this.timeline?.knowsFile(m.file) ?? false);
+        if (refusal) return this.warn(`browser viewer of ${this.room.title}: a task's source was not opened: ${refusal}`);
+        this.room.onMessage(m);
+        return;
+      }
       case "event": {
         const { event } = m;
         // A gizmo drag: the store takes the pose and the other viewers are shown it.

@@ -8,7 +8,10 @@
  * snapshot picture never shows it.
  *
  * Styled through the CSSOM (element.style), which the page's CSP allows without
- * an inline stylesheet.
+ * an inline stylesheet. The strip sits under the scene, not over it: it is the scene
+ * element's sibling along the bottom of the page, and the scene element ends where the
+ * strip begins (its bottom follows the strip's height), so the canvas, the status line
+ * and the axes gizmo are all above it.
  */
 import type { TimelineMarker, TimelineMsg, TimelineSpan } from "../../src/protocol/viewer.js";
 import type { TaskState } from "../../src/protocol/tasks.js";
@@ -69,25 +72,29 @@ export class TimelineStrip {
   private raf = 0;
   private lastFrame = 0;
   private press: { x: number; y: number; dragging: boolean } | undefined;
+  /** Keeps the scene element's bottom at the strip's top. */
+  private readonly sizer: ResizeObserver;
   /** The host's count of its own returns to the present (TimelineMsg.liveEpoch); undefined before its first message. */
   private liveEpoch: number | undefined;
 
+  /** `scene`: the scene's element (the stage's container), which the strip goes under. */
   constructor(
-    parent: HTMLElement,
+    private readonly scene: HTMLElement,
     private readonly actions: TimelineActions,
   ) {
     this.root = styled("div", {
-      // Above the status line (bottom left) and beside the axes gizmo (bottom right), which stay visible.
-      position: "absolute", left: "8px", right: "136px", bottom: "30px", zIndex: "5", borderRadius: "3px",
-      background: "var(--vscode-editorWidget-background, rgba(30,30,30,0.92))",
-      color: "var(--vscode-foreground, #ccc)", border: "1px solid var(--vscode-widget-border, rgba(128,128,128,0.35))",
+      // Along the page's bottom, as wide as the page: the scene element above it ends at its top.
+      position: "fixed", left: "0", right: "0", bottom: "0", zIndex: "5", boxSizing: "border-box",
+      background: "var(--vscode-editorWidget-background, rgb(37,37,38))",
+      color: "var(--vscode-foreground, #ccc)", borderTop: "1px solid var(--vscode-widget-border, rgba(128,128,128,0.35))",
       font: "11px var(--vscode-font-family, sans-serif)", userSelect: "none",
     }, "sr-timeline");
     this.root.hidden = true;
     this.root.setAttribute("role", "region");
     this.root.setAttribute("aria-label", "Timeline");
 
-    const bar = styled("div", { display: "flex", alignItems: "center", gap: "4px", height: `${BAR_H}px`, padding: "0 6px" }, "sr-tl-bar");
+    // In a narrow panel the bar wraps (the time goes to a line of its own) rather than cutting it.
+    const bar = styled("div", { display: "flex", flexWrap: "wrap", alignItems: "center", columnGap: "4px", minHeight: `${BAR_H}px`, padding: "0 6px" }, "sr-tl-bar");
     this.toggle = this.button("Show the timeline", "chevron-right", () => this.setCollapsed(!this.collapsed), "Timeline");
     this.toggle.classList.add("sr-tl-toggle");
     const back = this.button("Step back (\u2190)", "chevron-left", () => this.step(-1));
@@ -112,10 +119,10 @@ export class TimelineStrip {
     loopLabel.append(this.loopBox, "loop");
     this.liveButton = this.button("Back to the present", "circle-filled", () => this.goLive(), "Live");
     this.liveButton.classList.add("sr-tl-live");
-    this.timeLabel = styled("span", { marginLeft: "auto", fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" }, "sr-tl-time");
+    this.timeLabel = styled("span", { marginLeft: "auto", lineHeight: `${BAR_H - 6}px`, fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }, "sr-tl-time");
     bar.append(this.toggle, back, this.playButton, fwd, this.speedSelect, loopLabel, this.liveButton, this.timeLabel);
 
-    this.body = styled("div", { position: "relative" });
+    this.body = styled("div", { position: "relative", padding: "0 6px 4px" });
     this.canvas = styled("canvas", { display: "block", width: "100%", cursor: "col-resize" }, "sr-tl-canvas");
     this.canvas.setAttribute("aria-label", "Timeline scrubber and task lanes");
     this.tip = styled("div", {
@@ -126,7 +133,12 @@ export class TimelineStrip {
     this.body.append(this.canvas, this.tip);
     this.body.hidden = true;
     this.root.append(bar, this.body);
-    parent.append(this.root);
+    scene.after(this.root);
+    this.sizer = new ResizeObserver(() => {
+      this.fitScene();
+      this.draw();
+    });
+    this.sizer.observe(this.root);
 
     this.canvas.addEventListener("pointerdown", (e) => this.onDown(e));
     this.canvas.addEventListener("pointermove", (e) => this.onMove(e));
@@ -176,6 +188,12 @@ export class TimelineStrip {
     if (!this.playing && !this.press) this.cursor = m.cursor;
     this.root.hidden = false;
     this.render();
+  }
+
+  /** The scene element ends where the strip begins (the stage sees its element resize and redraws). */
+  private fitScene(): void {
+    const h = this.root.hidden ? 0 : this.root.offsetHeight;
+    this.scene.style.bottom = h ? `${h}px` : "";
   }
 
   get shownTime(): number | null {
@@ -440,7 +458,9 @@ export class TimelineStrip {
   dispose(): void {
     this.stopPlaying();
     if (this.seekTimer) clearTimeout(this.seekTimer);
+    this.sizer.disconnect();
     this.root.remove();
+    this.scene.style.bottom = "";
   }
 }
 

@@ -3,6 +3,7 @@
  * it, as it replaces the panel's), its folder's files as the panel reads them, and the tab's
  * events handed to the program as the panel hands them.
  */
+import * as vscode from "vscode";
 import type { FromViewerMessage } from "../../protocol/viewer.js";
 import type { Room, RoomScene } from "../../viewer-server/room.js";
 import type { AssetFolders } from "../../viewer/asset-files.js";
@@ -38,8 +39,13 @@ export class SessionRoom implements Room {
       case "stats":
         log.trace(`browser viewer of ${this.title}: ${m.fps} fps, ${m.nodes} nodes`);
         return;
+      case "openSource":
+        // A span clicked in the tab: its task's source opens here, in VS Code, as from the panel.
+        // The socket let through only a file of the run's tasks inside the program's workspace.
+        void vscode.commands.executeCommand("sceneRunner.openLocation", m.file, m.line, m.column);
+        return;
       default:
-        // rerun, openSource, screenshot: a browser tab offers none of these (they need VS Code).
+        // rerun, screenshot: a browser tab offers neither (they act on this window's files).
         return;
     }
   }
