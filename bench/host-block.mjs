@@ -75,15 +75,18 @@ export async function run(ctx) {
   const hostScript = await bundleHost("bench/host/block-host.ts", "block-host.cjs");
   // Quick mode: shorter loads, two rounds (the three loads each round), to keep --quick under 5 minutes.
   const loadMs = ctx.smoke ? 1500 : ctx.quick ? 3000 : 5000;
-  const rounds = ctx.quick ? 2 : ctx.repsLong.reps;
+  const rounds = Number(process.env.BENCH_HOST_ROUNDS) || (ctx.quick ? 2 : ctx.repsLong.reps); // BENCH_HOST_ROUNDS=n: more rounds, to compare
   const sizes = ctx.smoke ? { BENCH_POINTS: "5000", BENCH_TASKS: "300" } : {};
-  const samples = Object.fromEntries(LOADS.map((l) => [l.key, []]));
+  // BENCH_HOST_LOADS=cloud,boxes: only these loads (to profile or compare one of them).
+  const picked = process.env.BENCH_HOST_LOADS?.split(",");
+  const loads = picked ? LOADS.filter((l) => picked.includes(l.key)) : LOADS;
+  const samples = Object.fromEntries(loads.map((l) => [l.key, []]));
   for (let i = 0; i < rounds; i++) {
-    for (const load of LOADS) samples[load.key].push(await once(hostScript, load, loadMs, sizes));
+    for (const load of loads) samples[load.key].push(await once(hostScript, load, loadMs, sizes));
     ctx.log(`  run ${i + 1}/${rounds}`);
   }
   const out = [];
-  for (const load of LOADS) {
+  for (const load of loads) {
     const s = samples[load.key];
     const block = median(s.map((r) => r.maxBlockMs));
     out.push({
@@ -100,7 +103,7 @@ export async function run(ctx) {
       sceneMessages: median(s.map((r) => r.scene)), batchesToViewer: median(s.map((r) => r.batches)), postsToViewer: median(s.map((r) => r.posts)), viewerReady: median(s.map((r) => r.ready)), tasksReported: median(s.map((r) => r.spawned)),
     });
   }
-  const all = LOADS.flatMap((l) => samples[l.key]);
+  const all = loads.flatMap((l) => samples[l.key]);
   const stop = Math.max(...all.map((r) => r.stopLoggedMs));
   out.push({
     name: "host.stop", ours: round(stop), peer: STOP_BUDGET_MS, peerName: "the 100 ms budget", unit: "ms, Stop request → host logged it (worst of all loads)",

@@ -34,7 +34,7 @@ SESSION_OUTCOMES = ("done", "failed", "stopped")
 # Message types by direction (src/protocol/runner.ts RUNNER_TO_HOST, HOST_TO_RUNNER; viewer
 # events besides). Barriers: held scene updates are sent before them.
 RUNNER_TO_HOST = ("SET", "ADD", "UPSERT", "UPDATE", "REMOVE", "TASK_SPAWN", "TASK_STATE", "LOG", "GRAB_RENDER", "SESSION_START", "SESSION_END", "VUER_SERVING")
-HOST_TO_RUNNER = ("TASK_CANCEL", "STOP")
+HOST_TO_RUNNER = ("TASK_CANCEL", "STOP", "PIPE_ACK")
 BARRIERS = ("GRAB_RENDER", "SESSION_END")
 
 # Dtypes of typed arrays (src/protocol/typed-arrays.ts): protocol name -> (typecode, item size).

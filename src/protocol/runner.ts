@@ -28,6 +28,11 @@ export interface SessionStartMessage {
   file: string;
   runtime: RuntimeKind;
   pid: number;
+  /**
+   * The runner paces its scene updates by the host's PIPE_ACKs (see PipeAckMessage): the host
+   * sends them from then on. Absent (the Python runner today): the host sends none.
+   */
+  acks?: boolean;
 }
 
 /** Last message of every session. `error` is set when main (or the program) failed. */
@@ -97,7 +102,21 @@ export interface StopMessage {
   ts: number;
 }
 
-export type HostToRunner = TaskCancelMessage | StopMessage | ClientEvent;
+/**
+ * The runner pipe's flow control: the host has taken in (read, validated and handed on) this
+ * many of the runner's frames since the session began, malformed ones included. Sent once per
+ * turn of reading, only to a runner whose SESSION_START asked (`acks`). Such a runner sends a
+ * scene update at once only while few of its frames are untaken, and otherwise folds it with
+ * the others held (per node key; structural messages kept, in order) and sends what it holds
+ * at the next ack: the host is never handed updates that are already frames old.
+ */
+export interface PipeAckMessage {
+  etype: "PIPE_ACK";
+  ts: number;
+  frames: number;
+}
+
+export type HostToRunner = TaskCancelMessage | StopMessage | PipeAckMessage | ClientEvent;
 
 export function isTaskCancel(m: HostToRunner): m is TaskCancelMessage {
   return m.etype === "TASK_CANCEL";
@@ -105,6 +124,8 @@ export function isTaskCancel(m: HostToRunner): m is TaskCancelMessage {
 export function isStop(m: HostToRunner): m is StopMessage {
   return m.etype === "STOP";
 }
+/** The flow-control frame's etype (a channel takes these itself; they never reach its handlers). */
+export const PIPE_ACK: PipeAckMessage["etype"] = "PIPE_ACK";
 
 const sceneEntry = <E extends SceneMessage["etype"]>(doc: string): Descriptor<Extract<SceneMessage, { etype: E }>> => ({
   doc,
@@ -165,6 +186,7 @@ export const RUNNER_TO_HOST = {
       file: str(m.file, "message.file"),
       runtime: oneOf(m.runtime, ["node", "python"] as const, "message.runtime"),
       pid: num(m.pid, "message.pid"),
+      ...(m.acks === true ? { acks: true } : {}),
     }),
   },
   SESSION_END: {
@@ -216,7 +238,16 @@ export const HOST_TO_RUNNER = {
     binary: false,
     validate: (m): StopMessage => ({ etype: "STOP", ts: num(m.ts ?? Date.now(), "message.ts") }),
   },
-} satisfies Table<"etype", { TASK_CANCEL: unknown; STOP: unknown }>;
+  PIPE_ACK: {
+    doc: "flow control: the host has taken in this many of the runner's frames (sent only to a runner that asked, SESSION_START.acks)",
+    binary: false,
+    validate: (m): PipeAckMessage => {
+      const frames = num(m.frames, "message.frames");
+      if (!Number.isSafeInteger(frames) || frames < 0) throw new ProtocolError(`message.frames: not a frame count (${frames})`);
+      return { etype: "PIPE_ACK", ts: num(m.ts ?? Date.now(), "message.ts"), frames };
+    },
+  },
+} satisfies Table<"etype", { TASK_CANCEL: unknown; STOP: unknown; PIPE_ACK: unknown }>;
 
 /**
  * vuer's handshake: the INIT a client sends when it connects. A host sends it once, as the

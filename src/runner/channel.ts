@@ -6,6 +6,8 @@
  */
 import type { Duplex } from "node:stream";
 import { encodeFrame, FrameReader, textFrameBound, textOnlyJson, writeTextFrame } from "../protocol/frames.js";
+import { HOST_TO_RUNNER, PIPE_ACK, type PipeAckMessage } from "../protocol/runner.js";
+import { isRecord } from "../protocol/validate.js";
 
 /** Past this many queued bytes a batch is written at once (a point cloud need not wait for the turn to end). */
 const FLUSH_BYTES = 1 << 20;
@@ -14,9 +16,11 @@ const FLUSH_BYTES = 1 << 20;
  * event loop. Node hands a socket's data over in 64 KB chunks, up to 32 of them per poll with
  * no turn in between; on the extension host a program streaming big scene messages would
  * otherwise hold the thread (and a Stop click behind it) for as long as it keeps the pipe full.
- * Paused, the pipe fills and the runner coalesces (see node/scene-sink.ts).
+ * Paused, acks wait and the runner coalesces (see node/scene-sink.ts).
  */
 const READ_SLICE_MS = 10;
+/** How long end() waits for the peer to take the last frames before it ends anyway (see end()). */
+const END_ACK_WAIT_MS = 2000;
 /** Smallest arena the frames of one batch are written into. */
 const ARENA_BYTES = 64 * 1024;
 
@@ -46,6 +50,19 @@ export class Channel<In, Out> {
   /** When the current run of reading (since the loop last had a turn) began; NaN when none. */
   private sliceStart = NaN;
   private paused = false;
+  /**
+   * Flow control (PIPE_ACK, src/protocol/runner.ts): frames written (one per send), frames read
+   * (every frame, malformed ones too, so the two ends count alike), and frames the peer said it
+   * has taken. The host side acks (sendAcks), the runner side takes acks (takeAcks).
+   */
+  private framesSent = 0;
+  private framesRead = 0;
+  private framesAcked = 0;
+  private acking = false;
+  private lastAckSent = 0;
+  private onAck: (() => void) | undefined;
+  /** Set while end() waits for the peer to take the last frames. */
+  private allTaken: (() => void) | undefined;
 
   constructor(
     private readonly stream: Duplex,
@@ -53,6 +70,8 @@ export class Channel<In, Out> {
     handlers: ChannelHandlers<In>,
   ) {
     this.reader = new FrameReader((raw, body) => {
+      this.framesRead++;
+      if (this.onAck && isRecord(raw) && raw.etype === PIPE_ACK) return this.takeAck(raw, handlers.invalid);
       let m: In;
       try {
         m = validate(raw);
@@ -61,7 +80,10 @@ export class Channel<In, Out> {
         return;
       }
       handlers.message(m, body);
-    }, handlers.invalid);
+    }, (e) => {
+      this.framesRead++;
+      handlers.invalid(e);
+    });
     stream.on("data", (chunk: Buffer) => this.receive(chunk));
     stream.on("error", () => {}); // a peer that died shows up as close
     stream.on("close", () => {
@@ -85,11 +107,55 @@ export class Channel<In, Out> {
 
   private readonly endSlice = (): void => {
     this.sliceStart = NaN;
+    // Everything read in this turn has been handled: say so (one small frame per turn, not per frame).
+    if (this.acking && this.framesRead > this.lastAckSent) this.sendAck();
     if (this.paused) {
       this.paused = false;
       this.stream.resume();
     }
   };
+
+  /**
+   * From now on, acknowledge the peer's frames once per turn of reading (the host, for a runner
+   * that asked in its SESSION_START). Frames read before count too: the first ack covers them.
+   */
+  sendAcks(): void {
+    this.acking = true;
+    if (Number.isNaN(this.sliceStart) && this.framesRead > this.lastAckSent) this.sendAck();
+  }
+
+  private sendAck(): void {
+    this.lastAckSent = this.framesRead;
+    const ack: PipeAckMessage = { etype: PIPE_ACK, ts: Date.now(), frames: this.framesRead };
+    this.send(ack as Out);
+  }
+
+  /**
+   * From now on, PIPE_ACK frames from the peer are flow control for this side (the runner's):
+   * they update untakenFrames, call `onAck`, and never reach the message handler.
+   */
+  takeAcks(onAck: () => void): void {
+    this.onAck = onAck;
+  }
+
+  private takeAck(raw: Record<string, unknown>, invalid: (e: Error) => void): void {
+    let ack: PipeAckMessage;
+    try {
+      ack = HOST_TO_RUNNER.PIPE_ACK.validate(raw);
+    } catch (e) {
+      invalid(e as Error);
+      return;
+    }
+    // A count never goes back, and never past what was sent (a confused peer cannot open the window wider).
+    this.framesAcked = Math.min(this.framesSent, Math.max(this.framesAcked, ack.frames));
+    this.onAck?.();
+    if (this.allTaken && this.untakenFrames === 0) this.allTaken();
+  }
+
+  /** Frames sent that the peer has not yet said it took (with takeAcks; else every frame sent). */
+  get untakenFrames(): number {
+    return this.framesSent - this.framesAcked;
+  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -105,12 +171,6 @@ export class Channel<In, Out> {
     return this.pendingBytes + this.stream.writableLength;
   }
 
-  /** Calls fn once the stream has written out what it had queued. */
-  onceDrained(fn: () => void): void {
-    if (!this.stream.writableLength) queueMicrotask(fn);
-    else this.stream.once("drain", fn);
-  }
-
   /**
    * Sends a message. The first message is written at once (so a program that
    * then blocks in a busy loop has still reported it); what follows in the same
@@ -119,6 +179,7 @@ export class Channel<In, Out> {
    */
   send(message: Out): boolean {
     if (this.closed || this.stream.destroyed) return false;
+    this.framesSent++;
     const json = textOnlyJson(message);
     if (!this.batching) {
       this.batching = true;
@@ -180,9 +241,26 @@ export class Channel<In, Out> {
     this.stream.write(data);
   }
 
+  /**
+   * Ends this side's writing. Taking acks, it first waits (at most END_ACK_WAIT_MS) until the
+   * peer has taken every frame: a host that acks a runner which has already exited gets EPIPE,
+   * and its socket is destroyed with whatever it had not read yet (the session's last frames).
+   */
   end(): Promise<void> {
     this.flush();
     if (this.closed || this.stream.destroyed) return Promise.resolve();
-    return new Promise((resolve) => this.stream.end(resolve));
+    const end = () => new Promise<void>((resolve) => this.stream.end(resolve));
+    if (!this.onAck || this.untakenFrames === 0) return end();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.allTaken = undefined;
+        this.stream.off("close", done);
+        resolve(this.closed || this.stream.destroyed ? undefined : end());
+      };
+      const timer = setTimeout(done, END_ACK_WAIT_MS);
+      this.allTaken = done;
+      this.stream.once("close", done);
+    });
   }
 }

@@ -78,7 +78,11 @@ export interface RunningSession {
   readonly exited: Promise<SessionExit>;
 }
 
-/** After the runner exits, how long its output pipes may take to reach end of file. */
+/**
+ * After the runner exits, how long its output pipes may go without a byte read before they are
+ * cut (a process that could not be killed holds them open). A host still reading a backlog is
+ * making progress and is not cut: what the runner wrote before it ended is all delivered.
+ */
 export const DRAIN_MS = 2000;
 /** How often the runner's fd 3 is checked (one readlink). */
 const CHANNEL_WATCH_MS = 500;
@@ -154,7 +158,11 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
   };
   const channel = new Channel<RunnerToHost, HostToRunner>(child.stdio[CHANNEL_FD] as Duplex, validate, {
     message: (m, frame) => {
-      if (m.etype === "SESSION_START") runtime = m.runtime;
+      if (m.etype === "SESSION_START") {
+        runtime = m.runtime;
+        // The runner paces its scene by our acks (src/runner/node/scene-sink.ts); one that did not ask gets none.
+        if (m.acks) channel.sendAcks();
+      }
       // SESSION_END is held until the child's output pipes are drained too: it is always the last message.
       if (m.etype === "SESSION_END") end = m;
       else options.onMessage(m, dropped === droppedBefore ? frame : undefined);
@@ -164,8 +172,17 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
     // Python reader thread blocked in recv() keeps it open, so the descriptor is watched too.
     close: () => checkChannel(),
   });
-  child.stdout!.on("data", (c: Buffer) => options.onStdout?.(c));
-  child.stderr!.on("data", (c: Buffer) => options.onStderr?.(c));
+  // Bytes read from the runner's three pipes: after it exits, progress here keeps them being read.
+  let bytesRead = 0;
+  child.stdio[CHANNEL_FD]!.on("data", (c: Buffer) => (bytesRead += c.length));
+  child.stdout!.on("data", (c: Buffer) => {
+    bytesRead += c.length;
+    options.onStdout?.(c);
+  });
+  child.stderr!.on("data", (c: Buffer) => {
+    bytesRead += c.length;
+    options.onStderr?.(c);
+  });
 
   // The program closed fd 3 (the runner's channel) while running: it can no longer be told
   // to stop. The Node runner takes SIGINT as a stop request (cancel, finally), then the
@@ -219,11 +236,18 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
         if (end) options.onMessage(end);
         res({ code, signal, end, killed, stopRequested, channelClosed, leftovers, outputCut });
       };
-      const bound = setTimeout(() => {
+      let readAtCheck = bytesRead;
+      const check = () => {
+        if (bytesRead !== readAtCheck) {
+          readAtCheck = bytesRead;
+          bound = setTimeout(check, DRAIN_MS);
+          return;
+        }
         outputCut = true;
         for (const s of [child.stdout, child.stderr, child.stdio[CHANNEL_FD]]) (s as Duplex | null)?.destroy();
         finish();
-      }, DRAIN_MS);
+      };
+      let bound = setTimeout(check, DRAIN_MS);
       child.once("close", finish);
     });
   });

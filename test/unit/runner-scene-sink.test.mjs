@@ -1,73 +1,113 @@
-// The Node runner's sink: straight through while the pipe keeps up; folded while it is backed up.
+// The Node runner's sink: straight through while the host keeps up; folded while its frames
+// are untaken, and what is held goes out at the host's next ack (PIPE_ACK).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadTs } from "../helpers/load-ts.mjs";
 
-const { SceneSink } = await loadTs("src/runner/node/scene-sink.ts");
+const { SceneSink, WINDOW_FRAMES } = await loadTs("src/runner/node/scene-sink.ts");
 const { SceneStore } = await loadTs("src/scene/scene-store.ts");
 
+/** The channel's flow-control surface: frames sent, the host's acks delivered by the test. */
 function fakeChannel() {
   const sent = [];
-  let drain;
+  let onAck;
+  let acked = 0;
   return {
     sent,
-    backlogBytes: 0,
     send(m) { sent.push(m); },
-    onceDrained(fn) { drain = fn; },
-    drain() { const fn = drain; drain = undefined; this.backlogBytes = 0; fn?.(); },
+    get untakenFrames() { return sent.length - acked; },
+    takeAcks(fn) { onAck = fn; },
+    get takesAcks() { return onAck !== undefined; },
+    /** The host took every frame sent so far. */
+    ack(frames = sent.length) { acked = frames; onAck?.(); },
   };
 }
-const upsert = (i) => ({ etype: "UPSERT", ts: i, data: { nodes: [{ tag: "Box", key: "box", position: [i, 0, 0] }], to: null } });
+const upsert = (i, key = "box") => ({ etype: "UPSERT", ts: i, data: { nodes: [{ tag: "Box", key, position: [i, 0, 0] }], to: null } });
+const taskState = (i) => ({ etype: "TASK_STATE", ts: i, task: { id: `t${i}`, state: "done" } });
+const kinds = (ch) => ch.sent.map((m) => m.etype);
 
-test("while the pipe keeps up, every message goes straight out", () => {
+test("while the host takes what it is sent, every message goes straight out", () => {
   const ch = fakeChannel();
   const sink = new SceneSink(ch, true);
-  for (let i = 0; i < 10; i++) sink.send(upsert(i));
+  for (let i = 0; i < 10; i++) {
+    sink.send(upsert(i));
+    ch.ack();
+  }
   assert.equal(ch.sent.length, 10);
 });
 
-test("while the pipe is backed up, updates fold and the latest state goes out on drain", () => {
+test(`up to ${WINDOW_FRAMES} untaken frames go out; later updates fold and the latest state goes out at the next ack`, () => {
   const ch = fakeChannel();
   const sink = new SceneSink(ch, true);
-  sink.send(upsert(0));
-  ch.backlogBytes = 10 << 20;
   for (let i = 1; i <= 1000; i++) sink.send(upsert(i));
-  sink.send({ etype: "TASK_STATE", ts: 1, task: { id: "t2", state: "done" } }); // not held back
-  assert.deepEqual(ch.sent.map((m) => m.etype), ["UPSERT", "TASK_STATE"]);
-  ch.drain();
-  assert.equal(ch.sent.length, 3);
-  assert.deepEqual(ch.sent[2].data.nodes[0].position, [1000, 0, 0]);
+  sink.send(taskState(2)); // not held back
+  assert.deepEqual(kinds(ch), [...Array(WINDOW_FRAMES).fill("UPSERT"), "TASK_STATE"]);
+  ch.ack(1); // the host has read one frame: what is held goes now, folded into one message
+  assert.equal(ch.sent.length, WINDOW_FRAMES + 2);
+  assert.deepEqual(ch.sent.at(-1).data.nodes[0].position, [1000, 0, 0]);
   const viewer = new SceneStore();
   for (const m of ch.sent) if (m.etype === "UPSERT") viewer.apply(m);
   assert.deepEqual(viewer.get("box").props.position, [1000, 0, 0]);
 });
 
-test("the session's last message comes after everything that was held", () => {
+test("an ack with nothing held sends nothing; a stream of task reports cannot starve held updates", () => {
   const ch = fakeChannel();
   const sink = new SceneSink(ch, true);
-  ch.backlogBytes = 10 << 20;
+  ch.ack();
+  assert.equal(ch.sent.length, 0);
+  // The program reports tasks faster than the host acks: the window never reopens, yet every
+  // ack releases what was held.
+  for (let turn = 0; turn < 5; turn++) {
+    for (let i = 0; i < 5; i++) sink.send(taskState(turn * 10 + i));
+    sink.send(upsert(turn));
+    assert.equal(ch.sent.at(-1).etype, "TASK_STATE", `turn ${turn}: the update is held`);
+    ch.ack(ch.sent.length - 3); // the host is still 3 frames behind
+    assert.equal(ch.untakenFrames >= WINDOW_FRAMES, true);
+    assert.deepEqual(ch.sent.at(-1).data.nodes[0].position, [turn, 0, 0], `turn ${turn}: the ack released it`);
+  }
+});
+
+test("structural messages held with updates keep their order and are never dropped", () => {
+  const ch = fakeChannel();
+  const sink = new SceneSink(ch, true);
+  sink.send(taskState(0));
+  sink.send(taskState(1)); // the window is full
+  sink.send(upsert(1, "a"));
+  sink.send({ etype: "ADD", ts: 2, data: { nodes: [{ tag: "Sphere", key: "b" }], to: null } });
+  sink.send(upsert(3, "a"));
+  sink.send({ etype: "REMOVE", ts: 4, data: { keys: ["b"] } });
+  sink.send(upsert(5, "a"));
+  assert.deepEqual(kinds(ch), ["TASK_STATE", "TASK_STATE"]);
+  ch.ack();
+  assert.deepEqual(kinds(ch).slice(2), ["UPSERT", "ADD", "UPSERT", "REMOVE", "UPSERT"]);
+});
+
+test("the session's last message comes after everything that was held, acked or not", () => {
+  const ch = fakeChannel();
+  const sink = new SceneSink(ch, true);
+  for (let i = 0; i < WINDOW_FRAMES; i++) sink.send(taskState(i));
   sink.send(upsert(1));
   sink.send({ etype: "REMOVE", ts: 2, data: { keys: ["box"] } });
   sink.send({ etype: "SESSION_END", ts: 3, status: "done" });
-  assert.deepEqual(ch.sent.map((m) => m.etype), ["UPSERT", "REMOVE", "SESSION_END"]);
+  assert.deepEqual(kinds(ch).slice(WINDOW_FRAMES), ["UPSERT", "REMOVE", "SESSION_END"]);
 });
 
-test("without coalescing (run --events) every message is sent as produced", () => {
+test("without coalescing (run --events) every message is sent as produced and no acks are asked for", () => {
   const ch = fakeChannel();
   const sink = new SceneSink(ch, false);
-  ch.backlogBytes = 10 << 20;
   for (let i = 0; i < 50; i++) sink.send(upsert(i));
   assert.equal(ch.sent.length, 50);
+  assert.equal(sink.acks, false);
+  assert.equal(ch.takesAcks, false);
+  assert.equal(new SceneSink(fakeChannel(), true).acks, true);
 });
 
 test("a grab_render request waits for the scene sent before it (a barrier); a task state does not", () => {
   const ch = fakeChannel();
   const sink = new SceneSink(ch, true);
-  sink.send(upsert(0));
-  ch.backlogBytes = 10 << 20;
-  for (let i = 1; i <= 100; i++) sink.send(upsert(i));
-  sink.send({ etype: "TASK_STATE", ts: 1, task: { id: "t2", state: "done" } });
+  for (let i = 0; i <= 100; i++) sink.send(upsert(i));
+  sink.send(taskState(2));
   sink.send({ etype: "GRAB_RENDER", ts: 2, uuid: "u", rtype: "GRAB_RENDER_RESPONSE@u", data: {} });
-  assert.deepEqual(ch.sent.map((m) => m.etype), ["UPSERT", "TASK_STATE", "UPSERT", "GRAB_RENDER"]);
-  assert.deepEqual(ch.sent[2].data.nodes[0].position, [100, 0, 0], "the picture's request comes after the last upsert");
+  assert.deepEqual(kinds(ch), [...Array(WINDOW_FRAMES).fill("UPSERT"), "TASK_STATE", "UPSERT", "GRAB_RENDER"]);
+  assert.deepEqual(ch.sent.at(-2).data.nodes[0].position, [100, 0, 0], "the picture's request comes after the last upsert");
 });

@@ -78,7 +78,7 @@ async function finish(code: number, end: RunnerToHost): Promise<never> {
 }
 
 async function run(): Promise<never> {
-  channel.send({ etype: "SESSION_START", ts: Date.now(), file, runtime: "node", pid: process.pid });
+  channel.send({ etype: "SESSION_START", ts: Date.now(), file, runtime: "node", pid: process.pid, acks: sink.acks });
   let mod: Record<string, unknown>;
   try {
     installSceneLoader(runtime as unknown as Record<string, unknown>);

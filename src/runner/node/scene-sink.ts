@@ -1,10 +1,15 @@
 /**
- * Where a Node runner's messages go: straight onto the pipe, except that while
- * the pipe is backed up (the host reads slower than the program upserts),
- * scene messages are folded by a SceneCoalescer instead of piling up in the
- * write buffer. Memory stays bounded whatever the program does; the viewer
- * still ends with exactly the program's scene. Only for viewer sessions: a
- * headless `run --events` records every message as produced.
+ * Where a Node runner's messages go: straight onto the pipe, except that while the host is
+ * behind, scene messages are folded by a SceneCoalescer instead of queueing (the same one the
+ * host uses toward its viewers: newer props of a node merge into older ones, structural
+ * messages are never dropped or reordered). Memory stays bounded whatever the program does;
+ * the viewer still ends with exactly the program's scene.
+ *
+ * "Behind" is told by the host's PIPE_ACKs (src/protocol/runner.ts): a scene update goes out
+ * at once while fewer than WINDOW_FRAMES of this runner's frames are untaken; otherwise it is
+ * held, and what is held goes out, folded, at the next ack (each ack is one turn of the host's
+ * reading done). So the host is never handed an update that waited behind stale ones in the
+ * pipe. Only for viewer sessions: a headless `run --events` records every message as produced.
  */
 import { isBarrier, type RunnerToHost } from "../../protocol/runner.js";
 import { isSceneMessage, type SceneMessage, type SceneNode } from "../../protocol/scene.js";
@@ -12,8 +17,11 @@ import { SceneCoalescer } from "../../scene/coalescer.js";
 import { nestedKeyClash, SceneStore } from "../../scene/scene-store.js";
 import type { Channel } from "../channel.js";
 
-/** Past this many unsent bytes the pipe counts as backed up. */
-const BACKED_UP_BYTES = 1 << 20;
+/**
+ * Frames sent and not yet taken by the host past which scene updates are held. Two: one the host
+ * is reading while the next waits in the pipe, so the host never waits for the runner either.
+ */
+export const WINDOW_FRAMES = 2;
 
 /** Why a scene message cannot be applied as one piece (nested nodes sharing a key), or undefined. */
 export function sceneMessageClash(m: SceneMessage): string | undefined {
@@ -29,12 +37,18 @@ export function sceneMessageClash(m: SceneMessage): string | undefined {
 export class SceneSink {
   private readonly store = new SceneStore();
   private readonly coalescer = new SceneCoalescer(() => this.store.snapshot());
-  private waitingForDrain = false;
 
   constructor(
     private readonly channel: Channel<unknown, RunnerToHost>,
     private readonly coalesce: boolean,
-  ) {}
+  ) {
+    if (coalesce) channel.takeAcks(() => this.flush());
+  }
+
+  /** Whether this runner paces its scene by the host's acks: its SESSION_START says so (`acks`). */
+  get acks(): boolean {
+    return this.coalesce;
+  }
 
   send(m: RunnerToHost): void {
     if (isSceneMessage(m)) {
@@ -60,26 +74,14 @@ export class SceneSink {
       process.stderr.write(`scene-runner: ${m.etype} dropped: ${(e as Error)?.message ?? e}\n`);
       return;
     }
-    if (this.coalescer.pending || this.channel.backlogBytes > BACKED_UP_BYTES) {
-      this.coalescer.push(m);
-      this.waitForDrain();
-    } else {
-      this.channel.send(m);
-    }
+    if (this.coalescer.pending || this.channel.untakenFrames >= WINDOW_FRAMES) this.coalescer.push(m);
+    else this.channel.send(m);
   }
 
-  /** Sends whatever the coalescer holds (before the session's last message). */
+  /** Sends whatever the coalescer holds (at an ack, and before a barrier). */
   flush(): void {
+    if (!this.coalescer.pending) return;
     for (const m of this.coalescer.drain()) this.channel.send(m);
-  }
-
-  private waitForDrain(): void {
-    if (this.waitingForDrain) return;
-    this.waitingForDrain = true;
-    this.channel.onceDrained(() => {
-      this.waitingForDrain = false;
-      this.flush();
-    });
   }
 
   get stats() {

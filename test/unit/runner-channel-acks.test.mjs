@@ -1,0 +1,111 @@
+// The runner pipe's flow control (PIPE_ACK): over a real socket pair, the host's channel says
+// once per turn of reading how many frames it has taken (malformed ones included, so both ends
+// count alike); the runner's channel takes those frames itself and knows what is untaken.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { loadTs } from "../helpers/load-ts.mjs";
+import { waitUntil } from "../helpers/wait.mjs";
+
+const { Channel } = await loadTs("src/runner/channel.ts");
+
+/** Two connected Unix sockets. */
+async function socketPair(t) {
+  const dir = mkdtempSync(join(tmpdir(), "sr-acks-"));
+  const path = join(dir, "s");
+  const server = createServer();
+  await new Promise((r) => server.listen(path, r));
+  const accepted = new Promise((r) => server.once("connection", r));
+  const a = connect(path);
+  const b = await accepted;
+  t.after(() => {
+    a.destroy();
+    b.destroy();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return [a, b];
+}
+
+const fast = { interval: 5 };
+const state = (i) => ({ etype: "TASK_STATE", ts: i, task: { id: `t${i}`, state: "done" } });
+
+async function pair(t, { hostAcks = true, validate = (x) => x } = {}) {
+  const [runnerEnd, hostEnd] = await socketPair(t);
+  const toRunner = [];
+  const toHost = [];
+  const hostInvalid = [];
+  const runnerInvalid = [];
+  const runner = new Channel(runnerEnd, (x) => x, { message: (m) => toRunner.push(m), invalid: (e) => runnerInvalid.push(e.message) });
+  let acks = 0;
+  runner.takeAcks(() => acks++);
+  const host = new Channel(hostEnd, validate, { message: (m) => toHost.push(m), invalid: (e) => hostInvalid.push(e.message) });
+  if (hostAcks) host.sendAcks();
+  return { runner, host, runnerEnd, toRunner, toHost, hostInvalid, runnerInvalid, acks: () => acks };
+}
+
+test("the host acks what it has taken, once per turn of reading, and the acks never reach the runner's handler", async (t) => {
+  const p = await pair(t);
+  for (let i = 0; i < 500; i++) p.runner.send(state(i));
+  assert.equal(p.runner.untakenFrames, 500);
+  await waitUntil("every frame acked", () => p.runner.untakenFrames === 0, fast);
+  assert.equal(p.toHost.length, 500);
+  assert.ok(p.acks() >= 1 && p.acks() < 500, `${p.acks()} acks for 500 frames: per turn, not per frame`);
+  p.host.send({ etype: "STOP", ts: 1 });
+  await waitUntil("the host's own message", () => p.toRunner.length === 1, fast);
+  assert.deepEqual(p.toRunner.map((m) => m.etype), ["STOP"]);
+});
+
+test("frames the host could not decode or validate count as taken", async (t) => {
+  const p = await pair(t, { validate: (x) => { if (x.etype === "BAD") throw new Error("bad message"); return x; } });
+  p.runner.send({ etype: "BAD", ts: 0 });
+  p.runner.send(state(1));
+  // A frame whose JSON does not parse, written past the channel (the runner's count does not include it).
+  const text = Buffer.from("{not json");
+  const body = Buffer.alloc(4 + 16);
+  body.writeUInt32LE(text.length, 0);
+  text.copy(body, 4);
+  const frame = Buffer.concat([Buffer.from([body.length, 0, 0, 0]), body]);
+  p.runnerEnd.write(frame);
+  p.runner.send(state(2));
+  await waitUntil("both bad frames reported, both good ones handled", () => p.hostInvalid.length === 2 && p.toHost.length === 2, fast);
+  await waitUntil("every frame acked", () => p.runner.untakenFrames === 0, fast);
+  assert.equal(p.runner.untakenFrames, 0, "an ack past what was sent does not go below zero");
+});
+
+test("a host that was not asked sends no acks: every frame stays untaken", async (t) => {
+  const p = await pair(t, { hostAcks: false });
+  for (let i = 0; i < 20; i++) p.runner.send(state(i));
+  await waitUntil("all frames read", () => p.toHost.length === 20, fast);
+  p.host.send({ etype: "STOP", ts: 1 }); // comes after any ack the host could have sent
+  await waitUntil("the host's message", () => p.toRunner.length === 1, fast);
+  assert.equal(p.acks(), 0);
+  assert.equal(p.runner.untakenFrames, 20);
+});
+
+test("a malformed ack is reported and changes nothing; a count never goes back", async (t) => {
+  const p = await pair(t, { hostAcks: false });
+  for (let i = 0; i < 10; i++) p.runner.send(state(i));
+  const raw = (m) => p.host.send(m);
+  raw({ etype: "PIPE_ACK", ts: 1, frames: 6 });
+  raw({ etype: "PIPE_ACK", ts: 2, frames: -1 });
+  raw({ etype: "PIPE_ACK", ts: 3, frames: "7" });
+  raw({ etype: "PIPE_ACK", ts: 4, frames: 3 });
+  raw({ etype: "STOP", ts: 5 });
+  await waitUntil("the message after the acks", () => p.toRunner.length === 1, fast);
+  assert.equal(p.runnerInvalid.length, 2, p.runnerInvalid.join("\n"));
+  assert.match(p.runnerInvalid.join("\n"), /message\.frames/);
+  assert.equal(p.acks(), 2);
+  assert.equal(p.runner.untakenFrames, 4);
+});
+
+test("a runner's end() waits until the host has taken its last frames (an ack to an exited runner would cost the host them)", async (t) => {
+  const p = await pair(t);
+  for (let i = 0; i < 200; i++) p.runner.send(state(i));
+  await p.runner.end();
+  assert.equal(p.runner.untakenFrames, 0);
+  assert.equal(p.toHost.length, 200);
+});
