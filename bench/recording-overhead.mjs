@@ -7,7 +7,7 @@
 // Measured: the CPU time of the host's main thread per scene message received (Linux
 // /proc/self/task/<pid>/stat: decoding, validation, the pipeline, and for ours the recording;
 // the program runs in its own process), beside the whole host process's CPU time per message
-// (which also counts the recording's deflating in zlib's thread pool), and the node updates
+// (which also counts the recording worker's keyframes and deflating), and the node updates
 // per second that reached the pipeline. CPU time, not wall time: on a loaded machine a thread's
 // wall time counts the time it waited for a core.
 import { readFileSync } from "node:fs";
@@ -79,7 +79,8 @@ async function once(record, { boxes, seconds }) {
   await recorder?.close();
   pipeline.detach();
   if (exit.code !== 0) throw new Error(`boxes.ts exited with ${exit.code}: ${stderr.slice(-2000)}`);
-  return { busyMsPerMessage: mainMs / messages, cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / messages, nodesPerS: nodes / wallS, messages, recordedBytes: recorder?.bytes ?? 0 };
+  const keys = recorder?.keyframes ?? { here: 0, worker: 0 };
+  return { busyMsPerMessage: mainMs / messages, cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / messages, nodesPerS: nodes / wallS, messages, recordedBytes: recorder?.bytes ?? 0, keysHere: keys.here, keysWorker: keys.worker };
 }
 
 export async function run(ctx) {
@@ -99,6 +100,9 @@ export async function run(ctx) {
       nodesPerS: { ours: round(m("ours", "nodesPerS")), peer: round(m("peer", "nodesPerS")) },
       messages: { ours: m("ours", "messages"), peer: m("peer", "messages") },
       recordedMB: round(m("ours", "recordedBytes") / 2 ** 20),
+      // Where keyframes were made (src/recording/recorder.ts): on the host's thread (the first, and
+      // those taken while the worker was two segments behind) or by the recording worker.
+      keyframes: { host: m("ours", "keysHere"), worker: m("ours", "keysWorker") },
     },
   ];
 }
