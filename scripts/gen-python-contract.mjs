@@ -21,6 +21,7 @@ async function contractValues() {
     export { SESSION_MARKER_ENV } from "./src/runner/process-tree.ts";
     export { TASK_STATES } from "./src/protocol/tasks.ts";
     export { RUNNER_TO_HOST, HOST_TO_RUNNER, SESSION_OUTCOMES } from "./src/protocol/runner.ts";
+    export { RUNNER_PIPE_ONLY, SPAWN, STATE } from "./src/protocol/task-batch.ts";
     export { rpcResponseType } from "./src/protocol/events.ts";
     export { DTYPES } from "./src/protocol/typed-arrays.ts";
     export { MAX_FRAME_BYTES, MAX_DEPTH } from "./src/protocol/frames.ts";
@@ -78,6 +79,11 @@ SESSION_OUTCOMES = ${tuple(c.SESSION_OUTCOMES)}
 RUNNER_TO_HOST = ${tuple(Object.keys(c.RUNNER_TO_HOST))}
 HOST_TO_RUNNER = ${tuple(Object.keys(c.HOST_TO_RUNNER))}
 BARRIERS = ${tuple(barriers)}
+# Messages only the runner pipe carries (src/protocol/task-batch.ts RUNNER_PIPE_ONLY): the host
+# expands a TASK_BATCH into the TASK_SPAWN/TASK_STATE reports it stands for; its kind column.
+RUNNER_PIPE_ONLY = ${tuple(Object.keys(c.RUNNER_PIPE_ONLY))}
+TASK_BATCH_SPAWN = ${c.SPAWN}
+TASK_BATCH_STATE = ${c.STATE}
 
 # Dtypes of typed arrays (src/protocol/typed-arrays.ts): protocol name -> (typecode, item size).
 DTYPES = {

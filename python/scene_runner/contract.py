@@ -36,6 +36,11 @@ SESSION_OUTCOMES = ("done", "failed", "stopped")
 RUNNER_TO_HOST = ("SET", "ADD", "UPSERT", "UPDATE", "REMOVE", "TASK_SPAWN", "TASK_STATE", "LOG", "GRAB_RENDER", "SESSION_START", "SESSION_END", "VUER_SERVING")
 HOST_TO_RUNNER = ("TASK_CANCEL", "STOP", "PIPE_ACK")
 BARRIERS = ("GRAB_RENDER", "SESSION_END")
+# Messages only the runner pipe carries (src/protocol/task-batch.ts RUNNER_PIPE_ONLY): the host
+# expands a TASK_BATCH into the TASK_SPAWN/TASK_STATE reports it stands for; its kind column.
+RUNNER_PIPE_ONLY = ("TASK_BATCH",)
+TASK_BATCH_SPAWN = 0
+TASK_BATCH_STATE = 1
 
 # Dtypes of typed arrays (src/protocol/typed-arrays.ts): protocol name -> (typecode, item size).
 DTYPES = {

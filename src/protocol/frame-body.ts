@@ -58,6 +58,8 @@ export function textOnlyJson(message: unknown): string | undefined {
     const fast = taskReportJson(message);
     if (fast !== undefined) return fast;
   }
+  // The runner pipe's own TASK_BATCH (task-batch.ts): columns of strings and numbers only.
+  if (etype === "TASK_BATCH") return JSON.stringify(message);
   return mayCarryBinary(etype) ? undefined : JSON.stringify(message);
 }
 

@@ -10,7 +10,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { extname, resolve } from "node:path";
 import type { Duplex } from "node:stream";
-import { validateRunnerToHost, type HostToRunner, type RunnerToHost, type SessionEndMessage } from "../protocol/runner.js";
+import { type HostToRunner, type RunnerToHost, type SessionEndMessage } from "../protocol/runner.js";
+import { expandTaskBatch, validateRunnerPipe, type RunnerPipeMessage } from "../protocol/task-batch.js";
 import type { DroppedNode } from "../protocol/scene.js";
 import { ProtocolError } from "../protocol/validate.js";
 import { Channel } from "./channel.js";
@@ -154,9 +155,9 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
   let droppedBefore = 0;
   const validate = (x: unknown) => {
     droppedBefore = dropped;
-    return validateRunnerToHost(x, reportDropped);
+    return validateRunnerPipe(x, reportDropped);
   };
-  const channel = new Channel<RunnerToHost, HostToRunner>(child.stdio[CHANNEL_FD] as Duplex, validate, {
+  const channel = new Channel<RunnerPipeMessage, HostToRunner>(child.stdio[CHANNEL_FD] as Duplex, validate, {
     message: (m, frame) => {
       if (m.etype === "SESSION_START") {
         runtime = m.runtime;
@@ -164,7 +165,9 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
         if (m.acks) channel.sendAcks();
       }
       // SESSION_END is held until the child's output pipes are drained too: it is always the last message.
-      if (m.etype === "SESSION_END") end = m;
+      // A batch of task reports (the Node runner's) is handed on as the reports it stands for.
+      if (m.etype === "TASK_BATCH") for (const r of expandTaskBatch(m)) options.onMessage(r);
+      else if (m.etype === "SESSION_END") end = m;
       else options.onMessage(m, dropped === droppedBefore ? frame : undefined);
     },
     invalid: (e) => options.onProtocolError?.(e),

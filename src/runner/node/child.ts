@@ -9,6 +9,7 @@ import { Socket } from "node:net";
 import { resolve } from "node:path";
 import { isStop, isTaskCancel, validateHostToRunner, type HostToRunner, type RunnerToHost } from "../../protocol/runner.js";
 import * as runtime from "../../runtime/index.js";
+import type { RunnerPipeMessage } from "../../protocol/task-batch.js";
 import { errorInfo, markInternalFile } from "../../runtime/locations.js";
 import { Session } from "../../runtime/session.js";
 import { Channel } from "../channel.js";
@@ -18,6 +19,7 @@ import { findMainFunctions } from "../main-locator.js";
 import { CompileError, importScene, installSceneLoader } from "./compile.js";
 import { startParentWatchdog } from "./watchdog.js";
 import { SceneSink } from "./scene-sink.js";
+import { TaskReportBatcher } from "./task-reports.js";
 
 markInternalFile(__filename);
 // Writes to stdout/stderr complete before the call returns (they are pipes: Node would
@@ -34,7 +36,7 @@ const fd = Number(process.env[CHANNEL_ENV] ?? CHANNEL_FD);
 let session: Session | undefined;
 let stopRequested = false;
 
-const channel = new Channel<HostToRunner, RunnerToHost>(new Socket({ fd, readable: true, writable: true }), validateHostToRunner, {
+const channel = new Channel<HostToRunner, RunnerPipeMessage>(new Socket({ fd, readable: true, writable: true }), validateHostToRunner, {
   message: onHostMessage,
   invalid: (e) => process.stderr.write(`scene-runner: ignored a malformed message from the host: ${e.message}\n`),
   // The supervisor went away: stop as if asked to.
@@ -42,6 +44,8 @@ const channel = new Channel<HostToRunner, RunnerToHost>(new Socket({ fd, readabl
 });
 
 const sink = new SceneSink(channel as Channel<unknown, RunnerToHost>, process.env[COALESCE_ENV] === "1");
+// The session's sink: its task reports go out batched, one TASK_BATCH per burst of the loop.
+const reports = new TaskReportBatcher(sink, (batch) => channel.send(batch));
 
 function onHostMessage(m: HostToRunner): void {
   if (isTaskCancel(m)) session?.cancelTask(m.id);
@@ -70,7 +74,7 @@ let finishing = false;
 async function finish(code: number, end: RunnerToHost): Promise<never> {
   if (!finishing) {
     finishing = true;
-    sink.send(end);
+    reports.send(end); // after the task reports made before it
     await channel.end();
     process.exit(code);
   }
@@ -97,7 +101,7 @@ async function run(): Promise<never> {
     process.stderr.write(`scene-runner: ${message}\n`);
     return finish(EXIT.usage, { etype: "SESSION_END", ts: Date.now(), status: "failed", error: { name: "NoMainError", message } });
   }
-  session = new Session({ sink });
+  session = new Session({ sink: reports });
   // The "main" task points at main's definition in the user's file.
   const [def] = findMainFunctions(readFileSync(file, "utf8"), "typescript");
   session.mainLocation = def ? { file, line: def.line + 1, column: def.column + 1 } : { file, line: 1 };
