@@ -79,7 +79,8 @@ export interface RecorderOptions {
   keyframeMinBytes?: number;
   sink?: RecordingSink;
   /**
-   * The host's own scene store, to take keyframes from instead of keeping a second copy.
+   * The host's own scene store, to take keyframes from (the first, and any while the worker is
+   * behind) instead of keeping a copy of the scene here.
    * Call record(m) before that store applies m: a keyframe is taken at the next record, when
    * the store holds exactly what was recorded before it.
    */
@@ -122,8 +123,6 @@ export class Recorder {
   private readonly workerKeys: boolean;
   private readonly pool: SlabPool;
   private readonly scene: { snapshot(): SceneNode };
-  /** The host's own store was given (it holds the present): a keyframe can be taken here when the worker is behind. */
-  private readonly sharedScene: boolean;
   private readonly ownStore?: SceneStore;
   private readonly now: () => number;
   private readonly epoch: () => number;
@@ -164,7 +163,6 @@ export class Recorder {
     this.pool = new SlabPool(slab, Math.min(POOL_MAX_BYTES, Math.floor(this.budgetBytes / 8 / slab) * slab));
     this.deflater = new SegmentDeflater({ keyframes: this.compress, workerFile: options.workerFile });
     this.workerKeys = this.deflater.keyframes;
-    this.sharedScene = options.scene !== undefined;
     if (options.scene) this.scene = options.scene;
     else this.scene = this.ownStore = new SceneStore();
   }
@@ -177,10 +175,9 @@ export class Recorder {
   record(m: RunnerToHost, frame?: Buffer): void {
     if (this.closed) return;
     const t = this.clock(m);
-    // With the worker's keyframes the recorder needs no scene of its own (the worker keeps one).
-    if (isSceneMessage(m)) {
-      if (!this.workerKeys) this.ownStore?.apply(m);
-    }
+    // Without the host's store, a scene of its own: for the keyframes taken here (the worker
+    // behind, or none). The extension always gives its store, so applies nothing twice.
+    if (isSceneMessage(m)) this.ownStore?.apply(m);
     else this.timeline.message(t, m);
     if (frame) this.added(this.appendFrame(frame, t, isSceneMessage(m)), t);
     else this.add({ k: "m", t, m });
@@ -297,7 +294,7 @@ export class Recorder {
     // The worker behind (two segments still out): this one is taken here, from the host's store,
     // and the worker skips replaying the segment before it. Its lag stays bounded, and so does
     // the memory of segments waiting for a keyframe.
-    const here = first || !this.workerKeys || (this.sharedScene && this.deflater.pending >= WORKER_BEHIND);
+    const here = first || !this.workerKeys || this.deflater.pending >= WORKER_BEHIND;
     if (this.current) this.finish(this.current, here);
     const seg: Segment = { t0: t, end: t, records: 0, chunk: new SegmentChunk(this.pool), hasKey: here, bytes: 0, rawBytes: 0 };
     this.current = seg;
