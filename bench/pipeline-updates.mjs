@@ -1,8 +1,9 @@
 // pipeline.updates: bench/programs/boxes.ts (1,000 boxes moved every frame, as fast as the
 // program can, for 5 s) through the real runner (startSession), the extension's scene
-// pipeline (src/scene/pipeline.ts) and the real viewer bundle in
-// headless Chromium. The peer is the same path with coalescing switched off (in the runner
-// and in the host pipeline).
+// pipeline (src/scene/pipeline.ts) and the real viewer bundle in headless Chromium. The host
+// runs in its own process (bench/host/pipeline-host.ts), as VS Code's extension host does; this
+// process plays the workbench, posting the host's batches to the page. The peer is the same
+// path with coalescing switched off (in the runner and in the host pipeline).
 //
 // Measured on the host, leading with what a user sees: the delay from each message's `ts`
 // (set by the program at upsert) to the arrival of the `applied` that covers it, at p95 and in
@@ -12,193 +13,102 @@
 // yet drawn: queued in the pipeline or in batches in flight; beside it the runner pipe's lag
 // and the runner's memory); and whether the viewer ends with exactly the host's nodes (no
 // structural message lost).
+import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
-import { root } from "./lib/build.mjs";
-import { isScene, loadHost, nodeCount, rssMb, treeKeys, webviewBundle } from "./lib/host.mjs";
+import { bundleHost, root } from "./lib/build.mjs";
+import { loadHost, webviewBundle } from "./lib/host.mjs";
 import { interleave, median, percentile, round } from "./lib/measure.mjs";
 
 export const name = "pipeline.updates";
 const FRAME_MS = 1000 / 60;
-const DRAIN_LIMIT_MS = 10_000; // the baseline may never catch up: it is recorded as not drained
 
-/**
- * Node updates waiting in the pipeline's coalescer. Its entries are private: a merged prop
- * entry is one node update, a message kept whole (structural, or everything when coalescing is
- * off) counts its nodes. Read here so both sides are counted in the same unit.
- */
-function queuedNodes(pipeline) {
-  const entries = pipeline.coalescer?.entries;
-  if (!Array.isArray(entries)) return pipeline.pending;
-  let n = 0;
-  for (const e of entries) n += e.etype === "STRUCT" ? nodeCount(e.message) : 1;
-  return n;
-}
-
-export async function once(ctx, coalesce, { boxes, seconds }) {
+export async function once(ctx, coalesce, { boxes, seconds, hostScript }) {
   const host = await loadHost();
+  const { Channel } = await import(join(root, "node_modules", ".cache", "scene-runner-bench", "channel.cjs"));
   const errors = [];
-  const viewer = await host.openHeadlessViewer({ bundlePath: webviewBundle, width: 640, height: 480, onPageError: (e) => errors.push(e), onMessage: (m) => onViewer(m) });
-  const pipeline = host.makePipeline({ state: "running", title: "bench" }, coalesce);
-  const batches = new Map(); // seq -> messages posted, until applied
-  const postedAt = new Map(); // seq -> when the pipeline posted it
-  const delays = [];
-  // Where each delay went: program's ts → posted by the host (pipe + host queue), posted → applied
-  // arrived (transport to the page, waiting for its frame, drawing, the ack's way back).
-  const toPost = [];
-  const postToApplied = [];
-  // The host's own share: from a message's arrival on the host to the post of the batch that
-  // carries it (a merged entry keeps the newest ts, so this is the newest update's wait).
-  const receivedAt = new Map(); // ts -> when the first message with that ts arrived
-  const hostQueue = [];
-  // Why a message waits on the host: it arrived while two batches were in flight (it waits for
-  // an ack), or a batch left some behind (the batch-size cap).
-  let arrivedBlocked = 0;
-  let arrived = 0;
-  let cappedBatches = 0;
-  const freshness = []; // at each applied: how old the newest drawn update is
-  let newestDrawnTs = -Infinity;
-  let applied = 0; // highest seq acknowledged
-  let appliedNodes = 0;
-  let lastAppliedAt = 0;
-  let firstTs = Infinity;
-  const pipeLag = [];
-  let maxPending = 0;
-  let maxInFlight = 0;
-  let maxRss = 0;
-  let structuralIn = 0;
-  let frames = 0;
-  let programEnded = false;
-  let chain = Promise.resolve();
-  const post = (m) => (chain = chain.then(() => viewer.post(m)).catch((e) => errors.push(String(e))));
-
   const fps = [];
-  // This process is the host here and also drives the page (the DevTools bridge): how long its
-  // event loop was held, i.e. how late it could read the runner's pipe.
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  function onViewer(m) {
-    if (m.t === "stats" && m.fps > 0) fps.push(m.fps);
-    if (m.t !== "applied" || m.seq <= applied) return;
-    const now = Date.now();
-    for (let s = applied + 1; s <= m.seq; s++) {
-      const at = postedAt.get(s) ?? now;
-      for (const msg of batches.get(s) ?? []) {
-        delays.push(now - msg.ts);
-        toPost.push(at - msg.ts);
-        postToApplied.push(now - at);
-        appliedNodes += nodeCount(msg);
-        newestDrawnTs = Math.max(newestDrawnTs, msg.ts);
-      }
-      batches.delete(s);
-      postedAt.delete(s);
-    }
-    applied = m.seq;
-    lastAppliedAt = now;
-    if (Number.isFinite(newestDrawnTs) && !programEnded) freshness.push(now - newestDrawnTs);
-    pipeline.applied(m.seq);
-  }
-
-  pipeline.ready((m) => {
-    if (m.t === "scene") {
-      const now = Date.now();
-      batches.set(m.seq, m.messages);
-      postedAt.set(m.seq, now);
-      if (pipeline.pending > 0) cappedBatches++; // drained already: what is left did not fit
-      for (const msg of m.messages) {
-        const r = receivedAt.get(msg.ts);
-        if (r !== undefined) hostQueue.push(now - r);
-      }
-    }
-    post(m);
-  });
-  process.env.BENCH_BOXES = String(boxes);
-  process.env.BENCH_SECONDS = String(seconds);
-  let stdout = "";
-  const session = await host.startSession({
-    file: join(root, "bench", "programs", "boxes.ts"),
-    // As the extension starts it (host-session.ts): the runner may fold updates while its pipe is backed up.
-    coalesce,
+  let toHost;
+  // The viewer is up before the host starts, as a panel is when the user presses Run.
+  const viewer = await host.openHeadlessViewer({
+    bundlePath: webviewBundle, width: 640, height: 480, onPageError: (e) => errors.push(e),
     onMessage: (m) => {
-      if (!isScene(m)) return;
-      firstTs = Math.min(firstTs, m.ts);
-      pipeLag.push(Date.now() - m.ts);
-      if (!receivedAt.has(m.ts)) receivedAt.set(m.ts, Date.now());
-      arrived++;
-      if (pipeline.inFlight >= 2) arrivedBlocked++;
-      if (m.etype !== "UPSERT" && m.etype !== "UPDATE") structuralIn++;
-      pipeline.push(m);
+      if (m.t === "stats" && m.fps > 0) fps.push(m.fps);
+      if (m.t === "applied") toHost?.send({ etype: "applied", seq: m.seq });
     },
-    onStdout: (c) => (stdout += c),
-    onStderr: (c) => errors.push(String(c)),
   });
-  const sample = setInterval(() => {
-    // Node updates the viewer has not drawn yet: queued in the pipeline plus those in unacknowledged batches.
-    let unacked = 0;
-    for (const msgs of batches.values()) for (const msg of msgs) unacked += nodeCount(msg);
-    maxPending = Math.max(maxPending, queuedNodes(pipeline) + unacked);
-    maxInFlight = Math.max(maxInFlight, pipeline.inFlight);
-    maxRss = Math.max(maxRss, rssMb(session.pid) || 0);
-  }, 20);
-  loop.enable();
-  const killer = setTimeout(() => session.kill(), (seconds + 30) * 1000);
-  const exit = await session.exited;
-  loop.disable();
-  programEnded = true; // after the last update, "age on screen" only grows: not a freshness sample
-  clearTimeout(killer);
+  // The host in its own process (bench/host/pipeline-host.ts), as VS Code's extension host is:
+  // this process plays the workbench, posting what the host sends to the page.
+  const child = spawn(process.execPath, [hostScript, join(root, "bench", "programs", "boxes.ts"), coalesce ? "1" : "0"], {
+    stdio: ["ignore", "pipe", "pipe", "pipe"], env: { ...process.env, BENCH_BOXES: String(boxes), BENCH_SECONDS: String(seconds) },
+  });
   try {
-    frames = JSON.parse(stdout.trim().split("\n").pop()).frames;
-  } catch {}
-  // Let the pipeline and the viewer catch up (bounded).
-  const drainStart = Date.now();
-  while ((pipeline.pending > 0 || pipeline.inFlight > 0) && Date.now() - drainStart < DRAIN_LIMIT_MS) {
-    await new Promise((r) => setTimeout(r, 20));
+    let stderr = "";
+    child.stdout.on("data", () => {});
+    child.stderr.on("data", (c) => (stderr += c));
+    let chain = Promise.resolve();
+    let result;
+    const done = new Promise((resolve, reject) => {
+      child.on("exit", (code) => (result ? resolve(result) : reject(new Error(`pipeline-host exited with ${code} before its result:\n${stderr.slice(-3000)}`))));
+    });
+    toHost = new Channel(child.stdio[3], (x) => x, {
+      message: (m) => {
+        if (m.etype === "viewer") chain = chain.then(() => viewer.post(m.message)).catch((e) => errors.push(String(e)));
+        else if (m.etype === "result") result = m;
+      },
+      invalid: (e) => errors.push(e.message),
+    });
+    const killer = setTimeout(() => child.kill("SIGKILL"), (seconds + 60) * 1000);
+    const r = await done.finally(() => clearTimeout(killer));
+    await chain;
+    await viewer.idle();
+    const viewerKeys = (await viewer.page.evaluate(() => window.__sceneViewer.keys())).sort();
+    const missing = r.hostKeys.filter((k) => !viewerKeys.includes(k));
+    const extra = viewerKeys.filter((k) => !r.hostKeys.includes(k));
+    if (r.exitCode !== 0) throw new Error(`boxes.ts exited with ${r.exitCode}: ${r.stderr}`);
+    const seconds_ = (r.lastAppliedAt - r.firstTs) / 1000;
+    return {
+      updatesPerS: r.appliedNodes / seconds_,
+      p50: percentile(r.delays, 50),
+      p95: percentile(r.delays, 95),
+      toPostP95: percentile(r.toPost, 95),
+      postToAppliedP95: percentile(r.postToApplied, 95),
+      toPostP50: percentile(r.toPost, 50),
+      postToAppliedP50: percentile(r.postToApplied, 50),
+      hostLoopP95: r.hostLoopP95,
+      arrivedBlockedShare: r.arrivedBlocked / Math.max(1, r.arrived),
+      cappedBatches: r.cappedBatches,
+      hostLoopMax: r.hostLoopMax,
+      hostQueueP50: percentile(r.hostQueue, 50),
+      hostQueueP95: percentile(r.hostQueue, 95),
+      freshnessP50: percentile(r.freshness, 50),
+      freshnessP95: percentile(r.freshness, 95),
+      // The viewer's own frame rate while it was busy (its `stats`, once a second): how long "a frame" was here.
+      viewerFps: median(fps),
+      backlog: r.maxPending,
+      maxInFlight: r.maxInFlight,
+      pipeLagP95: percentile(r.pipeLag, 95),
+      // Scene messages that reached the host (the runner folds what the host has not taken yet).
+      messagesToHost: r.arrived,
+      runnerRssMb: r.maxRss,
+      lost: missing.length + extra.length,
+      structuralIn: r.structuralIn,
+      programFrames: r.programFrames,
+      batches: r.batches,
+      drained: r.drained,
+      drainMs: r.drainMs,
+      pageErrors: errors.length,
+    };
+  } finally {
+    child.kill("SIGKILL");
+    await viewer.close();
   }
-  clearInterval(sample);
-  maxPending = Math.max(maxPending, queuedNodes(pipeline));
-  const drained = pipeline.pending === 0 && pipeline.inFlight === 0;
-  await chain;
-  await viewer.idle();
-  const viewerKeys = (await viewer.page.evaluate(() => window.__sceneViewer.keys())).sort();
-  const hostKeys = treeKeys(pipeline.store.snapshot());
-  const missing = hostKeys.filter((k) => !viewerKeys.includes(k));
-  const extra = viewerKeys.filter((k) => !hostKeys.includes(k));
-  await viewer.close();
-  if (exit.code !== 0) throw new Error(`boxes.ts exited with ${exit.code ?? exit.signal}: ${errors.join("\n").slice(-2000)}`);
-  const seconds_ = (lastAppliedAt - firstTs) / 1000;
-  return {
-    updatesPerS: appliedNodes / seconds_,
-    p50: percentile(delays, 50),
-    p95: percentile(delays, 95),
-    toPostP95: percentile(toPost, 95),
-    postToAppliedP95: percentile(postToApplied, 95),
-    toPostP50: percentile(toPost, 50),
-    postToAppliedP50: percentile(postToApplied, 50),
-    hostLoopP95: loop.percentile(95) / 1e6,
-    arrivedBlockedShare: arrivedBlocked / Math.max(1, arrived),
-    cappedBatches,
-    hostLoopMax: loop.max / 1e6,
-    hostQueueP50: percentile(hostQueue, 50),
-    hostQueueP95: percentile(hostQueue, 95),
-    freshnessP50: percentile(freshness, 50),
-    freshnessP95: percentile(freshness, 95),
-    // The viewer's own frame rate while it was busy (its `stats`, once a second): how long "a frame" was here.
-    viewerFps: median(fps),
-    backlog: maxPending,
-    maxInFlight,
-    pipeLagP95: percentile(pipeLag, 95),
-    runnerRssMb: maxRss,
-    lost: missing.length + extra.length,
-    structuralIn,
-    programFrames: frames,
-    batches: pipeline.batchesSent,
-    drained,
-    drainMs: Date.now() - drainStart,
-    pageErrors: errors.length,
-  };
 }
 
 export async function run(ctx) {
-  const size = ctx.smoke ? { boxes: 50, seconds: 1 } : { boxes: 1000, seconds: 5 };
+  // The host-side Channel for this process (the runner pipe's codec) and the host's own process.
+  await bundleHost("src/runner/channel.ts", "channel.cjs");
+  const hostScript = await bundleHost("bench/host/pipeline-host.ts", "pipeline-host.cjs");
+  const size = ctx.smoke ? { boxes: 50, seconds: 1, hostScript } : { boxes: 1000, seconds: 5, hostScript };
   const s = await interleave({
     ...ctx.repsLong, log: ctx.log,
     ours: () => once(ctx, true, size),
@@ -234,6 +144,8 @@ export async function run(ctx) {
       // The delay's two halves (ms, p50 and p95 of each): upsert → posted to the viewer, posted → its applied back.
       split: Object.fromEntries(["toPostP50", "toPostP95", "hostQueueP50", "hostQueueP95", "postToAppliedP50", "postToAppliedP95"].map((k) => [k, round(m("ours", k))])),
       pipeLagP95Ms: round(m("ours", "pipeLagP95")),
+      // Scene messages that reached the host against the program's upserts (the runner folds what the host has not taken).
+      messagesToHost: { ours: m("ours", "messagesToHost"), peer: m("peer", "messagesToHost") },
       // This process's event-loop delay while the program ran (p95, max): it reads the pipe and drives the page.
       hostLoopMs: { p95: round(m("ours", "hostLoopP95")), max: round(m("ours", "hostLoopMax")) },
       // Share of scene messages that arrived with two batches in flight (they wait for an ack), and batches the size cap cut short.
