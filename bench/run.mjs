@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { cacheDir, root } from "./lib/build.mjs";
+import { rendererLabel } from "./lib/gpu-renderer.mjs";
 
 const BENCHMARKS = [
   "scheduler-spawn", "scheduler-cancel", "python-overhead", "host-block", "pipeline-updates", "points-million", "render-boxes", "extension-activation",
@@ -76,8 +77,9 @@ export function table(results) {
 
 async function main() {
   const started = Date.now();
-  const info = machine();
-  ctx.log(`scene-runner bench${smoke ? " --smoke" : quick ? " --quick" : ""}: ${info.nproc} × ${info.cpu}, node ${info.node}, ${info.python}, ${info.chromium}, load ${info.loadavg.join(" ")}`);
+  // Which GL renderer Chromium draws with (SwiftShader unless SCENE_RUNNER_CHROME_GL says otherwise, bench/gpu.sh).
+  const info = { ...machine(), ...(await rendererLabel()) };
+  ctx.log(`scene-runner bench${smoke ? " --smoke" : quick ? " --quick" : ""}: ${info.nproc} × ${info.cpu}, node ${info.node}, ${info.python}, ${info.chromium} (WebGL: ${info.webglRenderer}), load ${info.loadavg.join(" ")}`);
   const results = [];
   const failures = [];
   for (const file of BENCHMARKS) {

@@ -17,16 +17,37 @@ import { mimeOf, pathOfFileUrl, type AssetScope } from "./assets.js";
 import { readAssetFile, type AssetFolders } from "./asset-files.js";
 import { viewerHtml } from "./html.js";
 
-export const CHROME_ARGS = [
-  "--no-sandbox",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--disable-gpu-sandbox",
-];
+const BASE_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu-sandbox"];
+
+/**
+ * How Chromium draws WebGL. SwiftShader (software) is the default: it needs no GPU and draws
+ * the same pixels on every machine, which the viewer tests rely on. The others are for timing
+ * on a GPU machine with no display (bench/gpu.sh probes which one reaches the GPU there).
+ */
+export const CHROME_GL_MODES: Readonly<Record<string, readonly string[]>> = {
+  swiftshader: ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
+  // ANGLE on Vulkan, no window surface (headless): the usual way to a GPU with no X server.
+  vulkan: ["--use-angle=vulkan", "--enable-features=Vulkan", "--disable-vulkan-surface", "--ignore-gpu-blocklist", "--enable-gpu"],
+  // ANGLE on the system's EGL (glvnd's libEGL.so.1 picks the vendor library).
+  "angle-egl": ["--use-gl=angle", "--use-angle=gl-egl", "--ignore-gpu-blocklist", "--enable-gpu"],
+  // Chromium's own EGL path, without ANGLE in between.
+  egl: ["--use-gl=egl", "--ignore-gpu-blocklist", "--enable-gpu"],
+};
+
+/**
+ * Chromium's arguments: SCENE_RUNNER_CHROME_GL picks a mode of CHROME_GL_MODES (default
+ * swiftshader), SCENE_RUNNER_CHROME_ARGS adds arguments (split on spaces) for experiments.
+ */
+export function chromeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const mode = env.SCENE_RUNNER_CHROME_GL?.trim() || "swiftshader";
+  const gl = Object.hasOwn(CHROME_GL_MODES, mode) ? CHROME_GL_MODES[mode] : undefined;
+  if (!gl) throw new Error(`SCENE_RUNNER_CHROME_GL=${mode} is not a GL mode: use one of ${Object.keys(CHROME_GL_MODES).join(", ")} (or unset it for swiftshader)`);
+  const extra = (env.SCENE_RUNNER_CHROME_ARGS ?? "").split(/\s+/).filter(Boolean);
+  return [...BASE_ARGS, ...gl, ...extra];
+}
+
+/** The arguments every launch here uses, read from the environment once. */
+export const CHROME_ARGS = chromeArgs();
 
 /** The viewer's lazily loaded scripts (scripts/build.mjs builds them next to dist/webview.js). */
 const CHUNKS = ["webview-splats.js", "webview-loaders.js"];
