@@ -44,8 +44,19 @@ class ReadyHandle implements Handle, Runnable {
   }
 }
 
-export class TimerHandle extends ReadyHandle {
+/**
+ * What the timer heap holds: something to run at a deadline. A sleep is its own entry (see
+ * sleep.ts: no handle object per sleep, 100,000 sleeping tasks are common); callLater's are handles.
+ */
+export interface TimerEntry extends Runnable {
+  readonly when: number;
+  /** Ties between equal deadlines go in scheduling order. */
+  readonly seq: number;
   /** False once the loop took it off the heap (fired, or swept): cancelling it then changes no count. */
+  _inHeap: boolean;
+}
+
+export class TimerHandle extends ReadyHandle implements TimerEntry {
   _inHeap = true;
   constructor(
     readonly when: number,
@@ -53,14 +64,8 @@ export class TimerHandle extends ReadyHandle {
     fn: Callback,
     args: unknown[] | undefined,
     private readonly loop: EventLoop,
-    /** Run this instead of fn (a sleep wakes its own future: no closure per sleep). */
-    private readonly target?: Runnable,
   ) {
     super(fn, args);
-  }
-  override _run(): void {
-    if (this.target) this.target._run();
-    else super._run();
   }
   override cancel(): void {
     if (this._cancelled) return;
@@ -83,7 +88,7 @@ const NO_BATCH: Runnable[] = [];
 export class EventLoop {
   readonly clock: Clock;
   private ready: Runnable[] = [];
-  private timers: TimerHandle[] = []; // binary min-heap on (when, seq)
+  private timers: TimerEntry[] = []; // binary min-heap on (when, seq)
   private cancelledTimers = 0;
   private seq = 0;
   private drainScheduled = false;
@@ -120,7 +125,9 @@ export class EventLoop {
   }
 
   callLater(delayMs: number, fn: Callback, ...args: unknown[]): Handle {
-    return this.scheduleAt(delayMs, fn, args);
+    const h = new TimerHandle(this._deadline(delayMs), this._timerSeq(), fn, args, this);
+    this._addTimer(h);
+    return h;
   }
 
   /** @internal queues an object to run on the next turn (tasks starting, wake-ups, zero sleeps). */
@@ -129,13 +136,20 @@ export class EventLoop {
     this.scheduleDrain();
   }
 
-  /** @internal a timer that runs `target._run()`, or `fn(...args)`. */
-  scheduleAt(delayMs: number, fn: Callback, args: unknown[] | undefined, target?: Runnable): Handle {
-    const delay = Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
-    const h = new TimerHandle(this.time() + delay, this.seq++, fn, args, this, target);
-    this.heapPush(h);
+  /** @internal the deadline `delayMs` from now (a bad or negative delay is no delay). */
+  _deadline(delayMs: number): number {
+    return this.time() + (Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0);
+  }
+
+  /** @internal the next tie-break number for a timer entry. */
+  _timerSeq(): number {
+    return this.seq++;
+  }
+
+  /** @internal puts an entry (its when and seq set, _inHeap true) on the timer heap. */
+  _addTimer(t: TimerEntry): void {
+    this.heapPush(t);
     this.arm();
-    return h;
   }
 
   /** @internal the step of `who` has ended (it suspended on a runtime future, or its body exited). */
@@ -150,7 +164,7 @@ export class EventLoop {
     this.cancelledTimers++;
     // Many cancelled timers (100,000 cancelled sleeps) are swept at once rather than one by one.
     if (this.cancelledTimers > 1024 && this.cancelledTimers * 2 > this.timers.length) {
-      const live: TimerHandle[] = [];
+      const live: TimerEntry[] = [];
       for (const t of this.timers) {
         if (t._cancelled) t._inHeap = false;
         else live.push(t);
@@ -225,7 +239,7 @@ export class EventLoop {
     this.arm();
   };
 
-  private nextTimer(): TimerHandle | undefined {
+  private nextTimer(): TimerEntry | undefined {
     while (this.timers.length && this.timers[0]._cancelled) {
       this.heapPop();
       this.cancelledTimers--;
@@ -277,11 +291,11 @@ export class EventLoop {
     this.armedFor = Infinity;
   }
 
-  private less(a: TimerHandle, b: TimerHandle): boolean {
+  private less(a: TimerEntry, b: TimerEntry): boolean {
     return a.when < b.when || (a.when === b.when && a.seq < b.seq);
   }
 
-  private heapPush(h: TimerHandle): void {
+  private heapPush(h: TimerEntry): void {
     const t = this.timers;
     t.push(h);
     let i = t.length - 1;
@@ -293,7 +307,7 @@ export class EventLoop {
     }
   }
 
-  private heapPop(): TimerHandle {
+  private heapPop(): TimerEntry {
     const t = this.timers;
     const top = t[0];
     top._inHeap = false;

@@ -207,3 +207,16 @@ test("cancelling a timer that already fired (timeout's cleanup) leaves other sle
   });
   assert.deepEqual(lines, ["TimeoutError", "callback ran", "sleeper woke"]);
 });
+
+test("a CancelledError carries its name and message, and no frames (none are captured for it)", async () => {
+  const { lines } = await runScene(async (sess, log) => {
+    const task = sess.spawnTask(() => sleep(1000));
+    await sleep(0);
+    task.cancel("enough");
+    const [e] = await gather(task, { returnExceptions: true });
+    log(`${e instanceof CancelledError} ${e instanceof Error} ${e.name} ${JSON.stringify(e.message)}`);
+    log(JSON.stringify(e.stack));
+    log(String(new CancelledError()));
+  });
+  assert.deepEqual(lines, ["true true CancelledError \"task was cancelled\"", JSON.stringify("CancelledError: task was cancelled"), "CancelledError: task was cancelled"]);
+});
