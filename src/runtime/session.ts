@@ -51,11 +51,12 @@ export class Session implements TaskOwner {
   private readonly stopGraceMs: number;
   private readonly unretrievedAfterMs: number;
   /**
-   * Tasks whose body has not exited, by id (a task marked cancelled while stuck in a foreign
+   * Tasks whose body has not exited (a task marked cancelled while stuck in a foreign
    * promise stays here until its code is done). Finished tasks are forgotten: a long session
-   * must not grow without bound.
+   * must not grow without bound. A set of the tasks themselves, not a map by id: a spawn and
+   * an end are an add and a delete by identity (the host's cancel-by-id, a click, scans it).
    */
-  private readonly liveTasks = new Map<string, Task<unknown>>();
+  private readonly liveTasks = new Set<Task<unknown>>();
   /** Handlers by event type, each wrapped once so a throwing handler is reported, not fatal. */
   private readonly handlers = new Map<string, Set<(event: ClientEvent, sess: Session) => void>>();
   private readonly eventWaiters = new Map<string, Set<Future<ClientEvent>>>();
@@ -65,7 +66,7 @@ export class Session implements TaskOwner {
   /** main has ended: the remaining tasks have been cancelled (the session rule). */
   private mainEnded = false;
   /** After main: the tasks the last round of cancels went to, still running. */
-  private cancelRound = new Set<string>();
+  private cancelRound = new Set<Task<unknown>>();
   /** Where main is defined (set by the runner, which knows the file); the main task reports it. */
   mainLocation: SourceLocation | undefined;
   private ended = new Future<SessionResult>();
@@ -97,7 +98,7 @@ export class Session implements TaskOwner {
       task.line = loc.line;
       task.column = loc.column;
     }
-    this.liveTasks.set(task.id, task as Task<unknown>);
+    this.liveTasks.add(task as Task<unknown>);
     this.sink.send({
       etype: "TASK_SPAWN",
       ts: Date.now(),
@@ -113,14 +114,14 @@ export class Session implements TaskOwner {
 
   /** Cancels a task by id, as a cancel request from the host does. Returns false if unknown or done. */
   cancelTask(id: string): boolean {
-    const task = this.liveTasks.get(id);
-    return task ? task.cancel("cancelled from the task tree") : false;
+    for (const task of this.liveTasks) if (task.id === id) return task.cancel("cancelled from the task tree");
+    return false;
   }
 
   /** @internal TaskOwner */
   _taskDone(task: Task<unknown>): void {
-    if (!this.liveTasks.delete(task.id)) return;
-    this.cancelRound.delete(task.id);
+    if (!this.liveTasks.delete(task)) return;
+    this.cancelRound.delete(task);
     const state = task.state;
     const message: RunnerToHost = { etype: "TASK_STATE", ts: Date.now(), task: { id: task.id, state } };
     if (state === "failed") {
@@ -144,7 +145,7 @@ export class Session implements TaskOwner {
   /** @internal TaskOwner: the tree shows the task as cancelling until its body exits. */
   _taskCancelling(task: Task<unknown>): void {
     // While the whole session winds down its state says so; only tasks that outlive the request are shown.
-    if (this.stopping || this.mainEnded || !this.liveTasks.has(task.id)) return;
+    if (this.stopping || this.mainEnded || !this.liveTasks.has(task)) return;
     this.sendState(task, "cancelling");
   }
 
@@ -158,11 +159,11 @@ export class Session implements TaskOwner {
    * foreign promise are reported as cancelling.
    */
   private cancelAll(reason: string): void {
-    this.cancelRound = new Set(this.liveTasks.keys());
-    for (const t of [...this.liveTasks.values()].reverse()) {
+    this.cancelRound = new Set(this.liveTasks);
+    for (const t of [...this.liveTasks].reverse()) {
       const shown = t.state === "cancelling"; // already reported when its cancel was asked for
       t.cancel(reason);
-      if (!shown && t.done() && this.liveTasks.has(t.id)) this.sendState(t, "cancelling");
+      if (!shown && t.done() && this.liveTasks.has(t)) this.sendState(t, "cancelling");
     }
   }
 
@@ -231,7 +232,7 @@ export class Session implements TaskOwner {
 
   /** Tasks whose body is still running (for diagnostics and tests). */
   get running(): Task<unknown>[] {
-    return [...this.liveTasks.values()];
+    return [...this.liveTasks];
   }
 
   // ----------------------------------------------------------- loop calls
