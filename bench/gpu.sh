@@ -12,6 +12,8 @@
 #                                (never into /), probes which Chromium GL mode reaches the GPU,
 #                                runs the three benches with it; results and log go to $OUT.
 #   bash bench/gpu.sh calls      prints the device calls again.
+#   bash bench/gpu.sh rehearse   HERE, after fetch: plays those calls on this machine with node
+#                                and Chromium hidden (--smoke sizes) and checks the results.
 #
 # Why /tmp/gpu-stage: each call re-sends the working tree and only the paths it carries, and a
 # machine keeps what it holds only while warm (30 s after a call); a folder outside the repo copy
@@ -98,6 +100,7 @@ fetch() {
   local tree
   tree=$(cd "$ROOT" && { git ls-files -z; git ls-files -z --others --exclude-standard; } | xargs -0 du -cb 2>/dev/null | awk 'END {print $1}')
   log "parts: $(cd "$GPU" && du -b part-* | awk '{printf "%s %.1f MiB  ", $2, $1/1048576}'); working tree $(awk -v b="$tree" 'BEGIN {printf "%.1f MiB", b/1048576}')"
+  (( (tree + PART_MIB * 1048576) / 1048576 < 63 )) || log "WARNING: the working tree and one part come to over 63 MiB (a call carries 64 MiB at most): set GPU_PART_MIB lower and fetch again"
   calls
 }
 
@@ -201,7 +204,10 @@ EOF
   chmod +x "$GROOT/chromium"
   export CHROME_PATH="$GROOT/chromium" PATH="$GROOT/usr/bin:$PATH"
   local notfound
-  notfound=$(LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ldd "$GROOT/usr/lib/chromium/chromium" 2>&1 | grep -E 'not found|version .* not found' || true)
+  # Every ELF file Chromium loads at start or dlopens for GL (ANGLE, SwiftShader, the glvnd and Vulkan loaders).
+  notfound=$(for f in "$GROOT"/usr/lib/chromium/chromium "$GROOT"/usr/lib/chromium/lib*.so* "$GROOT"/usr/lib/x86_64-linux-gnu/lib{EGL,GLESv2,GLX,GLdispatch,vulkan}.so.?; do
+    [[ -f "$f" && "$f" != *.TOC ]] && LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ldd "$f" 2>&1 | sed "s|^|${f##*/}: |"
+  done | grep -E 'not found' || true)
   [[ -z "$notfound" ]] || die "Chromium cannot load: $notfound (add its package to fetch's list)"
   log "Chromium's libraries from the image, not $GROOT: $(LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ldd "$GROOT/usr/lib/chromium/chromium" | awk -v g="$GROOT" '/=> \// && index($3, g) != 1 {printf "%s ", $3}')"
   [[ "$(command -v node)" == "$GROOT/usr/bin/node" ]] || die "node is $(command -v node), not ours"
@@ -241,11 +247,44 @@ JS
   log "done in $((SECONDS - t0)) s: $(ls "$out" | tr '\n' ' ')"
 }
 
+# ------------------------------------------------------------------------------------- rehearse
+# HERE, after fetch: the device calls played on this machine as closely as it can. A clean copy
+# of the working tree (no node_modules, no dist), in a mount namespace where /usr/bin/node and
+# Chromium are hidden, stages every part and runs `run` with --smoke sizes; then checks that every
+# bench wrote its entries and that each names the renderer that drew. Needs root (unshare -m).
+rehearse() {
+  [[ -f "$GPU/parts.sha256" ]] || die "no parts yet: run bash bench/gpu.sh fetch first"
+  command -v unshare >/dev/null || die "rehearse needs unshare (util-linux) and root"
+  local dir k n
+  dir=$(mktemp -d /tmp/gpu-rehearse.XXXXXX)
+  mkdir -p "$dir/repo/.gpu" "$dir/empty"
+  (cd "$ROOT" && git ls-files -z -co --exclude-standard | tar --null -T - -cf -) | tar -x -C "$dir/repo"
+  cp "$GPU"/part-* "$GPU/parts.sha256" "$dir/repo/.gpu/"
+  k=$(wc -l <"$GPU/parts.sha256")
+  local script="cd '$dir/repo' && export OUT='$dir/out' GPU_BENCH_ARGS=--smoke"
+  for ((n = 1; n <= k; n++)); do script="$script && bash bench/gpu.sh stage $n"; done
+  rm -rf "$STAGE" "$GROOT"
+  unshare -m --propagation private sh -c "mount --bind /dev/null /usr/bin/node; [ -e /usr/bin/chromium ] && mount --bind /dev/null /usr/bin/chromium; [ -d /usr/lib/chromium ] && mount --bind '$dir/empty' /usr/lib/chromium; $script && bash bench/gpu.sh run"
+  node - "$dir/out" "${BENCHES[@]}" <<'JS'
+const fs = require("fs");
+const [out, ...benches] = process.argv.slice(2);
+const results = JSON.parse(fs.readFileSync(`${out}/gpu-results.json`, "utf8"));
+const machine = JSON.parse(fs.readFileSync(`${out}/gpu-results.machine.json`, "utf8"));
+const bad = benches.filter((b) => !results.some((r) => r.name === b) || !machine[b]?.webglRenderer || machine[b].webglRenderer.startsWith("unavailable"));
+const probe = JSON.parse(fs.readFileSync(`${out}/gpu-probe.json`, "utf8"));
+console.log(`rehearse: ${results.length} entries; probe: ${probe.results.map((r) => `${r.mode} -> ${r.renderer ?? r.error}`).join("; ")}`);
+if (bad.length) { console.error(`rehearse FAILED: no results or no renderer for ${bad.join(", ")}`); process.exit(1); }
+console.log("rehearse: every bench ran with the unpacked node and Chromium");
+JS
+  rm -rf "$dir"
+}
+
 case "${1:-}" in
   fetch) fetch ;;
   stage) stage "${2:-}" ;;
   run) run ;;
   calls) calls ;;
-  *) die "usage: bash bench/gpu.sh fetch | stage N | run | calls (see the top of bench/gpu.sh)" ;;
+  rehearse) rehearse ;;
+  *) die "usage: bash bench/gpu.sh fetch | stage N | run | calls | rehearse (see the top of bench/gpu.sh)" ;;
 esac
 exit  # nothing after this line is read: an edit to this file while it runs cannot run half a line
