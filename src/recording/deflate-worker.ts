@@ -141,8 +141,9 @@ export class SegmentDeflater {
   private lastBlock: Buffer | undefined;
   /** Segments finished here, in order (one at a time: each one's keyframe needs the one before applied). */
   private localChain: Promise<void> = Promise.resolve();
-  /** Segments submitted and not answered yet. */
+  /** Segments submitted and not answered yet, and their bytes. */
   private inFlight = 0;
+  private inFlightBytes = 0;
 
   /** `file`: the worker's program (default: beside this bundle); false: no worker. */
   constructor(options: { keyframes: boolean; workerFile?: string | false }) {
@@ -155,8 +156,13 @@ export class SegmentDeflater {
    * with a keyframe in front when this recording's keyframes are built off the host.
    */
   submit(pieces: Buffer[], t0: number, hasKey: boolean, nextHasKey = false): Promise<SegmentResult> {
+    const bytes = pieces.reduce((n, p) => n + p.length, 0);
     this.inFlight++;
-    const settled = () => this.inFlight--;
+    this.inFlightBytes += bytes;
+    const settled = () => {
+      this.inFlight--;
+      this.inFlightBytes -= bytes;
+    };
     return new Promise<SegmentResult>((resolve, reject) => {
       const job: WorkerJob = {
         id: nextId++, stream: this.stream, t0, hasKey, nextHasKey, keyframes: this.keyframes, level: DEFLATE_LEVEL,
@@ -172,9 +178,9 @@ export class SegmentDeflater {
     });
   }
 
-  /** Segments handed over and not finished yet. */
-  get pending(): number {
-    return this.inFlight;
+  /** Segments handed over and not finished yet, and their bytes. */
+  get pending(): { segments: number; bytes: number } {
+    return { segments: this.inFlight, bytes: this.inFlightBytes };
   }
 
   /** The recording is over: the worker lets its scene go. */

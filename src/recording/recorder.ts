@@ -52,8 +52,13 @@ const DEFLATE = { level: DEFLATE_LEVEL };
  * a steady 1,000-box stream reuses its few; a point cloud's 40 MB segments reuse part.
  */
 const POOL_MAX_BYTES = 32 * 2 ** 20;
-/** Segments out at the worker that make the host take the next keyframe itself (see keyframe()). */
-const WORKER_BEHIND = 2;
+/**
+ * The worker is behind when this many segments are out at it, or this share of the budget
+ * (see keyframe()): the host then takes the next keyframe itself. Four 1,000-box segments are
+ * ~4 MB; one point-cloud segment can be a quarter of the budget, and waits alone.
+ */
+const WORKER_BEHIND_SEGMENTS = 4;
+const WORKER_BEHIND_SHARE = 1 / 16;
 
 export interface SegmentInfo {
   t0: number;
@@ -291,10 +296,12 @@ export class Recorder {
    */
   private keyframe(t: number): void {
     const first = t === 0 && this.recordCount === 0;
-    // The worker behind (two segments still out): this one is taken here, from the host's store,
-    // and the worker skips replaying the segment before it. Its lag stays bounded, and so does
-    // the memory of segments waiting for a keyframe.
-    const here = first || !this.workerKeys || this.deflater.pending >= WORKER_BEHIND;
+    // The worker behind: this one is taken here, from the host's store, and the worker skips
+    // replaying the segment before it. Its lag stays bounded, and so does the memory of the
+    // segments waiting for a keyframe.
+    const out = this.deflater.pending;
+    const behind = out.segments >= WORKER_BEHIND_SEGMENTS || out.bytes >= this.budgetBytes * WORKER_BEHIND_SHARE;
+    const here = first || !this.workerKeys || behind;
     if (this.current) this.finish(this.current, here);
     const seg: Segment = { t0: t, end: t, records: 0, chunk: new SegmentChunk(this.pool), hasKey: here, bytes: 0, rawBytes: 0 };
     this.current = seg;
