@@ -27,7 +27,7 @@ STAGE="${GPU_STAGE:-/tmp/gpu-stage}"   # there: staged parts, then the unpacked 
 GROOT="${GPU_ROOT:-/tmp/gpu-root}"     # there: every .deb unpacked with dpkg -x, and Node
 PART_MIB="${GPU_PART_MIB:-55}"
 BENCHES=(render.boxes points.million pipeline.updates)
-MODES="${GPU_MODES:-vulkan,angle-egl,egl}" # tried in this order; the first whose renderer names NVIDIA wins
+MODES="${GPU_MODES:-vulkan,angle-egl,angle-gl,egl}" # tried in this order; the first whose renderer names NVIDIA wins
 
 # The GL loaders the device README lists: the NVIDIA driver's EGL/GLX/Vulkan libraries are
 # mounted on the machine (/usr/local/nvidia), the glvnd and Vulkan loaders that dispatch to them

@@ -30,6 +30,8 @@ export const CHROME_GL_MODES: Readonly<Record<string, readonly string[]>> = {
   vulkan: ["--use-angle=vulkan", "--enable-features=Vulkan", "--disable-vulkan-surface", "--ignore-gpu-blocklist", "--enable-gpu"],
   // ANGLE on the system's EGL (glvnd's libEGL.so.1 picks the vendor library).
   "angle-egl": ["--use-gl=angle", "--use-angle=gl-egl", "--ignore-gpu-blocklist", "--enable-gpu"],
+  // ANGLE on the system's desktop OpenGL (through EGL in headless mode; glvnd again).
+  "angle-gl": ["--use-gl=angle", "--use-angle=gl", "--ignore-gpu-blocklist", "--enable-gpu"],
   // Chromium's own EGL path, without ANGLE in between.
   egl: ["--use-gl=egl", "--ignore-gpu-blocklist", "--enable-gpu"],
 };

@@ -21,7 +21,7 @@ test("no variable (or an empty one) is SwiftShader, as the viewer tests need", (
 
 test("each GPU mode replaces SwiftShader's flags and keeps the common ones", () => {
   const common = chromeArgs({}).filter((a) => !CHROME_GL_MODES.swiftshader.includes(a));
-  const expected = { vulkan: ["--use-angle=vulkan"], "angle-egl": ["--use-gl=angle", "--use-angle=gl-egl"], egl: ["--use-gl=egl"] };
+  const expected = { vulkan: ["--use-angle=vulkan"], "angle-egl": ["--use-gl=angle", "--use-angle=gl-egl"], "angle-gl": ["--use-gl=angle", "--use-angle=gl"], egl: ["--use-gl=egl"] };
   for (const [mode, gl] of Object.entries(expected)) {
     const args = chromeArgs({ SCENE_RUNNER_CHROME_GL: mode });
     assert.deepEqual(angle(args), gl, mode);
@@ -41,7 +41,7 @@ test("SCENE_RUNNER_CHROME_ARGS adds its words at the end, after the mode's", () 
 test("an unknown mode is one line that names the valid ones; a prototype key is no mode", () => {
   for (const mode of ["opengl", "toString", "__proto__"]) {
     assert.throws(() => chromeArgs({ SCENE_RUNNER_CHROME_GL: mode }), (e) => {
-      assert.match(e.message, new RegExp(`SCENE_RUNNER_CHROME_GL=${mode} is not a GL mode: use one of swiftshader, vulkan, angle-egl, egl`));
+      assert.match(e.message, new RegExp(`SCENE_RUNNER_CHROME_GL=${mode} is not a GL mode: use one of swiftshader, vulkan, angle-egl, angle-gl, egl`));
       assert.ok(!e.message.includes("\n"));
       return true;
     });
