@@ -3,7 +3,7 @@
 // files that render.boxes, points.million and pipeline.updates read on a machine that has only
 // the tracked files (bench/gpu.sh packs them for the GPU machine). Nothing is guessed:
 //  - dist/ (the built bundles they load: viewer, runner child, runtime), without source maps;
-//  - node_modules files that esbuild reads when those benches bundle their pages, host and
+//  - node_modules files that esbuild reads when the benches bundle their pages, hosts and
 //    programs there, found by bundling the same entry points here with a metafile;
 //  - the packages loaded at run time as they are: esbuild (with its platform binary) and
 //    playwright-core.
@@ -12,11 +12,13 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { root } from "./build.mjs";
 
-// What bench/lib/build.mjs bundles for the three benches, and how.
-const ENTRIES = [
-  { files: ["bench/host/host.ts"], platform: "node", external: ["esbuild", "playwright-core"] },
-  { files: ["bench/pages/naive-boxes.ts", "bench/pages/plain-points.ts"], platform: "browser", external: [] },
-  { files: ["bench/programs/boxes.ts", "bench/programs/points.ts"], platform: "node", external: ["scene-runner"] },
+// What bench/lib/build.mjs bundles, and how: every host, page and program of bench/ (not only
+// today's three benches' own: one that starts using another file still finds what it imports).
+const tsUnder = (dir) => [...walk(join(root, dir))].filter((f) => f.endsWith(".ts")).map((f) => relative(root, f)).sort();
+const entries = () => [
+  { files: tsUnder("bench/host"), platform: "node", external: ["esbuild", "playwright-core"] },
+  { files: tsUnder("bench/pages"), platform: "browser", external: [] },
+  { files: tsUnder("bench/programs"), platform: "node", external: ["scene-runner"] },
 ];
 const WHOLE_PACKAGES = ["esbuild", "@esbuild/linux-x64", "playwright-core"];
 
@@ -40,7 +42,7 @@ function packageJsons(file) {
 export async function gpuFiles() {
   const files = new Set();
   for (const f of walk(join(root, "dist"))) if (!f.endsWith(".map")) files.add(relative(root, f));
-  for (const e of ENTRIES) {
+  for (const e of entries()) {
     const r = await esbuild.build({
       entryPoints: e.files.map((f) => join(root, f)), bundle: true, write: false, metafile: true, outdir: "/nonexistent",
       platform: e.platform, format: e.platform === "node" ? "cjs" : "iife", external: e.external, logLevel: "error", absWorkingDir: root,
