@@ -154,7 +154,13 @@ while i < len(data):
 PY
 }
 
-first_file() { local f; for f in "$@"; do [[ -f "$f" ]] && { echo "$f"; return; }; done; return 0; }
+# The first of these files that exists; else one of that name anywhere under /usr, /etc or /opt
+# (where the container toolkit put the driver's files on this image).
+first_file() {
+  local f
+  for f in "$@"; do [[ -f "$f" ]] && { echo "$f"; return; }; done
+  find /usr /etc /opt -name "${1##*/}" -type f 2>/dev/null | head -1 || true
+}
 
 run() {
   local out="${OUT:-/tmp/gpu-out}" t0=$SECONDS
