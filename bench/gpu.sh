@@ -188,7 +188,7 @@ run() {
   # and the Vulkan loader look only in /usr/share and /etc unless told.
   # pulseaudio/: libpulse0's private library, found through a RUNPATH that names /usr/lib.
   local libs="$GROOT/usr/lib/x86_64-linux-gnu:$GROOT/lib/x86_64-linux-gnu:$GROOT/usr/lib/x86_64-linux-gnu/pulseaudio" nv
-  for nv in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [[ -d "$nv" ]] && libs="$libs:$nv"; done
+  for nv in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do if [[ -d "$nv" ]]; then libs="$libs:$nv"; fi; done
   local icd egl
   icd=$(first_file /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json)
   egl=$(first_file /usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json /usr/share/glvnd/egl_vendor.d/10_nvidia.json /etc/glvnd/egl_vendor.d/10_nvidia.json)
@@ -239,7 +239,7 @@ EOF
     ((left > 20)) || { log "no time left for $b"; continue; }
     # shellcheck disable=SC2086 # GPU_BENCH_ARGS is a list of flags (--smoke to try the script, default --quick)
     timeout --kill-after=10 "$left" node bench/run.mjs ${GPU_BENCH_ARGS:---quick} --only "$b" --out "$STAGE/res-$b.json" || log "$b: exit $? (see above)"
-    [[ -f "$STAGE/res-$b.json" ]] && files+=("$STAGE/res-$b.json")
+    if [[ -f "$STAGE/res-$b.json" ]]; then files+=("$STAGE/res-$b.json"); fi
   done
   node - "$out" "${files[@]}" <<'JS'
 const fs = require("fs");
@@ -270,7 +270,8 @@ rehearse() {
   local script="cd '$dir/repo' && export OUT='$dir/out' GPU_BENCH_ARGS=--smoke"
   for ((n = 1; n <= k; n++)); do script="$script && bash bench/gpu.sh stage $n"; done
   rm -rf "$STAGE" "$GROOT"
-  unshare -m --propagation private sh -c "mount --bind /dev/null /usr/bin/node; [ -e /usr/bin/chromium ] && mount --bind /dev/null /usr/bin/chromium; [ -d /usr/lib/chromium ] && mount --bind '$dir/empty' /usr/lib/chromium; $script && bash bench/gpu.sh run"
+  unshare -m --propagation private sh -c "mount --bind /dev/null /usr/bin/node; [ -e /usr/bin/chromium ] && mount --bind /dev/null /usr/bin/chromium; [ -d /usr/lib/chromium ] && mount --bind '$dir/empty' /usr/lib/chromium; $script && bash bench/gpu.sh run" ||
+    die "rehearse FAILED: the staged run stopped (its log: $dir/out/gpu-log.txt; the copy is kept in $dir)"
   node - "$dir/out" "${BENCHES[@]}" <<'JS'
 const fs = require("fs");
 const [out, ...benches] = process.argv.slice(2);
@@ -292,5 +293,4 @@ case "${1:-}" in
   calls) calls ;;
   rehearse) rehearse ;;
   *) die "usage: bash bench/gpu.sh fetch | stage N | run | calls | rehearse (see the top of bench/gpu.sh)" ;;
-esac
-exit  # nothing after this line is read: an edit to this file while it runs cannot run half a line
+esac; exit # on the same line as esac, so bash never reads past it: editing this file while it runs is safe
