@@ -79,9 +79,14 @@ export class Channel<In, Out> {
         handlers.invalid(e as Error);
         return;
       }
-      handlers.message(m, body);
+      try {
+        handlers.message(m, body);
+      } catch (e) {
+        // Reported as before (the reader would report it), but here: the reader's error path counts a frame.
+        handlers.invalid(e as Error);
+      }
     }, (e) => {
-      this.framesRead++;
+      this.framesRead++; // a frame that did not decode: taken all the same
       handlers.invalid(e);
     });
     stream.on("data", (chunk: Buffer) => this.receive(chunk));

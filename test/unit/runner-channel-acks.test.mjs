@@ -11,6 +11,7 @@ import { loadTs } from "../helpers/load-ts.mjs";
 import { waitUntil } from "../helpers/wait.mjs";
 
 const { Channel } = await loadTs("src/runner/channel.ts");
+const { encodeFrame, FrameReader } = await loadTs("src/protocol/frames.ts");
 
 /** Two connected Unix sockets. */
 async function socketPair(t) {
@@ -108,4 +109,19 @@ test("a runner's end() waits until the host has taken its last frames (an ack to
   await p.runner.end();
   assert.equal(p.runner.untakenFrames, 0);
   assert.equal(p.toHost.length, 200);
+});
+
+test("a handler that throws is reported and its frame counted once", async (t) => {
+  const [runnerEnd, hostEnd] = await socketPair(t);
+  const invalid = [];
+  const acks = [];
+  // The runner's end read raw, so the host's counts are seen as sent (a channel would clamp them).
+  const reader = new FrameReader((m) => acks.push(m.frames), (e) => assert.fail(e));
+  runnerEnd.on("data", (c) => reader.push(c));
+  const host = new Channel(hostEnd, (x) => x, { message: (m) => { if (m.ts === 1) throw new Error("handler failed"); }, invalid: (e) => invalid.push(e.message) });
+  host.sendAcks();
+  for (let i = 0; i < 4; i++) runnerEnd.write(Buffer.concat(encodeFrame(state(i))));
+  await waitUntil("the host's ack of all four", () => acks.includes(4) || acks.some((n) => n > 4), fast);
+  assert.deepEqual(invalid, ["handler failed"]);
+  assert.equal(Math.max(...acks), 4);
 });
