@@ -53,12 +53,12 @@ const DEFLATE = { level: DEFLATE_LEVEL };
  */
 const POOL_MAX_BYTES = 32 * 2 ** 20;
 /**
- * The worker is behind when this many segments are out at it, or this share of the budget
- * (see keyframe()): the host then takes the next keyframe itself. Four 1,000-box segments are
- * ~4 MB; one point-cloud segment can be a quarter of the budget, and waits alone.
+ * The worker is behind when this many segments are out at it (see splitHow()): a due keyframe
+ * then waits, the segment growing meanwhile, up to SEGMENT_STRETCH times its usual size; only
+ * past that does the host take the keyframe itself.
  */
-const WORKER_BEHIND_SEGMENTS = 4;
-const WORKER_BEHIND_SHARE = 1 / 16;
+const WORKER_BEHIND_SEGMENTS = 2;
+const SEGMENT_STRETCH = 2;
 
 export interface SegmentInfo {
   t0: number;
@@ -280,8 +280,11 @@ export class Recorder {
       this.keyframe(0);
     } else if (this.keyDue) {
       // Decided at the last record, taken now that a shared store holds it; stamped with its time.
-      this.keyDue = false;
-      this.keyframe(this.lastT);
+      const how = this.splitHow();
+      if (how !== "wait") {
+        this.keyDue = false;
+        this.keyframe(this.lastT, how === "here");
+      }
     }
     // Microseconds are plenty, and keep the envelope short.
     const t = Math.max(this.lastT, Math.round((now - this.origin) * 1000) / 1000);
@@ -290,18 +293,31 @@ export class Recorder {
   }
 
   /**
-   * Starts a segment at `t`. Its keyframe is taken here only for the recording's first segment
-   * (the store may hold what was there before) or without the worker; otherwise the worker puts
-   * it in front once the segment is finished.
+   * How a due keyframe is made: by the worker; or not yet, while the worker is behind (the
+   * segment grows a while: its keyframe costs the host nothing, and the worker, with fewer
+   * keyframes to build, catches up); or, the segment stretched as far as it may, here, from the
+   * host's store (the worker then skips replaying the segment before it). So the host takes
+   * keyframes only under a worker far behind, and no more than two segments wait for one.
    */
-  private keyframe(t: number): void {
+  private splitHow(): "worker" | "wait" | "here" {
+    if (!this.workerKeys) return "here";
+    if (this.deflater.pending.segments < WORKER_BEHIND_SEGMENTS) return "worker";
+    return this.sinceKey < SEGMENT_STRETCH * this.segmentTarget() ? "wait" : "here";
+  }
+
+  /** The records' bytes after which a keyframe is due. */
+  private segmentTarget(): number {
+    return Math.min(this.budgetBytes / 4, Math.max(this.keyMinBytes, KEYFRAME_RATIO * this.lastKeyBytes));
+  }
+
+  /**
+   * Starts a segment at `t`. Its keyframe is taken here only for the recording's first segment
+   * (the store may hold what was there before), without the worker, or when `here` (splitHow);
+   * otherwise the worker puts it in front once the segment is finished.
+   */
+  private keyframe(t: number, hostKey = false): void {
     const first = t === 0 && this.recordCount === 0;
-    // The worker behind: this one is taken here, from the host's store, and the worker skips
-    // replaying the segment before it. Its lag stays bounded, and so does the memory of the
-    // segments waiting for a keyframe.
-    const out = this.deflater.pending;
-    const behind = out.segments >= WORKER_BEHIND_SEGMENTS || out.bytes >= this.budgetBytes * WORKER_BEHIND_SHARE;
-    const here = first || !this.workerKeys || behind;
+    const here = first || !this.workerKeys || hostKey;
     if (this.current) this.finish(this.current, here);
     const seg: Segment = { t0: t, end: t, records: 0, chunk: new SegmentChunk(this.pool), hasKey: here, bytes: 0, rawBytes: 0 };
     this.current = seg;
@@ -325,7 +341,11 @@ export class Recorder {
   /** Counts a record's bytes toward the next keyframe, and decides whether one is due. */
   private added(bytes: number, t: number): void {
     this.sinceKey += bytes;
-    const enough = Math.min(this.budgetBytes / 4, Math.max(this.keyMinBytes, KEYFRAME_RATIO * this.lastKeyBytes));
+    // Until the worker says how big its keyframes are, a record is a lower bound of the scene's
+    // size (what it upserts ends up in the scene): a point cloud's segments are sized for its
+    // keyframe from its first message, not cut after 256 kB while the worker is still at it.
+    if (this.workerKeys && bytes > this.lastKeyBytes) this.lastKeyBytes = bytes;
+    const enough = this.segmentTarget();
     // On time too, unless a big scene would make keyframes most of the recording (a 100 MB point
     // cloud with small updates takes one only after 1/8 of its size in records).
     const onTime = t - this.lastKeyT >= this.keyEveryMs && this.lastKeyBytes <= Math.max(SMALL_KEYFRAME_BYTES, KEYFRAME_RATIO * this.sinceKey);
