@@ -108,33 +108,17 @@ def encode_frame(message):
     return [_U32.pack(4 + len(body_json) + pad) + _U32.pack(len(body_json)) + body_json + bytes(pad)]
 
 
-_heads = {}  # JSON length -> (frame head, zero padding) as latin-1 text, for text_frames
+_heads = {}  # JSON length -> (frame head, zero padding) as latin-1 text (frame_head)
 
 
-def _head(n):
+def frame_head(n):
+    """(head, padding) of the frame of an ASCII JSON text of n characters, as latin-1 text:
+    the runner's task reports (tracking.py) are framed as one string, encoded once."""
     pad = _pad8(4 + n) - 4 - n
     head = (_HEAD.pack(4 + n + pad, n).decode("latin-1"), "\0" * pad)
     if n < 4096:  # task reports have a few lengths; long texts (tracebacks) vary
         _heads[n] = head
     return head
-
-
-def text_frames(texts):
-    """Frames of messages given as JSON texts (with no blobs), as one bytes: the runner's
-    task reports, whose text tracking.py writes itself. Every text must be ASCII (JSON
-    escapes for anything else): then a text's length is its length in bytes, and the
-    frames are built as one latin-1 string (heads and padding included) encoded once,
-    half the cost of packing and joining bytes per frame."""
-    parts = []
-    append = parts.append
-    heads = _heads
-    for text in texts:
-        n = len(text)
-        head = heads.get(n) or _head(n)
-        append(head[0])
-        append(text)
-        append(head[1])
-    return "".join(parts).encode("latin-1")
 
 
 def _encode_with_blobs(message):

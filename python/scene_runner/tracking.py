@@ -16,12 +16,14 @@ us; its end is then reported as failed with that message. Nothing a program can 
 task (names with lone surrogates, exceptions whose __str__ raises) may break task
 creation or the end report: every report is built defensively.
 
-Reports are cheap to make because most of their cost is put off: each event appends one
-small tuple to ``records`` (no dictionary, no JSON, no lock on the common path) and the
-channel turns them into frames when it writes (at the end of the loop iteration, before
-any other message, and at the end of the session), in the order they were made. A task's
-name is read then too, so asyncio.create_task's own naming (set after loop.create_task
-returns) is seen without reading the caller's locals.
+Reports are cheap to make because most of their cost is put off: each event appends six
+items to ``records`` (no dictionary, no JSON, no lock on the common path) and the channel
+turns them into frames when it writes (at the end of the loop iteration, before any other
+message, and at the end of the session), in the order they were made: a run of reports of
+one kind as one TASK_BATCH (columns, src/protocol/task-batch.ts; the host expands it into
+the TASK_SPAWN/TASK_STATE messages it stands for), a failure as its own TASK_STATE. A name
+given with set_name before the task's report is written (asyncio.create_task names its
+task after loop.create_task returns) is the reported one.
 """
 import asyncio
 import collections
@@ -35,7 +37,8 @@ import weakref
 from asyncio import base_events, events, tasks
 from json.encoder import encode_basestring_ascii as _json_str
 
-from .frames import text_frames
+from .contract import TASK_BATCH_SPAWN, TASK_BATCH_STATE, TASK_STATES
+from .frames import _heads as _frame_heads, frame_head
 from .where import error_info, format_exception, is_user, safe_str, wire_text
 
 _BASE_EVENTS_FILE = os.path.abspath(base_events.__file__)
@@ -61,14 +64,16 @@ _THIS_FILE = _coro_code.__code__.co_filename  # as frames name this module (not 
 
 # Records: Tracker.records is a flat list, six items per report (a list of tuples would keep
 # one more object per report alive for the garbage collector to scan, and it showed).
-_SPAWN = 0  # _SPAWN, task (or _Entry), parent tid or None, JSON of the creation file or None, line, time
-_STATE = 1  # _STATE, task (or _Entry, or the tid of a destroyed task), the state's JSON members, time, is an end, None
+_SPAWN = TASK_BATCH_SPAWN  # _SPAWN, task (or _Entry), parent tid or None, JSON of the creation file or None, line, time
+_STATE = TASK_BATCH_STATE  # _STATE, task (or _Entry, or the tid of a destroyed task), the state's JSON members, time, is an end, None
 _STRIDE = 6
 
 _RUNNING = '"state":"running"'
 _CANCELLING = '"state":"cancelling"'
 _DONE = '"state":"done"'
 _CANCELLED = '"state":"cancelled"'
+# A state's index in TASK_BATCH's state column; a failure carries an error and goes out on its own.
+_STATE_INDEX = {'"state":"%s"' % state: i for i, state in enumerate(TASK_STATES) if state != "failed"}
 _DESTROYED = '"state":"failed","error":{"name":"RuntimeError","message":%s}' % _json_str(DESTROYED_PENDING)
 
 #: Reports kept before a task creation writes them out: a loop iteration that creates
@@ -91,17 +96,26 @@ class TrackedTask(tasks.Task):
     __slots__ = (
         "_sr_tid",  # int ("t<tid>" on the wire); unset for tasks that are not reported (ours)
         "_sr_name",  # the name given to create_task, else the coroutine's __qualname__, else None
-        "_sr_initial",  # get_name() at creation when the caller names the task afterwards (see _name_of)
+        "_sr_initial",  # None until its TASK_SPAWN is encoded, then _ENCODED (see set_name, _name_of)
         "_sr_cancelling",
         "_sr_ended",  # set once its end report is encoded: a later "cancelling"/"running" is dropped
     )
 
-    def cancel(self, *args, **kwargs):
-        requested = super().cancel(*args, **kwargs)
-        tracker = _active
-        if requested and tracker is not None:
-            tracker._cancel_requested(self)
+    # The base methods are called directly, not through super(): these run once per task.
+    def cancel(self, msg=None):
+        requested = _task_cancel(self, msg)
+        if requested:
+            tracker = _active
+            if tracker is not None:
+                tracker._cancel_requested(self)
         return requested
+
+    def set_name(self, value):
+        # asyncio.create_task and TaskGroup.create_task (3.9-3.12) name the task after
+        # loop.create_task returns: a name set before its TASK_SPAWN is encoded is the reported one.
+        _task_set_name(self, value)
+        if getattr(self, "_sr_initial", _ENCODED) is None:
+            self._sr_name = self.get_name()
 
     if hasattr(tasks.Task, "uncancel"):  # 3.11+: asyncio.timeout and TaskGroup take a cancel back
 
@@ -115,12 +129,17 @@ class TrackedTask(tasks.Task):
     def __del__(self):
         # A pending task nobody references is collected as under plain asyncio (which logs
         # "Task was destroyed but it is pending!" in the base __del__); its end is reported.
-        tracker = _active
-        if tracker is not None and not self.done():
-            tracker._destroyed_pending(getattr(self, "_sr_tid", None))
-        super().__del__()
+        if not self.done():
+            tracker = _active
+            if tracker is not None:
+                tracker._destroyed_pending(getattr(self, "_sr_tid", None))
+        _task_del(self)
 
 
+_task_cancel = tasks.Task.cancel
+_task_set_name = tasks.Task.set_name
+_task_del = tasks.Task.__del__
+_ENCODED = object()  # TrackedTask._sr_initial once the task's TASK_SPAWN is encoded
 TrackedTask.__name__ = TrackedTask.__qualname__ = "Task"  # reprs read as asyncio's: <Task pending name=...>
 
 
@@ -138,7 +157,7 @@ def _name_of(obj):
     name = obj._sr_name
     initial = obj._sr_initial
     task = None
-    if initial is not None:
+    if initial is not None and initial is not _ENCODED:
         task = obj if type(obj) is TrackedTask else obj()
         if task is not None:
             try:
@@ -147,12 +166,53 @@ def _name_of(obj):
                 now = initial
             if now is not initial:
                 name = obj._sr_name = now
-        obj._sr_initial = None
+        obj._sr_initial = _ENCODED
     if name is None:  # no name given, and a coroutine without a qualified name
         if task is None:
             task = obj if type(obj) is TrackedTask else obj()
         name = obj._sr_name = safe_str(task.get_name()) if task is not None else "Task"
     return name
+
+
+class _Columns:
+    """The columns of the TASK_BATCH being built (src/protocol/task-batch.ts), as lists of
+    ints (None for a spawn without parent); text() writes it and empties them."""
+
+    __slots__ = ("lists",)
+
+    def __init__(self):
+        self.lists = ([], [], [], [], [], [], [], [])  # kind, id, dt, name, parent, file, line, state
+
+    def text(self, t0, strings):
+        kinds, ids, dts, names, parents, files, lines, states = self.lists
+        text = _BATCH % (
+            t0, ",".join(strings), ",".join(map(str, kinds)), '","t'.join(map(str, ids)), ",".join(map(str, dts)),
+            ",".join(map(str, names)), ",".join(["null" if p is None else '"t%d"' % p for p in parents]),
+            ",".join(map(str, files)), ",".join(map(str, lines)), ",".join(["0"] * len(names)), ",".join(map(str, states)))
+        for column in self.lists:
+            del column[:]
+        return text
+
+
+def _ints(xs):
+    """A list of ints as JSON array items, in one %-format (faster than joining str() of each)."""
+    return ("%d," * len(xs) % tuple(xs))[:-1]
+
+
+def _zeros(n):
+    return ("0," * n)[:-1]
+
+
+_BATCH = ('{"etype":"TASK_BATCH","ts":%d,"strings":[%s],"kind":[%s],"id":["t%s"],"dt":[%s],"name":[%s],'
+          '"parent":[%s],"file":[%s],"line":[%s],"column":[%s],"state":[%s]}')
+
+
+def _frame(text):
+    """The frame of an ASCII JSON text, as latin-1 text (head, text, zero padding)."""
+    head = _frame_heads.get(len(text))
+    if head is None:
+        head = frame_head(len(text))
+    return head[0] + text + head[1]
 
 
 class Tracker:
@@ -167,7 +227,9 @@ class Tracker:
         self._eager = weakref.WeakSet()
         self._any_eager = False
         self._counter = itertools.count(1)  # next() is atomic: loops in several threads may create tasks
-        self._live = set()  # tids of the reported tasks that have not ended
+        # tids of the reported tasks that have not ended, as a dict of ints to None: the collector
+        # never scans a dict that holds no containers (a set it scans whole at every full collection).
+        self._live = {}
         self._foreign = weakref.WeakKeyDictionary()  # running task of another class (a task factory's) -> _Entry
         self._foreign_tids = {}  # tid -> _Entry of those
         self._on_collected = self._foreign_collected
@@ -176,6 +238,7 @@ class Tracker:
         # heard through a done callback instead.
         self._callback_loops = weakref.WeakSet()
         self._any_callback_loops = False
+        self._unusual = False  # _any_eager or _any_callback_loops: the report's fast path is off
         self._original_run = None
         self._hidden = weakref.WeakKeyDictionary()  # running hidden task -> tid of its nearest visible ancestor
         self._special = {}  # coroutine -> _HIDE or (file, line): tasks our package starts (see hide, site)
@@ -206,10 +269,61 @@ class Tracker:
 
     # -- installation -------------------------------------------------------------
 
+    def _reporter(self):
+        """report(loop, task, coro, name, parent, caller): what _created does, for the usual task
+        (a TrackedTask of the loop seen last, a coroutine, a reported parent or none, nothing
+        special pending), in one function whose state is in locals; anything else goes to
+        _created. This runs once per task the program makes: every operation counts."""
+        created = self._created
+        records = self.records
+        extend = records.extend
+        special = self._special
+        user_code = self._user_code
+        user_file = self._user_file
+        next_tid = self._counter.__next__
+        live = self._live
+        base_file = _BASE_EVENTS_FILE
+        limit = MAX_RECORDS * _STRIDE
+        tracker = self
+
+        def report(loop, task, coro, name, parent, caller):
+            if type(task) is not TrackedTask or special or tracker._unusual or len(records) >= limit:
+                return created(loop, task, coro, name, parent, caller)
+            last = tracker._last_loop
+            code = getattr(coro, "cr_code", None)
+            if last is None or last() is not loop or code is None or code.co_filename == base_file or task._source_traceback:
+                return created(loop, task, coro, name, parent, caller)
+            if parent is None:
+                parent_id = None
+            else:
+                parent_id = getattr(parent, "_sr_tid", None)
+                if parent_id is None:  # a hidden task's child, a task factory's task
+                    return created(loop, task, coro, name, parent, caller)
+            task._sr_tid = tid = next_tid()
+            task._sr_initial = None
+            task._sr_cancelling = task._sr_ended = False
+            task._sr_name = name if name is not None else (coro.__qualname__ or None)
+            live[tid] = None
+            file = line = None
+            frame = caller
+            while frame is not None:
+                code = frame.f_code
+                hit = user_code.get(code)
+                if hit is None:
+                    hit = user_file(code)
+                if hit:
+                    file = hit
+                    line = frame.f_lineno
+                    break
+                frame = frame.f_back
+            extend((_SPAWN, task, parent_id, file, line, _time()))
+
+        return report
+
     def install(self):
         global _active
         original = base_events.BaseEventLoop.create_task
-        created = self._created
+        created = self._reporter()
         current_task = asyncio.current_task
         getframe = sys._getframe
         keywords = _keywords(original)
@@ -314,37 +428,133 @@ class Tracker:
 
     def frames(self):
         """The frames of every report recorded so far, as one bytes (b"" if none), removing
-        them. Called by the channel, under its lock, so by one thread at a time."""
+        them. Called by the channel, under its lock, so by one thread at a time.
+
+        The reports go out as TASK_BATCH frames (src/protocol/task-batch.ts: columns, expanded
+        by the host into the TASK_SPAWN/TASK_STATE messages they stand for, in order), but a
+        failure, which carries its error, as its own TASK_STATE between them. Every text is
+        ASCII (names and files are JSON-escaped), so frames are built as one latin-1 string,
+        encoded once."""
         records = self.records
         n = len(records)
         if not n:
             return b""
         batch = records[:n]
         del records[:n]
-        texts = []
-        append = texts.append
+        parts = []
+        kinds = batch[0::_STRIDE]
+        start, count = 0, len(kinds)
+        while start < count:  # runs of one kind (a burst of spawns, a burst of ends) in columns at once
+            try:
+                end = kinds.index(_STATE if kinds[start] == _SPAWN else _SPAWN, start)
+            except ValueError:
+                end = count
+            run = batch[start * _STRIDE:end * _STRIDE]
+            try:
+                text = self._bulk(run, kinds[start])
+            except Exception:  # noqa: B902 - something odd in the run: each report on its own below
+                text = None
+            if text is None:
+                self._each(run, parts)
+            else:
+                parts.append(_frame(text))
+            start = end
+        return "".join(parts).encode("latin-1")
+
+    def _bulk(self, run, kind):
+        """The TASK_BATCH text of a run of reports of one kind, built column by column with
+        slices, maps and one %-format per column (no Python code per report but a few list
+        comprehensions); None when the run holds what only _each handles (a failure, a task
+        whose name is read late, a change of state racing its end)."""
+        objs = run[1::_STRIDE]
+        n = len(objs)
+        ids = [o._sr_tid for o in objs]  # an int (a destroyed task's tid) has none: _each
+        strings = []
+        if kind == _SPAWN:
+            names = [o._sr_name for o in objs]
+            if None in names or [o._sr_initial for o in objs].count(None) != n:
+                return None
+            name_json = self._name_json
+            index = {}
+            for name in dict.fromkeys(names):
+                js = name_json.get(name)
+                index[name] = len(strings)
+                strings.append(js if js is not None else self._name_text(name))
+            files = run[3::_STRIDE]
+            file_index = {None: -1}
+            for js in dict.fromkeys(files):
+                if js is not None:
+                    file_index[js] = len(strings)
+                    strings.append(js)
+            parents = run[2::_STRIDE]
+            parent_text = {p: "null" if p is None else '"t%d"' % p for p in dict.fromkeys(parents)}
+            lines = run[4::_STRIDE]
+            if None in lines:
+                lines = [x or 0 for x in lines]
+            times = run[5::_STRIDE]
+            spawn_cols = (_ints(list(map(index.__getitem__, names))), ",".join(map(parent_text.__getitem__, parents)),
+                          _ints(list(map(file_index.__getitem__, files))), _ints(lines), _zeros(n))
+            state_col = ""
+        else:
+            ends = run[4::_STRIDE]
+            if ends.count(ends[0]) != n or True in [o._sr_ended for o in objs]:
+                return None  # ends and changes mixed, or a change after its end: in order, one by one
+            states = list(map(_STATE_INDEX.get, run[2::_STRIDE]))
+            if None in states:
+                return None
+            times = run[3::_STRIDE]
+            spawn_cols = ("", "", "", "", "")
+            state_col = _ints(states)
+        t0 = int(times[0] * 1000)
+        text = _BATCH % ((t0, ",".join(strings), _zeros(n) if kind == 0 else ("%d," % kind * n)[:-1], '","t'.join(map(str, ids)),
+                          _ints([int(t * 1000) - t0 for t in times])) + spawn_cols + (state_col,))
+        if kind == _SPAWN:
+            for o in objs:
+                o._sr_initial = _ENCODED  # a later set_name is not this report's
+        elif ends[0]:
+            for o in objs:
+                o._sr_ended = True
+        return text
+
+    def _each(self, run, parts):
+        """The frames of a run of reports, one report at a time (see _bulk), onto parts."""
         name_json = self._name_json
-        it = iter(batch)
+        state_index = _STATE_INDEX
+        strings = {}  # JSON text of a name or file -> its index in the batch's strings
+        cols = _Columns()
+        kinds, ids, dts, names, parents, files, lines, states = cols.lists
+        kind_add, id_add, dt_add, name_add = kinds.append, ids.append, dts.append, names.append
+        parent_add, file_add, line_add, state_add = parents.append, files.append, lines.append, states.append
+        t0 = 0
+        it = iter(run)
         for kind, obj, a, b, c, d in zip(it, it, it, it, it, it):
             try:
                 if kind == _SPAWN:  # a: parent, b: file, c: line, d: time
                     name = obj._sr_name
                     if name is None or obj._sr_initial is not None:
                         name = _name_of(obj)
-                    js = name_json.get(name) if type(name) is str else None
+                    obj._sr_initial = _ENCODED  # a later set_name is not this report's
+                    js = name_json.get(name)
                     if js is None:
-                        js = _json_str(wire_text(safe_str(name)))
-                        if type(name) is str and len(name_json) < MAX_NAMES:
-                            name_json[name] = js
+                        js = self._name_text(name)
+                    ni = strings.get(js)
+                    if ni is None:
+                        ni = strings[js] = len(strings)
                     if b is None:
-                        if a is None:
-                            append('{"etype":"TASK_SPAWN","ts":%d,"task":{"id":"t%d","name":%s,"parent":null}}' % (d * 1000, obj._sr_tid, js))
-                        else:
-                            append('{"etype":"TASK_SPAWN","ts":%d,"task":{"id":"t%d","name":%s,"parent":"t%d"}}' % (d * 1000, obj._sr_tid, js, a))
-                    elif a is None:
-                        append('{"etype":"TASK_SPAWN","ts":%d,"task":{"id":"t%d","name":%s,"parent":null,"file":%s,"line":%d}}' % (d * 1000, obj._sr_tid, js, b, c))
+                        fi = -1
                     else:
-                        append('{"etype":"TASK_SPAWN","ts":%d,"task":{"id":"t%d","name":%s,"parent":"t%d","file":%s,"line":%d}}' % (d * 1000, obj._sr_tid, js, a, b, c))
+                        fi = strings.get(b)
+                        if fi is None:
+                            fi = strings[b] = len(strings)
+                    tid = obj._sr_tid
+                    ms = int(d * 1000)
+                    if not kinds:
+                        t0 = ms
+                    # Appended only once every value is known: the columns stay of one length.
+                    name_add(ni)
+                    file_add(fi)
+                    parent_add(a)
+                    line_add(c or 0)
                 else:  # a: state, b: time, c: is an end
                     if type(obj) is int:  # a destroyed task: only its tid is left
                         tid = obj
@@ -354,10 +564,31 @@ class Tracker:
                             obj._sr_ended = True
                         elif obj._sr_ended:
                             continue  # a cancel requested from another thread as the task ended
-                    append('{"etype":"TASK_STATE","ts":%d,"task":{"id":"t%d",%s}}' % (b * 1000, tid, a))
+                    si = state_index.get(a)
+                    if si is None:  # a failure: its own message, after the reports made before it
+                        if kinds:
+                            parts.append(_frame(cols.text(t0, strings)))
+                            strings = {}
+                        parts.append(_frame('{"etype":"TASK_STATE","ts":%d,"task":{"id":"t%d",%s}}' % (b * 1000, tid, a)))
+                        continue
+                    ms = int(b * 1000)
+                    if not kinds:
+                        t0 = ms
+                    state_add(si)
+                kind_add(kind)
+                id_add(tid)
+                dt_add(ms - t0)
             except Exception as e:  # noqa: B902 - one report that cannot be made must not take the others
                 _internal_error("encoding a task report", e)
-        return text_frames(texts)
+        if kinds:
+            parts.append(_frame(cols.text(t0, strings)))
+
+    def _name_text(self, name):
+        """The JSON string of a task name (kept for the next task of that name)."""
+        js = _json_str(wire_text(safe_str(name)))
+        if type(name) is str and len(self._name_json) < MAX_NAMES:
+            self._name_json[name] = js
+        return js
 
     def _user_file(self, code):
         """The JSON string of code's file if it is the program's own, else False (cached per code object)."""
@@ -395,10 +626,10 @@ class Tracker:
             self._last_loop = weakref.ref(loop)
             if not self._batches(loop):
                 self._eager.add(loop)
-                self._any_eager = True
+                self._any_eager = self._unusual = True
             if not _asyncio_handles(loop):
                 self._callback_loops.add(loop)
-                self._any_callback_loops = True
+                self._any_callback_loops = self._unusual = True
         if getattr(task, "_source_traceback", None):
             _drop_our_frame(task)  # debug mode only
         parent_id = getattr(parent, "_sr_tid", None)  # a TrackedTask's; None for no parent
@@ -431,11 +662,11 @@ class Tracker:
                     given = caller.f_locals.get("name")
                     if given is not None:
                         holder._sr_name = given
-                else:
+                elif holder is not task:  # a TrackedTask hears its name in set_name
                     holder._sr_initial = task.get_name()
         if holder is not task:
             self._foreign_tids[tid] = holder
-        self._live.add(tid)
+        self._live[tid] = None
         if special is not None:
             file, line = special
             file = _json_str(wire_text(file))
@@ -498,10 +729,8 @@ class Tracker:
                 return
             self._foreign_tids.pop(holder._sr_tid, None)
         tid = holder._sr_tid
-        live = self._live
-        if tid not in live:
-            return  # already reported (abandon_live)
-        live.discard(tid)
+        if self._live.pop(tid, False) is not None:
+            return  # already reported (abandon_live); one atomic pop, as another thread may report it
         if task.cancelled():
             state = _CANCELLED
         else:
@@ -533,8 +762,7 @@ class Tracker:
     def _destroyed_pending(self, tid):
         """A reported task was collected while pending (from TrackedTask.__del__ or an _Entry's
         callback: any thread, inside anything). Only its tid is kept: no reference to it."""
-        if tid is not None and tid in self._live:
-            self._live.discard(tid)
+        if tid is not None and self._live.pop(tid, False) is None:
             self._foreign_tids.pop(tid, None)
             self.records += (_STATE, tid, _DESTROYED, _time(), True, None)
 
@@ -612,8 +840,7 @@ class Tracker:
         """Tasks still registered when the program is over never run again: report them
         cancelled so every TASK_SPAWN has its end."""
         for tid in sorted(self._live):
-            if tid in self._live:
-                self._live.discard(tid)
+            if self._live.pop(tid, False) is None:
                 self.records += (_STATE, tid, _CANCELLED, _time(), True, None)
 
     def unretrieved_reports(self):

@@ -15,10 +15,39 @@ PYTHON_DIR = os.path.join(ROOT, "python")
 BUNDLED_PATH = os.pathsep.join([os.path.join(PYTHON_DIR, "bundled"), PYTHON_DIR])
 sys.path[:0] = BUNDLED_PATH.split(os.pathsep)
 
+from scene_runner.contract import TASK_BATCH_SPAWN, TASK_STATES  # noqa: E402
 from scene_runner.frames import FrameReader, encode_frame  # noqa: E402
 
 
 END_STATES = ("done", "cancelled", "failed")
+
+
+def expanded(messages):
+    """messages with every TASK_BATCH replaced by the reports it stands for."""
+    return [r for m in messages for r in (expand_task_batch(m) if m.get("etype") == "TASK_BATCH" else (m,))]
+
+
+def expand_task_batch(b):
+    """The TASK_SPAWN/TASK_STATE messages a TASK_BATCH stands for, in order, as the real
+    supervisor expands it (src/protocol/task-batch.ts expandTaskBatch)."""
+    out = []
+    s = c = 0
+    for i, kind in enumerate(b["kind"]):
+        ts = b["ts"] + b["dt"][i]
+        if kind == TASK_BATCH_SPAWN:
+            task = {"id": b["id"][i], "name": b["strings"][b["name"][s]], "parent": b["parent"][s]}
+            if b["file"][s] >= 0:
+                task["file"] = b["strings"][b["file"][s]]
+            if b["line"][s] > 0:
+                task["line"] = b["line"][s]
+            if b["column"][s] > 0:
+                task["column"] = b["column"][s]
+            out.append({"etype": "TASK_SPAWN", "ts": ts, "task": task})
+            s += 1
+        else:
+            out.append({"etype": "TASK_STATE", "ts": ts, "task": {"id": b["id"][i], "state": TASK_STATES[b["state"][c]]}})
+            c += 1
+    return out
 
 
 class Child:
@@ -59,9 +88,10 @@ class Child:
                 self._new.put(None)
                 self._closed.set()
                 return
-            for m in reader.push(chunk):
-                self.messages.append(m)
-                self._new.put(m)
+            for frame in reader.push(chunk):
+                for m in expand_task_batch(frame) if frame.get("etype") == "TASK_BATCH" else (frame,):
+                    self.messages.append(m)
+                    self._new.put(m)
 
     def send(self, message):
         message.setdefault("ts", int(time.time() * 1000))

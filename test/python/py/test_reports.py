@@ -6,7 +6,7 @@ import time
 import unittest
 from asyncio import base_events, events
 
-import host  # noqa: F401 - puts python/ on sys.path
+import host  # puts python/ on sys.path
 from scene_runner import tracking
 from scene_runner.channel import Channel
 from scene_runner.frames import FrameReader
@@ -35,7 +35,7 @@ class ReportsTest(unittest.TestCase):
 
     def received(self):
         reader = FrameReader(self.fail)
-        return [m for w in self.sock.writes for m in reader.push(w)]
+        return host.expanded([m for w in self.sock.writes for m in reader.push(w)])
 
     def reports(self):
         return [(m["etype"], m["task"]["id"], m["task"].get("name") or m["task"]["state"]) for m in self.received() if m["etype"].startswith("TASK_")]
@@ -106,7 +106,7 @@ class ReportsTest(unittest.TestCase):
             loop.run_until_complete(main())
         finally:
             loop.close()
-        self.assertEqual(seen, [["TASK_SPAWN"]])
+        self.assertEqual(seen, [["TASK_SPAWN"]])  # (expanded from its TASK_BATCH)
 
     def test_a_cancel_requested_as_the_task_ended_is_not_reported_after_its_end(self):
         async def main():
@@ -128,7 +128,8 @@ class ReportsTest(unittest.TestCase):
             thread.start()
             thread.join()
             # written by that thread while this loop is still in its iteration
-            self.assertEqual([m["task"]["state"] for w in self.sock.writes[before:] for m in FrameReader(self.fail).push(w)], ["cancelling"])
+            written = host.expanded([m for w in self.sock.writes[before:] for m in FrameReader(self.fail).push(w)])
+            self.assertEqual([m["task"]["state"] for m in written], ["cancelling"])
             with self.assertRaises(asyncio.CancelledError):
                 await task
 
@@ -155,6 +156,51 @@ class ReportsTest(unittest.TestCase):
             loop.close()
         states = [s for kind, _, s in self.reports() if kind == "TASK_STATE"]
         self.assertEqual(sorted(states), ["done", "done", "failed"])
+
+    def test_a_burst_goes_out_in_columns_and_a_failure_on_its_own_between_them(self):
+        async def ok():
+            await asyncio.sleep(0)
+
+        async def bad():
+            await asyncio.sleep(0)
+            raise ValueError("no")
+
+        async def main():
+            tasks = [asyncio.create_task(ok(), name="ok%d" % i) for i in range(2)]
+            tasks.append(asyncio.create_task(bad(), name="bad"))
+            tasks += [asyncio.create_task(ok(), name="ok") for _ in range(3)]
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run(main())
+        reader = FrameReader(self.fail)
+        frames = [m for w in self.sock.writes for m in reader.push(w)]
+        # spawns: main alone (before the loop ran), then the six; ends: ok0, ok1, then
+        # the failure as its own TASK_STATE (it carries its error), then the other ends.
+        self.assertEqual([m["etype"] for m in frames], ["TASK_BATCH", "TASK_BATCH", "TASK_BATCH", "TASK_STATE", "TASK_BATCH", "TASK_BATCH"])  # main's end last
+        self.assertEqual(frames[3]["task"]["error"]["name"], "ValueError")
+        reports = self.reports()
+        self.assertEqual([n for kind, _, n in reports if kind == "TASK_SPAWN"][1:], ["ok0", "ok1", "bad", "ok", "ok", "ok"])
+        self.assertEqual([(tid, s) for kind, tid, s in reports if kind == "TASK_STATE"],
+                         [("t2", "done"), ("t3", "done"), ("t4", "failed"), ("t5", "done"), ("t6", "done"), ("t7", "done"), ("t1", "done")])
+
+    def test_columns_stand_for_the_same_reports_as_one_by_one(self):
+        """_bulk (columns from slices) and _each (a report at a time) write the same reports."""
+        async def child(i):
+            await asyncio.sleep(0)
+
+        async def main():
+            tasks = [asyncio.create_task(child(i), name=None if i % 2 else "c%d" % (i % 5)) for i in range(200)]
+            spawns = list(self.tracker.records)  # before the iteration's end writes them
+            await asyncio.gather(*tasks)
+            return spawns
+
+        spawns = asyncio.run(main())
+        bulk = [m for m in self.reports() if m[0] == "TASK_SPAWN"][1:]
+        parts = []
+        self.tracker._each(spawns, parts)
+        one_by_one = host.expanded(FrameReader(self.fail).push("".join(parts).encode("latin-1")))
+        self.assertEqual([(m["etype"], m["task"]["id"], m["task"]["name"]) for m in one_by_one], bulk)
+        self.assertEqual(len(bulk), 200)
 
     def test_every_task_of_a_large_burst_is_reported_in_order(self):
         async def child(i):
