@@ -79,8 +79,18 @@ fetch() {
   # Node: apt-get download nodejs here gives Debian's Node 18 (the nodesource repository this
   # machine's Node 20 came from is not configured), so we carry the node binary the project is
   # built and tested with here: one static-enough file (libc, libstdc++ and libm only).
-  log "packing $(command -v node) ($node_v)"
-  tar -C / -cf - "$(readlink -f "$(command -v node)" | sed 's|^/||')" | xz -T2 -6 >"$payload/node.tar.xz"
+  # xz takes minutes on two cores: the packed binary is kept (ignored) for the next fetch.
+  local node_bin cache node_key
+  node_bin=$(readlink -f "$(command -v node)")
+  cache="$ROOT/node_modules/.cache/scene-runner-gpu"
+  node_key="node-$node_v-$(sha256sum "$node_bin" | cut -c1-16).tar.xz"
+  if [[ ! -f "$cache/$node_key" ]]; then
+    log "packing $node_bin ($node_v)"
+    mkdir -p "$cache"
+    tar -C / -cf - "${node_bin#/}" | xz -T2 -6 >"$cache/$node_key.tmp"
+    mv "$cache/$node_key.tmp" "$cache/$node_key"
+  fi
+  cp "$cache/$node_key" "$payload/node.tar.xz"
 
   log "building dist/"
   (cd "$ROOT" && node scripts/build.mjs)
@@ -283,7 +293,7 @@ console.log(`rehearse: ${results.length} entries; probe: ${probe.results.map((r)
 if (bad.length) { console.error(`rehearse FAILED: no results or no renderer for ${bad.join(", ")}`); process.exit(1); }
 console.log("rehearse: every bench ran with the unpacked node and Chromium");
 JS
-  rm -rf "$dir"
+  rm -rf "$dir" "$STAGE" "$GROOT" # about 1 GB, and nothing there is needed again here
 }
 
 case "${1:-}" in
