@@ -254,8 +254,10 @@ EOF
   node - "$out" "${files[@]}" <<'JS'
 const fs = require("fs");
 const [out, ...files] = process.argv.slice(2);
-const results = files.flatMap((f) => JSON.parse(fs.readFileSync(f, "utf8")));
-const machine = Object.fromEntries(files.map((f) => [f.replace(/^.*res-|\.json$/g, ""), JSON.parse(fs.readFileSync(f.replace(/\.json$/, ".machine.json"), "utf8"))]));
+const machineOf = (f) => JSON.parse(fs.readFileSync(f.replace(/\.json$/, ".machine.json"), "utf8"));
+// Each entry says what drew it: these figures sit beside SwiftShader ones and must not pass for them.
+const results = files.flatMap((f) => JSON.parse(fs.readFileSync(f, "utf8")).map((e) => ({ ...e, glMode: machineOf(f).glMode, webglRenderer: machineOf(f).webglRenderer })));
+const machine = Object.fromEntries(files.map((f) => [f.replace(/^.*res-|\.json$/g, ""), machineOf(f)]));
 fs.writeFileSync(`${out}/gpu-results.json`, `${JSON.stringify(results, null, 2)}\n`);
 fs.writeFileSync(`${out}/gpu-results.machine.json`, `${JSON.stringify(machine, null, 2)}\n`);
 for (const [b, m] of Object.entries(machine)) console.log(`${b}: drawn by ${m.webglRenderer} (SCENE_RUNNER_CHROME_GL=${m.glMode})`);
