@@ -230,6 +230,14 @@ EOF
   log "node $(node --version) at $(command -v node); $("$CHROME_PATH" --version 2>/dev/null) at $CHROME_PATH"
   command -v nvidia-smi >/dev/null && nvidia-smi -L || log "no nvidia-smi"
 
+  # A small /dev/shm (some container images) crashes Chromium's renderers under a large scene.
+  local shm_kb
+  shm_kb=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 {print $2}' || true)
+  if [[ -z "$shm_kb" || "$shm_kb" -lt 1048576 ]]; then
+    export SCENE_RUNNER_CHROME_ARGS="${SCENE_RUNNER_CHROME_ARGS:+$SCENE_RUNNER_CHROME_ARGS }--disable-dev-shm-usage"
+    log "/dev/shm is ${shm_kb:-absent} kB: Chromium gets --disable-dev-shm-usage"
+  fi
+
   cd "$ROOT"
   local mode
   node bench/lib/gpu-renderer.mjs --probe "$MODES" --out "$out/gpu-probe.json"
