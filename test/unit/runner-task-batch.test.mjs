@@ -121,3 +121,31 @@ test("a malformed batch is refused with the path of its first bad field", () => 
   // Everything else is still validated as before.
   assert.throws(() => validateRunnerPipe({ etype: "TASK_SPAWN", ts: 1, task: { id: 3 } }, noDrop), /message\.task\.id/);
 });
+
+test("any damage to a batch is a ProtocolError or a batch that expands, never another failure", async () => {
+  const good = { etype: "TASK_BATCH", ts: 5, strings: ["w", "/f.ts"], kind: [0, 0, 1, 1], id: ["t1", "t2", "t2", "t1"], dt: [0, 1, 2, 3], name: [0, 0], parent: [null, "t1"], file: [1, -1], line: [3, 0], column: [7, 0], state: [3, 2] };
+  const odd = [undefined, null, -1, 0, 1, 2.5, 1e9, NaN, Infinity, "", "t1", [], {}, [0], [null], true];
+  let seed = 7;
+  const rand = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  let refused = 0;
+  for (let i = 0; i < 3000; i++) {
+    const m = JSON.parse(JSON.stringify(good));
+    const keys = Object.keys(m).filter((k) => k !== "etype");
+    for (let j = 0; j <= rand(3); j++) {
+      const key = keys[rand(keys.length)];
+      if (Array.isArray(m[key]) && m[key].length && rand(2)) m[key][rand(m[key].length)] = odd[rand(odd.length)];
+      else m[key] = odd[rand(odd.length)];
+    }
+    try {
+      const out = expandTaskBatch(validateRunnerPipe(m, noDrop));
+      assert.equal(out.length, m.kind.length);
+      for (const r of out) assert.ok(r.etype === "TASK_SPAWN" ? typeof r.task.name === "string" : typeof r.task.state === "string");
+    } catch (e) {
+      // (each loadTs bundle has its own copy of the class: compared by name)
+      if (e?.name !== "ProtocolError") throw new Error(`${JSON.stringify(m)}: ${e?.name}: ${e?.message}`);
+      assert.doesNotMatch(e.message, /\n/, "one line");
+      refused++;
+    }
+  }
+  assert.ok(refused > 2000, `${refused} of 3000 damaged batches refused`);
+});
