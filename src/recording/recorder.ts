@@ -53,12 +53,14 @@ const DEFLATE = { level: DEFLATE_LEVEL };
  */
 const POOL_MAX_BYTES = 32 * 2 ** 20;
 /**
- * The worker is behind when this many segments are out at it (see splitHow()): a due keyframe
- * then waits, the segment growing meanwhile, up to SEGMENT_STRETCH times its usual size; only
- * past that does the host take the keyframe itself.
+ * The worker is behind when this many segments are out at it (see splitHow()). A keyframe due
+ * on time alone then waits until the segment has its usual size; one due by size is taken on
+ * the host. Not stretched further: measured at up to 2× while the worker was behind,
+ * recording.seek (a producer far faster than the worker) had half the keyframes and its
+ * slowest seek went from ~30 to 651 ms (median 50 ms, load 12).
  */
 const WORKER_BEHIND_SEGMENTS = 2;
-const SEGMENT_STRETCH = 2;
+const SEGMENT_STRETCH = 1;
 
 export interface SegmentInfo {
   t0: number;
@@ -293,11 +295,11 @@ export class Recorder {
   }
 
   /**
-   * How a due keyframe is made: by the worker; or not yet, while the worker is behind (the
-   * segment grows a while: its keyframe costs the host nothing, and the worker, with fewer
-   * keyframes to build, catches up); or, the segment stretched as far as it may, here, from the
-   * host's store (the worker then skips replaying the segment before it). So the host takes
-   * keyframes only under a worker far behind, and no more than two segments wait for one.
+   * How a due keyframe is made: by the worker; or not yet, while the worker is behind and the
+   * segment is short of its usual size (a keyframe due on time: the segment grows a while, its
+   * keyframe costs the host nothing); or here, from the host's store (the worker then skips
+   * replaying the segment before it). So the host takes keyframes only while the worker is
+   * behind, and no more than two segments wait for one.
    */
   private splitHow(): "worker" | "wait" | "here" {
     if (!this.workerKeys) return "here";
