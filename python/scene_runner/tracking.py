@@ -278,7 +278,7 @@ class Tracker:
         records = self.records
         extend = records.extend
         special = self._special
-        user_code = self._user_code
+        sites = {}  # id(code) -> (code, JSON of its file if the program's own else False, {f_lasti: line})
         user_file = self._user_file
         next_tid = self._counter.__next__
         live = self._live
@@ -307,13 +307,19 @@ class Tracker:
             file = line = None
             frame = caller
             while frame is not None:
+                # Keyed by id: hashing a code object hashes its constants, every time. The entry
+                # holds the code, so no other object takes its id while it is there.
                 code = frame.f_code
-                hit = user_code.get(code)
-                if hit is None:
-                    hit = user_file(code)
-                if hit:
-                    file = hit
-                    line = frame.f_lineno
+                site = sites.get(id(code))
+                if site is None:
+                    site = sites[id(code)] = (code, user_file(code), {})
+                if site[1]:
+                    file = site[1]
+                    lines = site[2]
+                    at = frame.f_lasti
+                    line = lines.get(at)
+                    if line is None:  # f_lineno decodes the line table; an instruction's line never changes
+                        line = lines[at] = frame.f_lineno
                     break
                 frame = frame.f_back
             extend((_SPAWN, task, parent_id, file, line, _time()))
@@ -379,21 +385,17 @@ class Tracker:
         plain asyncio spends on a task that awaits once), and reported at the moment it ends."""
         run = events.Handle._run
         done = self._done
-        step_types = {}  # type of a handle's callback -> whether it may be a task's step or wakeup
 
         def _run(handle):
             try:
                 run(handle)
             finally:
-                callback = handle._callback
-                kind = type(callback)
-                maybe = step_types.get(kind)
-                if maybe is None:
-                    maybe = step_types[kind] = kind.__name__ in _STEP_CALLBACKS
-                if maybe:
-                    task = getattr(callback, "__self__", None)
-                    if type(task) is TrackedTask and task.done() and getattr(task, "_sr_tid", None) is not None:
-                        done(task)
+                # A task's step and its wakeup have the task as __self__ (the C task's
+                # TaskStepMethWrapper, TaskWakeupMethWrapper on 3.9, a bound builtin method
+                # later, the Python task's bound methods); other callbacks have none or another.
+                task = getattr(handle._callback, "__self__", None)
+                if type(task) is TrackedTask and task.done() and getattr(task, "_sr_tid", None) is not None:
+                    done(task)
 
         _run.__wrapped__ = run
         self._original_run = run
@@ -865,12 +867,6 @@ def _nothing():
 
 def _always(loop):
     return True
-
-
-# Names of the types a task's step or wakeup is scheduled as: the C task's TaskStepMethWrapper,
-# its wakeup (TaskWakeupMethWrapper on 3.9, a bound builtin method later), the Python task's
-# bound methods. Each has the task as __self__.
-_STEP_CALLBACKS = frozenset(("TaskStepMethWrapper", "TaskWakeupMethWrapper", "builtin_function_or_method", "builtin_method", "method"))
 
 
 def _asyncio_handles(loop):
