@@ -149,3 +149,33 @@ test("any damage to a batch is a ProtocolError or a batch that expands, never an
   }
   assert.ok(refused > 2000, `${refused} of 3000 damaged batches refused`);
 });
+
+test("the real runner: every task is reported, in order, even when the program calls process.exit() mid-turn", async () => {
+  const { runCli, readEvents } = await import("../helpers/cli.mjs");
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "sr-batch-"));
+  try {
+    const file = join(dir, "exit.ts");
+    writeFileSync(file, [
+      'import { sleep, type Session } from "scene-runner";',
+      "export async function main(sess: Session) {",
+      '  for (let i = 0; i < 3000; i++) sess.spawnTask(() => sleep(60_000), { name: `a${i}` });',
+      "  await sleep(0);",
+      '  for (let i = 0; i < 5; i++) sess.spawnTask(() => sleep(60_000), { name: `b${i}` });',
+      "  process.exit(0);",
+      "}",
+    ].join("\n"));
+    const events = join(dir, "events.jsonl");
+    const r = await runCli(["run", file, "--events", events]);
+    assert.equal(r.code, 0, r.stderr);
+    const names = readEvents(events).filter((m) => m.etype === "TASK_SPAWN").map((m) => m.task.name);
+    const want = ["main", ...Array.from({ length: 3000 }, (_, i) => `a${i}`), ...Array.from({ length: 5 }, (_, i) => `b${i}`)];
+    assert.deepEqual(names, want);
+    const b4 = readEvents(events).find((m) => m.etype === "TASK_SPAWN" && m.task.name === "b4");
+    assert.deepEqual([b4.task.file, b4.task.line], [file, 5]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -69,6 +69,12 @@ const describeThrown = (e: unknown) => {
 process.on("uncaughtException", (e) => process.stderr.write(`Uncaught exception outside any task: ${describeThrown(e)}\n`));
 process.on("unhandledRejection", (e) => process.stderr.write(`Unhandled rejection outside any task: ${describeThrown(e)}\n`));
 process.on("SIGINT", () => requestStop());
+// A program that calls process.exit() skips the turn's end: the task reports and frames still
+// held go out now (a pipe write is attempted at once, so they reach the host).
+process.on("exit", () => {
+  reports.flush();
+  channel.flush();
+});
 
 let finishing = false;
 async function finish(code: number, end: RunnerToHost): Promise<never> {
