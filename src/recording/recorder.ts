@@ -54,13 +54,15 @@ const DEFLATE = { level: DEFLATE_LEVEL };
 const POOL_MAX_BYTES = 32 * 2 ** 20;
 /**
  * The worker is behind when this many segments are out at it (see splitHow()). A keyframe due
- * on time alone then waits until the segment has its usual size; one due by size is taken on
- * the host. Not stretched further: measured at up to 2× while the worker was behind,
- * recording.seek (a producer far faster than the worker) had half the keyframes and its
+ * then waits while the segment is under its usual size, and for a big scene (BIG_SCENE_BYTES)
+ * under twice that: its keyframe on the host would block it for tens of milliseconds (a
+ * 500,000-point cloud: 10-27 ms of on-CPU in host.block.cloud's longest gaps, 0.4-8 ms when it
+ * waits). A small scene's segments are not stretched: its keyframe costs the host ~1 ms, and at
+ * 2× recording.seek (a producer far faster than the worker) had half the keyframes and its
  * slowest seek went from ~30 to 651 ms (median 50 ms, load 12).
  */
 const WORKER_BEHIND_SEGMENTS = 2;
-const SEGMENT_STRETCH = 1;
+const BIG_SCENE_BYTES = 2 ** 20;
 
 export interface SegmentInfo {
   t0: number;
@@ -296,15 +298,16 @@ export class Recorder {
 
   /**
    * How a due keyframe is made: by the worker; or not yet, while the worker is behind and the
-   * segment is short of its usual size (a keyframe due on time: the segment grows a while, its
-   * keyframe costs the host nothing); or here, from the host's store (the worker then skips
-   * replaying the segment before it). So the host takes keyframes only while the worker is
-   * behind, and no more than two segments wait for one.
+   * segment is short of its usual size (twice that for a big scene): the segment grows a while
+   * and its keyframe costs the host nothing; or here, from the host's store (the worker then
+   * skips replaying the segment before it). So the host takes keyframes only while the worker
+   * is behind, and no more than two segments wait for one.
    */
   private splitHow(): "worker" | "wait" | "here" {
     if (!this.workerKeys) return "here";
     if (this.deflater.pending.segments < WORKER_BEHIND_SEGMENTS) return "worker";
-    return this.sinceKey < SEGMENT_STRETCH * this.segmentTarget() ? "wait" : "here";
+    const stretch = this.lastKeyBytes >= BIG_SCENE_BYTES ? 2 : 1;
+    return this.sinceKey < stretch * this.segmentTarget() ? "wait" : "here";
   }
 
   /** The records' bytes after which a keyframe is due. */
