@@ -2,6 +2,7 @@
 // a running scene's viewer opens in a new browser tab (vscode.env.openExternal), which draws the
 // scene (pixels); a click in that tab reaches the program, whose answer (the box turns blue) the
 // tab and the VS Code panel both draw; the address, token included, is in the Scene Runner log.
+// A click on a task's span in the tab's timeline opens the task's source in VS Code.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,6 +49,7 @@ function panelFrame(vs, file) {
 describe("Scene: Open Viewer in Browser in VS Code", { timeout: 600_000 }, () => {
   let vs;
   let workspace;
+  let tab;
   before(async () => {
     workspace = mkdtempSync(join(tmpdir(), "scene-runner-browser-ws-"));
     writeFileSync(join(workspace, "browser_box.ts"), PROGRAM);
@@ -67,7 +69,7 @@ describe("Scene: Open Viewer in Browser in VS Code", { timeout: 600_000 }, () =>
 
       const opened = vs.context.waitForEvent("page", { timeout: 60_000 });
       await vs.runCommand("Scene: Open Viewer in Browser", { settleMs: 0 });
-      const tab = await opened;
+      tab = await opened;
       await tab.waitForLoadState("domcontentloaded");
       // The address code-server forwards the server at (/proxy/<port>/ on its own origin), then the token and the room.
       const url = new URL(tab.url());
@@ -94,6 +96,38 @@ describe("Scene: Open Viewer in Browser in VS Code", { timeout: 600_000 }, () =>
       assert.equal(await status(root), 401);
     } catch (e) {
       await saveArtifacts(vs, "browser-viewer-FAILED").catch(() => {});
+      throw e;
+    }
+  });
+
+  test("a click on a task's span in the tab's timeline opens its source in VS Code", async () => {
+    try {
+      assert.ok(tab, "the tab of the test before");
+      await tab.locator(".sr-timeline").waitFor({ state: "visible", timeout: 60_000 });
+      await tab.locator(".sr-tl-toggle").click();
+      const canvas = tab.locator(".sr-tl-canvas");
+      await canvas.waitFor({ state: "visible" });
+      const box = await canvas.boundingBox();
+      // The first lane (main, spawned first), under the 18 px ruler: its tip names where it was created.
+      const at = { x: box.x + box.width * 0.5, y: box.y + 18 + 6 };
+      await tab.mouse.move(at.x, at.y);
+      const tip = await waitUntil("the span's tooltip", async () => {
+        const text = await tab.locator(".sr-tl-tip").textContent();
+        return /created at browser_box\.ts:\d+/.test(text ?? "") ? text : null;
+      });
+      const line = Number(/browser_box\.ts:(\d+)/.exec(tip)[1]);
+      assert.ok(line > 1, `main was created past line 1 (${line}), so the cursor's move shows`);
+      await tab.mouse.click(at.x, at.y);
+      // VS Code shows the file with the cursor on that line (its status bar says so).
+      await vs.page.bringToFront();
+      await waitUntil(`VS Code's cursor at line ${line} of browser_box.ts`, async () => {
+        const active = await vs.page.locator(".tab.active").first().textContent().catch(() => "");
+        const status = await vs.page.locator(".part.statusbar").textContent().catch(() => "");
+        return /browser_box\.ts/.test(active ?? "") && new RegExp(`Ln ${line},`).test(status ?? "");
+      });
+      if (process.env.SCENE_SHOTS) await vs.page.screenshot({ path: join(process.env.SCENE_SHOTS, "vscode-browser-span-opened.png") });
+    } catch (e) {
+      await saveArtifacts(vs, "browser-viewer-span-FAILED").catch(() => {});
       throw e;
     }
   });
