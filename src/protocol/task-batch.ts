@@ -2,7 +2,8 @@
  * TASK_BATCH: many task reports in one runner-pipe frame, in columns. A program that spawns
  * 100,000 tasks in a loop makes 200,000 TASK_SPAWN/TASK_STATE reports in about a second; one
  * JSON object and one frame each cost the runner more than the tasks themselves. The Node
- * runner collects the reports of one burst of its loop into one of these instead.
+ * runner collects the reports of one turn of Node's loop (2,048 at most) into one of these
+ * instead (src/runner/node/task-reports.ts); any runner may send them.
  *
  * It exists on the pipe only: the host expands it (expandTaskBatch) into exactly the
  * TASK_SPAWN and TASK_STATE messages it stands for, in their order, so nothing past the
