@@ -73,3 +73,40 @@ test("keyframes written as plain JSON until typed arrays come, then with them (a
     assert.equal(at(45).find((c) => c.key === "b").color, "green", "before any typed array: plain keyframes read back");
   }
 });
+
+test("a frame's JSON and typed arrays land in the segment congruent mod 8 with where they come from, and read back the same", async () => {
+  // V8 copies into shared memory word by word only for congruent addresses: the recorder pads
+  // the envelope with JSON whitespace so that they are, wherever the socket left the frame.
+  let now = 0;
+  const r = new rec.Recorder({ now: () => now, epoch: () => 0, keyframeEveryMs: 1e9, workerFile: false });
+  const placed = [];
+  for (let k = 0; k < 16; k++) {
+    now += 10;
+    const m = k % 2 ? box(`c${k}`) : points(50 + k, k + 1);
+    const b = body(m);
+    const host = Buffer.alloc(b.length + 16);
+    b.copy(host, k % 8);
+    const frame = host.subarray(k % 8, k % 8 + b.length);
+    r.record(decodeFrameBody(frame), frame);
+    placed.push({ frame, m });
+  }
+  const seg = Buffer.concat(r.segments[0].chunk.pieces());
+  // Walk the segment's records (the keyframe first) and check where each message's pieces start.
+  let off = rec.decodeRecordAt(seg, 0).next;
+  for (const { frame, m } of placed) {
+    const jsonLength = frame.readUInt32LE(0);
+    const nl = seg.indexOf(10, off);
+    const line = seg.subarray(off, nl).toString("latin1");
+    const jsonAt = off + line.indexOf('"m":') + 4 + /^ */.exec(line.slice(line.indexOf('"m":') + 4))[0].length;
+    assert.equal((jsonAt - frame.byteOffset - 4) % 8, 0, `the JSON of ${m.etype} at ${jsonAt} is congruent with its source`);
+    assert.ok(seg.subarray(jsonAt, jsonAt + jsonLength).equals(frame.subarray(4, 4 + jsonLength)), "the frame's JSON as it came");
+    const { record, next } = rec.decodeRecordAt(seg, off);
+    if (m.data.nodes[0].vertices) {
+      const areaFrom = frame.byteOffset + ((4 + jsonLength + 7) & ~7);
+      assert.equal((nl + 1 - areaFrom) % 8, 0, "the typed arrays are congruent with their source too");
+      assert.deepEqual(record.m.data.nodes[0].vertices, m.data.nodes[0].vertices);
+    } else assert.deepEqual(record.m, m);
+    off = next;
+  }
+  await r.close();
+});
