@@ -11,8 +11,8 @@ import { fileURLToPath } from "node:url";
 import { importTs } from "../../scripts/lib/import-ts.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const { startSession, SceneStore } = await importTs({
-  stdin: { contents: 'export { startSession } from "./src/runner/supervisor.ts"; export { SceneStore } from "./src/scene/scene-store.ts";', resolveDir: ROOT, loader: "ts" },
+const { startSession, SceneStore, viewerInit } = await importTs({
+  stdin: { contents: 'export { startSession } from "./src/runner/supervisor.ts"; export { SceneStore } from "./src/scene/scene-store.ts"; export { viewerInit } from "./src/protocol/runner.ts";', resolveDir: ROOT, loader: "ts" },
   // The launcher finds dist/runner-node.js next to its bundle, as in the shipped extension.
   define: { __dirname: JSON.stringify(join(ROOT, "dist")) },
   banner: { js: `import { createRequire as __createRequire } from "node:module"; const require = __createRequire(${JSON.stringify(join(ROOT, "package.json"))});` },
@@ -33,14 +33,39 @@ export async function main(sess: Session) {
 }
 `;
 
-async function run(t, coalesce) {
+// The Python runner does not ask for acks (its SESSION_START has no `acks`): were one sent, its
+// session would hand it to the program as a viewer event.
+const PY_PROGRAM = `
+import asyncio
+from vuer import Vuer
+from vuer.schemas import Box
+
+app = Vuer()
+
+@app.add_handler("PIPE_ACK")
+async def on_ack(event, sess):
+    print("the program got a PIPE_ACK", flush=True)
+
+@app.spawn(start=True)
+async def main(sess):
+    for frame in range(${FRAMES}):
+        sess.upsert @ Box(key="box", position=[frame, 0, 0])
+        if frame % 100 == 0:
+            sess.add @ Box(key="beacon-%d" % (frame // 100))
+            if frame >= 200:
+                sess.remove @ ("beacon-%d" % (frame // 100 - 2))
+        await asyncio.sleep(0)
+`;
+
+async function run(t, coalesce, { name = "flood.ts", program = PROGRAM } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "sr-flow-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, "flood.ts");
-  writeFileSync(file, PROGRAM);
+  const file = join(dir, name);
+  writeFileSync(file, program);
   const store = new SceneStore();
   const got = [];
   let stderr = "";
+  let stdout = "";
   const session = await startSession({
     file, coalesce,
     onMessage: (m) => {
@@ -51,11 +76,17 @@ async function run(t, coalesce) {
       const until = performance.now() + 2;
       while (performance.now() < until);
     },
+    onStdout: (c) => (stdout += c),
     onStderr: (c) => (stderr += c),
   });
+  // As every host does as the run starts (a vuer session starts on it).
+  session.send(viewerInit("headless"));
+  // Bounded: a runner that hangs fails the test instead of holding the suite.
+  const killer = setTimeout(() => session.kill(), 120_000);
   const exit = await session.exited;
+  clearTimeout(killer);
   assert.equal(exit.code, 0, stderr);
-  return { got, store };
+  return { got, store, stdout };
 }
 
 function checkScene({ got, store }) {
@@ -83,4 +114,10 @@ test("without coalescing (run --events) every message arrives as made", async (t
   const r = await run(t, false);
   checkScene(r);
   assert.equal(r.got.filter((m) => m.etype === "UPSERT").length, FRAMES);
+});
+
+test("a Python runner, which does not ask for acks, gets none and its scene arrives whole", async (t) => {
+  const r = await run(t, true, { name: "flood.py", program: PY_PROGRAM });
+  checkScene(r);
+  assert.doesNotMatch(r.stdout, /PIPE_ACK/);
 });
