@@ -385,6 +385,9 @@ class Tracker:
         plain asyncio spends on a task that awaits once), and reported at the moment it ends."""
         run = events.Handle._run
         done = self._done
+        tracker = self
+        live = self._live
+        extend = self.records.extend
 
         def _run(handle):
             try:
@@ -394,8 +397,21 @@ class Tracker:
                 # TaskStepMethWrapper, TaskWakeupMethWrapper on 3.9, a bound builtin method
                 # later, the Python task's bound methods); other callbacks have none or another.
                 task = getattr(handle._callback, "__self__", None)
-                if type(task) is TrackedTask and task.done() and getattr(task, "_sr_tid", None) is not None:
-                    done(task)
+                if type(task) is TrackedTask and task.done():
+                    tid = getattr(task, "_sr_tid", None)
+                    # The usual ends (done or cancelled, on a loop whose iterations write) are
+                    # recorded here, as _done would, without a call; a failure goes to _done.
+                    if tid is not None:
+                        if tracker._unusual:
+                            done(task)
+                        elif task.cancelled():
+                            if live.pop(tid, False) is None:
+                                extend((_STATE, task, _CANCELLED, _time(), True, None))
+                        elif getattr(task, "_exception", _MISSING) is None:
+                            if live.pop(tid, False) is None:
+                                extend((_STATE, task, _DONE, _time(), True, None))
+                        else:
+                            done(task)
 
         _run.__wrapped__ = run
         self._original_run = run
