@@ -71,6 +71,7 @@ class Session:
         self._end_lock = threading.Lock()
         self._stop_lock = threading.Lock()
         self._main_thread = threading.main_thread().ident
+        self._stop_signal_ready = False  # set by run(): whether the escalation's signal is ours
         self._event_sinks = []  # (loop, callback) of running vuer apps
         # Viewer events that came before any app listens (a click while the program still
         # imports): kept in order for the first app, as its client's early events (bounded).
@@ -190,7 +191,7 @@ class Session:
                 first_wait = STEP_S
         if self._ended.wait(first_wait):
             return
-        for _ in range(2):
+        for _ in range(2 if self._stop_signal_ready else 0):
             if self.program_over:
                 return
             try:
@@ -206,12 +207,25 @@ class Session:
         if self.stopping and not self.program_over:
             raise KeyboardInterrupt
 
+    def _install_stop_signal(self):
+        """Our handler for the escalation's signal; False where the signal cannot be had
+        (some sandboxes and valgrind reserve SIGRTMAX): Stop then skips steps 2 and 3, since
+        that signal's default action would kill the process before it reports its end."""
+        if STOP_SIGNAL is None:
+            return False
+        try:
+            signal.signal(STOP_SIGNAL, self._on_stop_signal)
+            return True
+        except (OSError, ValueError, RuntimeError) as e:
+            sys.stderr.write("scene-runner: the stop signal %s is not available here (%s): Stop cancels the program's tasks, "
+                             "then ends it without interrupting a busy loop\n" % (getattr(STOP_SIGNAL, "name", STOP_SIGNAL), e))
+            return False
+
     # -- the run ---------------------------------------------------------------------------
 
     def run(self, argv):
         """Runs the program file as __main__; returns the process exit code."""
-        if STOP_SIGNAL is not None:
-            signal.signal(STOP_SIGNAL, self._on_stop_signal)
+        self._stop_signal_ready = self._install_stop_signal()
         self.tracker.install()
         self.channel.install_batching()
         self.channel.start_reader(self.on_host_message, self.on_frame_error)

@@ -111,6 +111,18 @@ class ChildTest(unittest.TestCase):
         self.assertEqual((code, out), (3, "blocking\nfinally after the blocking call\n"))
         self.assertEqual(child.messages[-1]["status"], "stopped")
 
+    def test_without_its_stop_signal_the_runner_says_so_and_stop_still_ends_the_run(self):
+        # The signal's default action would kill the process unreported: the runner skips it.
+        child = self.run_child("stop_blocked.py", env={"PYTHONPATH": fixture("no_stop_signal")})
+        child.task("main")
+        child.send({"etype": "STOP"})
+        code, _, err = child.finish()
+        self.assertEqual(code, 3)
+        self.assertEqual(child.messages[-1]["etype"], "SESSION_END")
+        self.assertEqual(child.messages[-1]["status"], "stopped")
+        self.assertEqual(len(err.splitlines()), 1, err)
+        self.assertIn("the stop signal SIGRTMAX is not available here", err)
+
     def test_a_program_that_swallows_interrupts_is_still_ended(self):
         child = self.run_child("stop_stubborn.py")
         child.wait_for(lambda m: m["etype"] == "SESSION_START")
