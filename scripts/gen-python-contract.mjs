@@ -21,7 +21,7 @@ async function contractValues() {
     export { SESSION_MARKER_ENV } from "./src/runner/process-tree.ts";
     export { TASK_STATES } from "./src/protocol/tasks.ts";
     export { RUNNER_TO_HOST, HOST_TO_RUNNER, SESSION_OUTCOMES } from "./src/protocol/runner.ts";
-    export { RUNNER_PIPE_ONLY, SPAWN, STATE } from "./src/protocol/task-batch.ts";
+    export { RUNNER_PIPE_ONLY, SPAWN, STATE, TASK_BATCH_MAX } from "./src/protocol/task-batch.ts";
     export { rpcResponseType } from "./src/protocol/events.ts";
     export { DTYPES } from "./src/protocol/typed-arrays.ts";
     export { MAX_FRAME_BYTES, MAX_DEPTH } from "./src/protocol/frames.ts";
@@ -84,6 +84,8 @@ BARRIERS = ${tuple(barriers)}
 RUNNER_PIPE_ONLY = ${tuple(Object.keys(c.RUNNER_PIPE_ONLY))}
 TASK_BATCH_SPAWN = ${c.SPAWN}
 TASK_BATCH_STATE = ${c.STATE}
+# Reports per TASK_BATCH at most (one frame must stay a few milliseconds of the host's thread).
+TASK_BATCH_MAX = ${c.TASK_BATCH_MAX}
 
 # Dtypes of typed arrays (src/protocol/typed-arrays.ts): protocol name -> (typecode, item size).
 DTYPES = {

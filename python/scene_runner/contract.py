@@ -41,6 +41,8 @@ BARRIERS = ("GRAB_RENDER", "SESSION_END")
 RUNNER_PIPE_ONLY = ("TASK_BATCH",)
 TASK_BATCH_SPAWN = 0
 TASK_BATCH_STATE = 1
+# Reports per TASK_BATCH at most (one frame must stay a few milliseconds of the host's thread).
+TASK_BATCH_MAX = 256
 
 # Dtypes of typed arrays (src/protocol/typed-arrays.ts): protocol name -> (typecode, item size).
 DTYPES = {

@@ -37,7 +37,7 @@ import weakref
 from asyncio import base_events, events, tasks
 from json.encoder import encode_basestring_ascii as _json_str
 
-from .contract import TASK_BATCH_SPAWN, TASK_BATCH_STATE, TASK_STATES
+from .contract import TASK_BATCH_MAX, TASK_BATCH_SPAWN, TASK_BATCH_STATE, TASK_STATES
 from .frames import _heads as _frame_heads, frame_head
 from .where import error_info, format_exception, is_user, safe_str, wire_text
 
@@ -467,6 +467,8 @@ class Tracker:
                 end = kinds.index(_STATE if kinds[start] == _SPAWN else _SPAWN, start)
             except ValueError:
                 end = count
+            # At most TASK_BATCH_MAX reports a frame: the host expands one frame in one go.
+            end = min(end, start + TASK_BATCH_MAX)
             run = batch[start * _STRIDE:end * _STRIDE]
             try:
                 text = self._bulk(run, kinds[start])

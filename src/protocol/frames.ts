@@ -80,19 +80,29 @@ export class FrameReader {
     return this.buffered;
   }
 
-  push(chunk: Buffer): void {
+  /**
+   * Takes `chunk` and handles the whole frames buffered, in order, until `stop` (asked before
+   * each frame) says enough for now; true when whole frames are left for a later drain().
+   */
+  push(chunk: Buffer, stop?: () => boolean): boolean {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
+    return this.drain(stop);
+  }
+
+  /** Handles the whole frames buffered, until `stop` says enough; true when some are left. */
+  drain(stop?: () => boolean): boolean {
     while (this.buffered >= 4) {
+      if (stop?.()) return this.hasWholeFrame();
       const head = this.peek(4);
       const bodyLength = head.readUInt32LE(0);
       if (bodyLength > MAX_FRAME_BYTES) {
         this.onError(new ProtocolError(`frame of ${bodyLength} bytes is larger than the ${MAX_FRAME_BYTES} limit; stream dropped`));
         this.chunks = [];
         this.buffered = 0;
-        return;
+        return false;
       }
-      if (this.buffered < 4 + bodyLength) return;
+      if (this.buffered < 4 + bodyLength) return false;
       const [all, owned] = this.take(4 + bodyLength);
       try {
         const body = all.subarray(4);
@@ -101,6 +111,12 @@ export class FrameReader {
         this.onError(e as Error);
       }
     }
+    return false;
+  }
+
+  /** Whether a whole frame is buffered (one that is still arriving does not count). */
+  private hasWholeFrame(): boolean {
+    return this.buffered >= 4 && this.buffered >= 4 + this.peek(4).readUInt32LE(0);
   }
 
   private peek(n: number): Buffer {

@@ -12,16 +12,11 @@
  * would make a burst of every task that ends.
  */
 import type { RunnerToHost } from "../../protocol/runner.js";
-import { SPAWN, STATE, type TaskBatchMessage } from "../../protocol/task-batch.js";
+import { SPAWN, STATE, TASK_BATCH_MAX, type TaskBatchMessage } from "../../protocol/task-batch.js";
 import { TASK_STATES, type TaskState, type TaskStateMessage } from "../../protocol/tasks.js";
 
-/**
- * Reports per batch at most. The host expands a batch in one go (the task model, the recorder),
- * and its channel yields to other work only between frames (after 10 ms of them): 2,048 reports
- * keep one frame's share of the host's thread to a few milliseconds. The runner barely notices
- * (50 frames for 100,000 reports instead of 7).
- */
-const MAX_RECORDS = 2048;
+/** Reports per batch at most: the contract's bound on one frame's share of the host's thread. */
+const MAX_RECORDS = TASK_BATCH_MAX;
 
 const stateIndex = new Map<TaskState, number>(TASK_STATES.map((s, i) => [s, i]));
 

@@ -8,6 +8,7 @@ from asyncio import base_events, events
 
 import host  # puts python/ on sys.path
 from scene_runner import tracking
+from scene_runner.contract import TASK_BATCH_MAX
 from scene_runner.channel import Channel
 from scene_runner.frames import FrameReader
 
@@ -216,6 +217,10 @@ class ReportsTest(unittest.TestCase):
         self.assertEqual(len(ended), len(set(ended)))
         self.assertEqual(len(ended), len(spawned))
         self.assertGreater(len(self.sock.writes), 3)  # written as it went, not in one piece at the end
+        # The host expands a frame in one go: none holds more than the contract's bound.
+        reader = FrameReader(self.fail)
+        batches = [m for w in self.sock.writes for m in reader.push(w) if m["etype"] == "TASK_BATCH"]
+        self.assertLessEqual(max(len(b["kind"]) for b in batches), TASK_BATCH_MAX)
 
 
 if __name__ == "__main__":
