@@ -78,7 +78,7 @@ const r = {
   delays: [] as number[], toPost: [] as number[], postToApplied: [] as number[], hostQueue: [] as number[],
   pipeLag: [] as number[], freshness: [] as number[],
   arrived: 0, arrivedBlocked: 0, cappedBatches: 0, structuralIn: 0, appliedNodes: 0,
-  firstTs: Infinity, lastAppliedAt: 0, maxPending: 0, maxInFlight: 0, maxRss: 0,
+  firstTs: Infinity, lastAppliedAt: 0, maxPending: 0, maxQueued: 0, maxInFlight: 0, maxRss: 0,
 };
 // The host's own share: from a message's arrival on the host to the post of the batch that
 // carries it (a merged entry keeps the newest ts, so this is the newest update's wait).
@@ -156,7 +156,9 @@ async function main(): Promise<void> {
     // Node updates the viewer has not drawn yet: queued in the pipeline plus those in unacknowledged batches.
     let unacked = 0;
     for (const msgs of batches.values()) for (const msg of msgs) unacked += nodeCount(msg);
-    r.maxPending = Math.max(r.maxPending, queuedNodes(pipeline) + unacked);
+    const queued = queuedNodes(pipeline);
+    r.maxQueued = Math.max(r.maxQueued, queued);
+    r.maxPending = Math.max(r.maxPending, queued + unacked);
     r.maxInFlight = Math.max(r.maxInFlight, pipeline.inFlight);
     r.maxRss = Math.max(r.maxRss, rssMb(session.pid) || 0);
   }, 20);
@@ -176,7 +178,8 @@ async function main(): Promise<void> {
     await new Promise((res) => setTimeout(res, 20));
   }
   clearInterval(sample);
-  r.maxPending = Math.max(r.maxPending, queuedNodes(pipeline));
+  r.maxQueued = Math.max(r.maxQueued, queuedNodes(pipeline));
+  r.maxPending = Math.max(r.maxPending, r.maxQueued);
   parent.send({
     etype: "result",
     ...r,
