@@ -113,6 +113,9 @@ test("a .srec opens as a recording: the viewer at its end, the timeline with its
     await until("the recorded run's row at the moment shown", async () => new RegExp(`recording · at ${at} s`).test(await rowLabel("phases.srec")), 30_000);
     assert.match(await rowLabel("main"), /^main, running/, "main was running then");
     assert.match(await rowLabel("ticker"), /^ticker, /);
+    // The Scene view lists that moment's nodes: the box, and not yet the ball of the blue phase.
+    await until("the box in the Scene view", async () => ((await rows.filter({ has: vs.page.locator(".label-name", { hasText: /^box$/ }) }).count()) > 0 ? true : undefined), 30_000);
+    assert.equal(await rows.filter({ has: vs.page.locator(".label-name", { hasText: /^ball$/ }) }).count(), 0, "the ball came later");
     await vs.screenshot("recording-editor");
   } catch (e) {
     if (vs) await saveArtifacts(vs, "recording-editor-FAILED").catch(() => {});

@@ -190,6 +190,8 @@ class RecordingView extends WebviewBase<ToViewerMessage, FromViewerMessage> {
         tasks,
         omittedTasks: 0,
         at: t,
+        // The Scene view lists the nodes of the moment shown, as the Tasks view lists its tasks.
+        scene: r.setMessageAt(t).message,
       });
     }, 150);
   }

@@ -15,6 +15,7 @@ import type { VuerMode } from "../../runner/python/vuer-choice.js";
 import { pythonExtensionSource } from "../installed-vuer/python-extension.js";
 import { HostSession, type TaskChange } from "./host-session.js";
 import type { SavedSession } from "./saved-sessions.js";
+import type { SetMessage } from "../../protocol/scene.js";
 
 export interface RunSettings {
   python?: string;
@@ -159,9 +160,10 @@ export class SessionManager implements vscode.Disposable {
 
   /**
    * Shows (or, with undefined, removes) a recording's run in the list: `key` names the editor
-   * showing it, `at` the moment (ms into the recording) its tasks are shown at.
+   * showing it, `at` the moment (ms into the recording) its tasks are shown at, `scene` the
+   * scene of that moment (what the Scene view lists).
    */
-  setRecorded(key: string, run: (SavedSession & { at: number }) | undefined): void {
+  setRecorded(key: string, run: (SavedSession & { at: number; scene?: SetMessage }) | undefined): void {
     const old = this.recorded.get(key);
     if (old) {
       this.all.splice(this.all.indexOf(old), 1);
@@ -171,6 +173,8 @@ export class SessionManager implements vscode.Disposable {
     if (run) {
       const output = new RunOutput(this.outputs.channel(run.file, run.label));
       const session = HostSession.restore({ id: `s${this.nextId++}`, file: run.file, label: run.label, runOfFile: run.runOfFile, output, recordingBudgetBytes: 0 }, run, run.at);
+      // No viewer is attached to this row's pipeline: the scene only fills its store.
+      if (run.scene) session.pipeline.push(run.scene);
       this.all.push(session);
       this.recorded.set(key, session);
       this.subscriptions.set(session, []);
