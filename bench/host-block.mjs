@@ -6,10 +6,9 @@
 // (bench/programs/load/): (a) a 500,000-point cloud upserted 10 times a second, (b) 1,000 boxes
 // at 60 Hz, (c) 30,000 tasks spawned at once. After LOAD seconds a Stop request is sent.
 // The peers are the budgets of issue 15 (50 ms of block, 100 ms to handle Stop).
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { bundleHost, root } from "./lib/build.mjs";
-import { loadHost, webviewBundle } from "./lib/host.mjs";
+import { withHostProcess } from "./lib/host.mjs";
 import { median, round } from "./lib/measure.mjs";
 
 export const name = "host.block";
@@ -23,50 +22,22 @@ const BLOCK_BUDGET_MS = 50;
 const STOP_BUDGET_MS = 100;
 
 export async function once(hostScript, load, loadMs, sizes) {
-  const host = await loadHost();
-  const { Channel } = await import(join(root, "node_modules", ".cache", "scene-runner-bench", "channel.cjs"));
-  const errors = [];
-  let toHost;
-  // The viewer is up before the host starts, as a panel is when the user presses Run.
-  const viewer = await host.openHeadlessViewer({
-    bundlePath: webviewBundle, width: 640, height: 480, onPageError: (e) => errors.push(e),
-    onMessage: (m) => {
-      if (m.t === "applied") toHost?.send({ etype: "applied", seq: m.seq });
-    },
-  });
   // BENCH_HOST_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node options for the host
   // process alone, to profile what it does under a load without the benchmark process in the profile.
   const nodeArgs = (process.env.BENCH_HOST_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, hostScript, join(root, "bench", "programs", "load", load.file)], {
-    stdio: ["ignore", "pipe", "pipe", "pipe"], env: { ...process.env, ...sizes },
-  });
-  try {
-    let stderr = "";
-    child.stdout.on("data", () => {});
-    child.stderr.on("data", (c) => (stderr += c));
-    let chain = Promise.resolve();
-    let result;
-    const done = new Promise((resolve, reject) => {
-      child.on("exit", (code) => (result ? resolve(result) : reject(new Error(`block-host exited with ${code} before its result:\n${stderr.slice(-3000)}`))));
-    });
-    toHost = new Channel(child.stdio[3], (x) => x, {
-      message: (m) => {
+  return withHostProcess(
+    {
+      script: hostScript, args: [join(root, "bench", "programs", "load", load.file)], env: sizes, nodeArgs, limitMs: loadMs + 60_000,
+      onStart: (toHost) => toHost.send({ etype: "ready" }),
+      onHostMessage: (m, toHost) => {
         if (m.etype === "started") setTimeout(() => toHost.send({ etype: "stop", sentAt: Date.now() }), loadMs);
-        else if (m.etype === "viewer") chain = chain.then(() => viewer.post(m.message)).catch((e) => errors.push(String(e)));
-        else if (m.etype === "result") result = m;
       },
-      invalid: (e) => errors.push(e.message),
-    });
-    toHost.send({ etype: "ready" });
-    const killer = setTimeout(() => child.kill("SIGKILL"), loadMs + 60_000);
-    const r = await done.finally(() => clearTimeout(killer));
-    await chain;
-    if (errors.length) throw new Error(`${load.file}: ${errors.join("\n").slice(-2000)}`);
-    return r;
-  } finally {
-    child.kill("SIGKILL");
-    await viewer.close();
-  }
+    },
+    ({ result, errors }) => {
+      if (errors.length) throw new Error(`${load.file}: ${errors.join("\n").slice(-2000)}`);
+      return result;
+    },
+  );
 }
 
 export async function run(ctx) {

@@ -13,97 +13,69 @@
 // yet drawn: queued in the pipeline or in batches in flight; beside it the runner pipe's lag
 // and the runner's memory); and whether the viewer ends with exactly the host's nodes (no
 // structural message lost).
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { bundleHost, root } from "./lib/build.mjs";
-import { loadHost, webviewBundle } from "./lib/host.mjs";
+import { withHostProcess } from "./lib/host.mjs";
 import { interleave, median, percentile, round } from "./lib/measure.mjs";
 
 export const name = "pipeline.updates";
 const FRAME_MS = 1000 / 60;
 
 export async function once(ctx, coalesce, { boxes, seconds, hostScript }) {
-  const host = await loadHost();
-  const { Channel } = await import(join(root, "node_modules", ".cache", "scene-runner-bench", "channel.cjs"));
-  const errors = [];
   const fps = [];
-  let toHost;
-  // The viewer is up before the host starts, as a panel is when the user presses Run.
-  const viewer = await host.openHeadlessViewer({
-    bundlePath: webviewBundle, width: 640, height: 480, onPageError: (e) => errors.push(e),
-    onMessage: (m) => {
-      if (m.t === "stats" && m.fps > 0) fps.push(m.fps);
-      if (m.t === "applied") toHost?.send({ etype: "applied", seq: m.seq });
-    },
-  });
   // The host in its own process (bench/host/pipeline-host.ts), as VS Code's extension host is:
   // this process plays the workbench, posting what the host sends to the page.
-  const child = spawn(process.execPath, [hostScript, join(root, "bench", "programs", "boxes.ts"), coalesce ? "1" : "0"], {
-    stdio: ["ignore", "pipe", "pipe", "pipe"], env: { ...process.env, BENCH_BOXES: String(boxes), BENCH_SECONDS: String(seconds) },
-  });
-  try {
-    let stderr = "";
-    child.stdout.on("data", () => {});
-    child.stderr.on("data", (c) => (stderr += c));
-    let chain = Promise.resolve();
-    let result;
-    const done = new Promise((resolve, reject) => {
-      child.on("exit", (code) => (result ? resolve(result) : reject(new Error(`pipeline-host exited with ${code} before its result:\n${stderr.slice(-3000)}`))));
-    });
-    toHost = new Channel(child.stdio[3], (x) => x, {
-      message: (m) => {
-        if (m.etype === "viewer") chain = chain.then(() => viewer.post(m.message)).catch((e) => errors.push(String(e)));
-        else if (m.etype === "result") result = m;
+  return withHostProcess(
+    {
+      script: hostScript, args: [join(root, "bench", "programs", "boxes.ts"), coalesce ? "1" : "0"],
+      env: { BENCH_BOXES: String(boxes), BENCH_SECONDS: String(seconds) }, limitMs: (seconds + 60) * 1000,
+      onPage: (m) => {
+        if (m.t === "stats" && m.fps > 0) fps.push(m.fps);
       },
-      invalid: (e) => errors.push(e.message),
-    });
-    const killer = setTimeout(() => child.kill("SIGKILL"), (seconds + 60) * 1000);
-    const r = await done.finally(() => clearTimeout(killer));
-    await chain;
-    await viewer.idle();
-    const viewerKeys = (await viewer.page.evaluate(() => window.__sceneViewer.keys())).sort();
-    const missing = r.hostKeys.filter((k) => !viewerKeys.includes(k));
-    const extra = viewerKeys.filter((k) => !r.hostKeys.includes(k));
-    if (r.exitCode !== 0) throw new Error(`boxes.ts exited with ${r.exitCode}: ${r.stderr}`);
-    const seconds_ = (r.lastAppliedAt - r.firstTs) / 1000;
-    return {
-      updatesPerS: r.appliedNodes / seconds_,
-      p50: percentile(r.delays, 50),
-      p95: percentile(r.delays, 95),
-      toPostP95: percentile(r.toPost, 95),
-      postToAppliedP95: percentile(r.postToApplied, 95),
-      toPostP50: percentile(r.toPost, 50),
-      postToAppliedP50: percentile(r.postToApplied, 50),
-      hostLoopP95: r.hostLoopP95,
-      arrivedBlockedShare: r.arrivedBlocked / Math.max(1, r.arrived),
-      cappedBatches: r.cappedBatches,
-      hostLoopMax: r.hostLoopMax,
-      hostQueueP50: percentile(r.hostQueue, 50),
-      hostQueueP95: percentile(r.hostQueue, 95),
-      freshnessP50: percentile(r.freshness, 50),
-      freshnessP95: percentile(r.freshness, 95),
-      // The viewer's own frame rate while it was busy (its `stats`, once a second): how long "a frame" was here.
-      viewerFps: median(fps),
-      backlog: r.maxPending,
-      // Of those, the ones in the coalescer (its cap bounds these; the rest are in the batches in flight).
-      queued: r.maxQueued,
-      maxInFlight: r.maxInFlight,
-      pipeLagP95: percentile(r.pipeLag, 95),
-      // Scene messages that reached the host (the runner folds what the host has not taken yet).
-      messagesToHost: r.arrived,
-      runnerRssMb: r.maxRss,
-      lost: missing.length + extra.length,
-      structuralIn: r.structuralIn,
-      programFrames: r.programFrames,
-      batches: r.batches,
-      drained: r.drained,
-      drainMs: r.drainMs,
-      pageErrors: errors.length,
-    };
-  } finally {
-    child.kill("SIGKILL");
-    await viewer.close();
-  }
+    },
+    async ({ result: r, viewer, errors }) => {
+      await viewer.idle();
+      const viewerKeys = (await viewer.page.evaluate(() => window.__sceneViewer.keys())).sort();
+      const missing = r.hostKeys.filter((k) => !viewerKeys.includes(k));
+      const extra = viewerKeys.filter((k) => !r.hostKeys.includes(k));
+      if (r.exitCode !== 0) throw new Error(`boxes.ts exited with ${r.exitCode}: ${r.stderr}`);
+      const seconds_ = (r.lastAppliedAt - r.firstTs) / 1000;
+      return {
+        updatesPerS: r.appliedNodes / seconds_,
+        p50: percentile(r.delays, 50),
+        p95: percentile(r.delays, 95),
+        toPostP95: percentile(r.toPost, 95),
+        postToAppliedP95: percentile(r.postToApplied, 95),
+        toPostP50: percentile(r.toPost, 50),
+        postToAppliedP50: percentile(r.postToApplied, 50),
+        hostLoopP95: r.hostLoopP95,
+        arrivedBlockedShare: r.arrivedBlocked / Math.max(1, r.arrived),
+        cappedBatches: r.cappedBatches,
+        hostLoopMax: r.hostLoopMax,
+        hostQueueP50: percentile(r.hostQueue, 50),
+        hostQueueP95: percentile(r.hostQueue, 95),
+        freshnessP50: percentile(r.freshness, 50),
+        freshnessP95: percentile(r.freshness, 95),
+        // The viewer's own frame rate while it was busy (its `stats`, once a second): how long "a frame" was here.
+        viewerFps: median(fps),
+        backlog: r.maxPending,
+        // Of those, the ones in the coalescer (its cap bounds these; the rest are in the batches in flight).
+        queued: r.maxQueued,
+        maxInFlight: r.maxInFlight,
+        pipeLagP95: percentile(r.pipeLag, 95),
+        // Scene messages that reached the host (the runner folds what the host has not taken yet).
+        messagesToHost: r.arrived,
+        runnerRssMb: r.maxRss,
+        lost: missing.length + extra.length,
+        structuralIn: r.structuralIn,
+        programFrames: r.programFrames,
+        batches: r.batches,
+        drained: r.drained,
+        drainMs: r.drainMs,
+        pageErrors: errors.length,
+      };
+    },
+  );
 }
 
 export async function run(ctx) {

@@ -1,4 +1,5 @@
 // Loads bench/host/host.ts (bundled once per process) and small helpers around the viewer.
+import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -46,3 +47,53 @@ export function nodeCount(m) {
 }
 
 export const isScene = (m) => ["SET", "UPSERT", "ADD", "UPDATE", "REMOVE"].includes(m.etype);
+
+/**
+ * A bench host in its own process, as VS Code's extension host is (bench/host/*.ts, bundled),
+ * with a headless viewer in this process playing the workbench: the `viewer` messages the host
+ * sends are posted to the page in order, the page's `applied` go back. `use` runs once the
+ * host has sent its `result` and the page has had every post; then the host is killed and the
+ * page closed. `onHostMessage` hears the host's other messages; `onPage` the page's.
+ */
+export async function withHostProcess({ script, args = [], env = {}, nodeArgs = [], limitMs, onPage, onHostMessage, onStart }, use) {
+  const host = await loadHost();
+  const { Channel } = await import(join(root, "node_modules", ".cache", "scene-runner-bench", "channel.cjs"));
+  const errors = [];
+  let toHost;
+  // The viewer is up before the host starts, as a panel is when the user presses Run.
+  const viewer = await host.openHeadlessViewer({
+    bundlePath: webviewBundle, width: 640, height: 480, onPageError: (e) => errors.push(e),
+    onMessage: (m) => {
+      onPage?.(m);
+      if (m.t === "applied") toHost?.send({ etype: "applied", seq: m.seq });
+    },
+  });
+  const name = script.split("/").pop();
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ["ignore", "pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
+  try {
+    let stderr = "";
+    child.stdout.on("data", () => {});
+    child.stderr.on("data", (c) => (stderr += c));
+    let chain = Promise.resolve();
+    let result;
+    const done = new Promise((resolve, reject) => {
+      child.on("exit", (code) => (result ? resolve(result) : reject(new Error(`${name} exited with ${code} before its result:\n${stderr.slice(-3000)}`))));
+    });
+    toHost = new Channel(child.stdio[3], (x) => x, {
+      message: (m) => {
+        if (m.etype === "viewer") chain = chain.then(() => viewer.post(m.message)).catch((e) => errors.push(String(e)));
+        else if (m.etype === "result") result = m;
+        else onHostMessage?.(m, toHost);
+      },
+      invalid: (e) => errors.push(e.message),
+    });
+    onStart?.(toHost);
+    const killer = setTimeout(() => child.kill("SIGKILL"), limitMs);
+    const r = await done.finally(() => clearTimeout(killer));
+    await chain;
+    return await use({ result: r, viewer, errors });
+  } finally {
+    child.kill("SIGKILL");
+    await viewer.close();
+  }
+}
