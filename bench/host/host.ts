@@ -13,7 +13,7 @@ import type { ViewerSessionInfo } from "../../src/protocol/viewer.js";
 export { startSession } from "../../src/runner/supervisor.js";
 export { ScenePipeline } from "../../src/scene/pipeline.js";
 export { SceneCoalescer } from "../../src/scene/coalescer.js";
-export { openHeadlessViewer, findChrome, CHROME_ARGS, encodeForPage } from "../../src/viewer/headless.js";
+export { openHeadlessViewer, findChrome, chromeArgs, encodeForPage } from "../../src/viewer/headless.js";
 export { viewerHtml } from "../../src/viewer/html.js";
 export { encodeFrame } from "../../src/protocol/frames.js";
 

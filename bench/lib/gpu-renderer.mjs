@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Which GL renderer headless Chromium draws WebGL with, under the arguments the benchmarks use
-// (src/viewer/headless.ts CHROME_ARGS, so SCENE_RUNNER_CHROME_GL counts): read from
+// (src/viewer/headless.ts chromeArgs(), so SCENE_RUNNER_CHROME_GL counts): read from
 // WEBGL_debug_renderer_info in a blank page. bench/run.mjs records it beside the results, so a
 // figure drawn on a GPU is never taken for a SwiftShader (CPU) one.
 //
@@ -22,7 +22,7 @@ const LAUNCH_MS = 30_000;
 export async function webglRenderer() {
   const host = await loadHost();
   const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({ executablePath: host.findChrome(), args: host.CHROME_ARGS, timeout: LAUNCH_MS });
+  const browser = await chromium.launch({ executablePath: host.findChrome(), args: host.chromeArgs(), timeout: LAUNCH_MS });
   try {
     const page = await browser.newPage();
     await page.setContent("<!DOCTYPE html><canvas></canvas>");

@@ -6,7 +6,7 @@ import { loadHost } from "./host.mjs";
 export async function openPlainPage(file, { width = 640, height = 480 } = {}) {
   const host = await loadHost();
   const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({ executablePath: host.findChrome(), args: host.CHROME_ARGS });
+  const browser = await chromium.launch({ executablePath: host.findChrome(), args: host.chromeArgs() });
   try {
     const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
     const errors = [];

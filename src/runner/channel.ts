@@ -116,6 +116,14 @@ export class Channel<In, Out> {
 
   private readonly sliceOver = (): boolean => performance.now() - this.sliceStart > READ_SLICE_MS;
 
+  /**
+   * Handles at once every whole frame a reading slice left for later turns: before whoever
+   * owns the stream treats it as ended (a child's "close" may come before this channel's own).
+   */
+  drainLeftovers(): void {
+    this.reader.drain();
+  }
+
   private readonly endSlice = (): void => {
     this.sliceStart = NaN;
     // Everything read in this turn has been handled: say so (one small frame per turn, not per frame).
@@ -194,7 +202,6 @@ export class Channel<In, Out> {
    */
   send(message: Out): boolean {
     if (this.closed || this.stream.destroyed) return false;
-    this.framesSent++;
     const json = textOnlyJson(message);
     if (!this.batching) {
       this.batching = true;
@@ -206,6 +213,7 @@ export class Channel<In, Out> {
         const parts = encodeFrame(message);
         this.stream.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
       }
+      this.framesSent++; // counted once written: a message that failed to encode is no frame the peer will ack
       return true;
     }
     if (json !== undefined) {
@@ -217,6 +225,7 @@ export class Channel<In, Out> {
         this.pendingBytes += part.length;
       }
     }
+    this.framesSent++;
     if (this.pendingBytes > FLUSH_BYTES) this.writePending();
     return true;
   }

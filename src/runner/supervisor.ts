@@ -166,7 +166,16 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
       }
       // SESSION_END is held until the child's output pipes are drained too: it is always the last message.
       // A batch of task reports (the Node runner's) is handed on as the reports it stands for.
-      if (m.etype === "TASK_BATCH") for (const r of expandTaskBatch(m)) options.onMessage(r);
+      if (m.etype === "TASK_BATCH") {
+        // Each report on its own, as unbatched frames would be: one that a receiver chokes on loses only itself.
+        for (const r of expandTaskBatch(m)) {
+          try {
+            options.onMessage(r);
+          } catch (e) {
+            options.onProtocolError?.(e as Error);
+          }
+        }
+      }
       else if (m.etype === "SESSION_END") end = m;
       else options.onMessage(m, dropped === droppedBefore ? frame : undefined);
     },
@@ -236,6 +245,8 @@ export async function startSession(options: SessionOptions): Promise<RunningSess
         if (finished) return;
         finished = true;
         clearTimeout(bound);
+        // Frames a reading slice left for later are the runner's last ones, SESSION_END often among them.
+        channel.drainLeftovers();
         if (end) options.onMessage(end);
         res({ code, signal, end, killed, stopRequested, channelClosed, leftovers, outputCut });
       };

@@ -49,7 +49,6 @@ export function chromeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
 }
 
 /** The arguments every launch here uses, read from the environment once. */
-export const CHROME_ARGS = chromeArgs();
 
 /** The viewer's lazily loaded scripts (scripts/build.mjs builds them next to dist/webview.js). */
 const CHUNKS = ["webview-splats.js", "webview-loaders.js"];
@@ -200,7 +199,7 @@ export async function openHeadlessViewer(o: HeadlessViewerOptions): Promise<Head
   const signals = o.handleSignals ?? true;
   const browser = await chromium.launch({
     executablePath: o.chromePath ?? findChrome(),
-    args: CHROME_ARGS,
+    args: chromeArgs(), // read at launch: a mistyped SCENE_RUNNER_CHROME_GL fails the viewer, not every command
     handleSIGINT: signals,
     handleSIGTERM: signals,
     handleSIGHUP: signals,

@@ -64,9 +64,9 @@ before(async () => {
     onMessage: (m) => roomMessages.push(m),
   }));
   url = server.urlOf(id);
-  const { findChrome, CHROME_ARGS } = await headless();
+  const { findChrome, chromeArgs } = await headless();
   const { chromium } = await import("playwright-core");
-  browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS });
+  browser = await chromium.launch({ executablePath: findChrome(), args: chromeArgs() });
 });
 
 after(async () => {

@@ -38,9 +38,9 @@ before(async () => {
     onMessage: (m) => received.push(m),
   });
   url = server.urlOf(roomId);
-  const { findChrome, CHROME_ARGS } = await headless();
+  const { findChrome, chromeArgs } = await headless();
   const { chromium } = await import("playwright-core");
-  browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS });
+  browser = await chromium.launch({ executablePath: findChrome(), args: chromeArgs() });
 });
 
 after(async () => {

@@ -27,9 +27,9 @@ now = 125_400;
 const session = liveSession({ label: "box.ts", recorder, pipeline });
 const server = await ViewerServer.start({ distDir: join(root, "dist") });
 const id = server.publish({ title: "box.ts", current: () => ({ pipeline, timeline: (feed, post) => tabTimeline(session, feed, post) }), onMessage: () => {} });
-const { findChrome, CHROME_ARGS } = await headless();
+const { findChrome, chromeArgs } = await headless();
 const { chromium } = await import("playwright-core");
-const browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS });
+const browser = await chromium.launch({ executablePath: findChrome(), args: chromeArgs() });
 try {
   for (const [w, h] of [[360, 320], [800, 480]]) {
     const page = await browser.newPage({ viewport: { width: w, height: h }, deviceScaleFactor: 1 });

@@ -69,10 +69,11 @@ const describeThrown = (e: unknown) => {
 process.on("uncaughtException", (e) => process.stderr.write(`Uncaught exception outside any task: ${describeThrown(e)}\n`));
 process.on("unhandledRejection", (e) => process.stderr.write(`Unhandled rejection outside any task: ${describeThrown(e)}\n`));
 process.on("SIGINT", () => requestStop());
-// A program that calls process.exit() skips the turn's end: the task reports and frames still
-// held go out now (a pipe write is attempted at once, so they reach the host).
+// A program that calls process.exit() skips the turn's end: the task reports, scene updates and
+// frames still held go out now (a pipe write is attempted at once, so they reach the host).
 process.on("exit", () => {
   reports.flush();
+  sink.flush(); // scene updates held for the host's next ack: the viewer ends with the program's scene
   channel.flush();
 });
 
