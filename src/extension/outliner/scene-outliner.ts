@@ -72,14 +72,16 @@ export class SceneOutliner implements vscode.TreeDataProvider<Row>, vscode.Dispo
   refresh(): void {
     if (!this.view.visible) return;
     const session = this.current();
-    const past = session && this.scrubs.get(session);
-    const version = past ? `at ${past.at}` : (session?.pipeline.version ?? -1);
+    const scrubbed = session && this.scrubs.get(session);
+    const version = scrubbed ? `at ${scrubbed.at}` : (session?.pipeline.version ?? -1);
     if (this.shown?.session === session && this.shown?.version === version) return;
     if (this.shown?.session !== session) this.nodes = new Map();
-    // A scrubbed run's scene then, rebuilt once per moment; the present otherwise.
-    const store = session && (past ? (session.storeAt(past.at)?.store ?? session.pipeline.store) : session.pipeline.store);
+    // A scrubbed run's scene then, rebuilt once per moment; the present otherwise (and when the
+    // recording no longer holds that moment, said so by a description without "scrubbed").
+    const past = scrubbed && session.storeAt(scrubbed.at);
+    const store = session && (past ? past.store : session.pipeline.store);
     this.shown = session && store ? { session, version, store } : undefined;
-    this.view.description = session ? `${session.label} #${session.runOfFile}${past ? ` · ${scrubbedLabel(past.at)}` : ""}` : undefined;
+    this.view.description = session ? `${session.label} #${session.runOfFile}${past ? ` · ${scrubbedLabel(scrubbed.at)}` : ""}` : undefined;
     this.changed.fire(undefined);
   }
 
