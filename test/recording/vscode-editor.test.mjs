@@ -132,7 +132,15 @@ test("Scene: Save Recording… writes the run's recording next to its program, a
     await vs.page.locator(".tabs-container .tab.active", { hasText: "live.ts" }).first().waitFor({ state: "visible", timeout: 30_000 });
     await vs.codeLens("▶ Run Scene").click({ timeout: 60_000 });
     await vs.page.locator(".tab", { hasText: "Scene: live.ts" }).waitFor({ state: "visible", timeout: 30_000 });
-    // The run is recorded as it goes; once it is over its recording is whole.
+    // The run is recorded as it goes; once it is over its recording is whole. Over means its
+    // viewer says done: the Run lens may still show from before the run for a moment.
+    await until("live.ts's run done, as its viewer says", async () => {
+      for (const f of vs.page.frames()) {
+        const hud = await f.evaluate(() => (window.__sceneViewer ? document.querySelector(".sr-hud")?.textContent ?? "" : "")).catch(() => "");
+        if (hud.includes("live.ts") && /\bdone\b/.test(hud)) return true;
+      }
+      return undefined;
+    }, 90_000);
     await vs.codeLens("▶ Run Scene").waitFor({ state: "visible", timeout: 60_000 });
     await vs.runCommand("Scene: Save Recording…");
     const input = vs.page.locator(".quick-input-widget input");
