@@ -153,9 +153,6 @@ export function frameRecordPieces(t: number, body: Buffer): { head: string; json
   return { head: `{"bin":${area.length},"k":"m","t":${t},"m":`, json, area };
 }
 
-/** The bytes that end a frame record's line (after its `json`). */
-export const FRAME_RECORD_CLOSE: Buffer = CLOSE_LINE;
-
 export const recordBytes = (parts: Buffer[]) => parts.reduce((n, p) => n + p.length, 0);
 
 /** A record that is not whole: the end of a file whose writer was cut off. */
