@@ -17,7 +17,7 @@ import type { ErrorInfo, SourceLocation } from "../protocol/tasks.js";
 import { TimeoutError } from "./errors.js";
 import { currentTask } from "./current.js";
 import { Future } from "./future.js";
-import { callerLocation, errorInfo } from "./locations.js";
+import { callerLocation, capturedLocation, errorInfo } from "./locations.js";
 import { loop, type Handle } from "./loop.js";
 import { Task, type TaskOwner } from "./task.js";
 import { taskGroup, type TaskGroup } from "./taskgroup.js";
@@ -86,13 +86,21 @@ export class Session implements TaskOwner {
    * until its next await. The task's parent is the task that spawned it.
    */
   spawnTask<T>(fn: () => T | PromiseLike<T>, options: { name?: string } = {}): Task<T> {
-    return this.createTask(fn, options.name, currentTask() ?? this.mainTask ?? null, this.spawnTask);
+    // The creation line is the caller's frame, captured here and not deeper in: V8's stack walk
+    // costs per frame it passes (see capturedLocation). Formatted into a location further on.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 1;
+    const site: { stack?: unknown } = {};
+    Error.captureStackTrace(site, this.spawnTask);
+    Error.stackTraceLimit = limit;
+    return this.createTask(fn, options.name, currentTask() ?? this.mainTask ?? null, site);
   }
 
-  private createTask<T>(fn: () => T | PromiseLike<T>, name: string | undefined, parent: Task<unknown> | null, caller: Function): Task<T> {
+  private createTask<T>(fn: () => T | PromiseLike<T>, name: string | undefined, parent: Task<unknown> | null, site: { stack?: unknown } | Function): Task<T> {
     if (this.stopping) throw new Error("the session is stopping: no new tasks");
     const task = new Task(fn, { name, parent, owner: this, id: `t${++this.taskSeq}` });
-    const loc = parent === null && this.mainLocation ? this.mainLocation : callerLocation(caller);
+    const loc =
+      parent === null && this.mainLocation ? this.mainLocation : typeof site === "function" ? callerLocation(site) : capturedLocation(site, this.spawnTask);
     if (loc) {
       task.file = loc.file;
       task.line = loc.line;
