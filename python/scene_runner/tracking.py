@@ -463,12 +463,14 @@ class Tracker:
         kinds = batch[0::_STRIDE]
         start, count = 0, len(kinds)
         while start < count:  # runs of one kind (a burst of spawns, a burst of ends) in columns at once
+            # At most TASK_BATCH_MAX reports a frame: the host expands one frame in one go. The
+            # search for the run's end stops there too (searched to the list's end, a flush of
+            # 100,000 ends cost 200 comparisons a report: the rest of the list was scanned once a frame).
+            stop = min(count, start + TASK_BATCH_MAX)
             try:
-                end = kinds.index(_STATE if kinds[start] == _SPAWN else _SPAWN, start)
+                end = kinds.index(_STATE if kinds[start] == _SPAWN else _SPAWN, start, stop)
             except ValueError:
-                end = count
-            # At most TASK_BATCH_MAX reports a frame: the host expands one frame in one go.
-            end = min(end, start + TASK_BATCH_MAX)
+                end = stop
             run = batch[start * _STRIDE:end * _STRIDE]
             try:
                 text = self._bulk(run, kinds[start])
