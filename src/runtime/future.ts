@@ -24,11 +24,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
   protected _result: T | undefined;
   protected _exception: unknown;
   protected _cancelMessage: string | undefined;
-  /** Done callbacks and task wake-ups (Runnables, see suspend.ts), in registration order. */
+  /**
+   * Done callbacks and task wake-ups (Runnables, see suspend.ts), in registration order: the
+   * first in a field of its own, the rest in an array. Most futures get exactly one (a sleep its
+   * task's wake-up, a task its gather's callback): no array for them (~56 B each).
+   */
+  private _first: DoneCallback<T> | Runnable | undefined;
   private _callbacks: Array<DoneCallback<T> | Runnable> | undefined;
-  /** Synchronous settle listeners: how a native promise (asPromise) follows the future. */
-  private _settleListeners: Array<(f: Future<T>) => void> | undefined;
-  private _promise: Promise<T> | undefined;
+  /** Synchronous settle listeners: how a native promise (asPromise) follows the future. Rare: one field for both. */
+  private _native: { promise: Promise<T> | undefined; listeners: Array<(f: Future<T>) => void> } | undefined;
   /** True once someone looked at the outcome: an unretrieved exception is reported. */
   _retrieved = false;
 
@@ -59,20 +63,28 @@ export class Future<T = unknown> implements PromiseLike<T> {
   addDoneCallback(fn: DoneCallback<T>): void {
     // Someone (a gather, a task group, an awaiter) is now responsible for the outcome.
     this._retrieved = true;
-    if (this._state !== "pending") loop.callSoon(fn, this);
-    else if (this._callbacks) this._callbacks.push(fn);
-    else this._callbacks = [fn]; // a literal holds one slot; a push onto [] would reserve 17
+    if (this._state !== "pending") loop._callSoonWith(fn, this);
+    else this.queue(fn);
   }
 
   removeDoneCallback(fn: DoneCallback<T>): void {
-    this._callbacks = this._callbacks?.filter((f) => f !== fn);
+    const rest = this._callbacks?.filter((f) => f !== fn);
+    if (this._first === fn) {
+      this._first = rest?.shift();
+    }
+    this._callbacks = rest?.length ? rest : undefined;
   }
 
   /** @internal queues a task's wake-up behind the done callbacks registered so far. */
   _addWaker(waker: Runnable): void {
     if (this._state !== "pending") loop.schedule(waker);
-    else if (this._callbacks) this._callbacks.push(waker);
-    else this._callbacks = [waker];
+    else this.queue(waker);
+  }
+
+  private queue(entry: DoneCallback<T> | Runnable): void {
+    if (this._first === undefined) this._first = entry;
+    else if (this._callbacks) this._callbacks.push(entry);
+    else this._callbacks = [entry]; // a literal holds one slot; a push onto [] would reserve 17
   }
 
   /** Requests cancellation; for a plain future that is immediate. Returns false if already done. */
@@ -114,8 +126,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** A native promise that settles with this future (created on first use). */
   asPromise(): Promise<T> {
-    if (!this._promise) {
-      this._promise = new Promise<T>((resolve, reject) =>
+    let promise = this._native?.promise;
+    if (!promise) {
+      promise = new Promise<T>((resolve, reject) =>
         this._onSettle((f) => {
           const [ok, value] = f._outcome();
           if (ok) resolve(value as T);
@@ -123,9 +136,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
         }),
       );
       // Marked handled: rejection is delivered to awaiters; unobserved failures are reported by the session.
-      this._promise.catch(() => {});
+      promise.catch(() => {});
+      // A done future called its listener at once and kept none: this is the first use of _native then.
+      if (this._native) this._native.promise = promise;
+      else this._native = { promise, listeners: [] };
     }
-    return this._promise;
+    return promise;
   }
 
   then<R1 = T, R2 = never>(
@@ -147,8 +163,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal called synchronously when the future settles (or at once if it has). */
   _onSettle(fn: (f: Future<T>) => void): void {
     if (this._state !== "pending") fn(this);
-    else if (this._settleListeners) this._settleListeners.push(fn);
-    else this._settleListeners = [fn];
+    else if (this._native) this._native.listeners.push(fn);
+    else this._native = { promise: undefined, listeners: [fn] };
   }
 
   /** @internal the outcome without marking it retrieved: [ok, value-or-error]. */
@@ -159,16 +175,22 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   protected scheduleCallbacks(): void {
-    const listeners = this._settleListeners;
-    this._settleListeners = undefined;
-    if (listeners) for (const fn of listeners) fn(this);
-    const callbacks = this._callbacks;
-    this._callbacks = undefined;
-    if (callbacks) {
-      for (const fn of callbacks) {
-        if (typeof fn === "function") loop.callSoon(fn, this);
-        else loop.schedule(fn);
-      }
+    if (this._native?.listeners.length) {
+      const listeners = this._native.listeners;
+      this._native.listeners = [];
+      for (const fn of listeners) fn(this);
     }
+    const first = this._first;
+    if (first === undefined) return;
+    const callbacks = this._callbacks;
+    this._first = undefined;
+    this._callbacks = undefined;
+    this.run(first);
+    if (callbacks) for (const fn of callbacks) this.run(fn);
+  }
+
+  private run(entry: DoneCallback<T> | Runnable): void {
+    if (typeof entry === "function") loop._callSoonWith(entry, this);
+    else loop.schedule(entry);
   }
 }

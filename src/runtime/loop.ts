@@ -44,6 +44,18 @@ class ReadyHandle implements Handle, Runnable {
   }
 }
 
+/** A future's done callback on its way: the callback and its one argument (no rest array, no handle). */
+class CallbackRun implements Runnable {
+  _cancelled = false;
+  constructor(
+    readonly fn: (arg: any) => unknown,
+    readonly arg: unknown,
+  ) {}
+  _run(): void {
+    this.fn(this.arg);
+  }
+}
+
 /**
  * What the timer heap holds: something to run at a deadline. A sleep is its own entry (see
  * sleep.ts: no handle object per sleep, 100,000 sleeping tasks are common); callLater's are handles.
@@ -128,6 +140,11 @@ export class EventLoop {
     const h = new TimerHandle(this._deadline(delayMs), this._timerSeq(), fn, args, this);
     this._addTimer(h);
     return h;
+  }
+
+  /** @internal callSoon(fn, arg) for the runtime's own callbacks: nobody cancels them, so no Handle. */
+  _callSoonWith(fn: (arg: any) => unknown, arg: unknown): void {
+    this.schedule(new CallbackRun(fn, arg));
   }
 
   /** @internal queues an object to run on the next turn (tasks starting, wake-ups, zero sleeps). */

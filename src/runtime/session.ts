@@ -101,16 +101,12 @@ export class Session implements TaskOwner {
     const task = new Task(fn, { name, parent, owner: this, id: `t${++this.taskSeq}` });
     const loc =
       parent === null && this.mainLocation ? this.mainLocation : typeof site === "function" ? callerLocation(site) : capturedLocation(site, this.spawnTask);
-    if (loc) {
-      task.file = loc.file;
-      task.line = loc.line;
-      task.column = loc.column;
-    }
+    task._site = loc;
     this.liveTasks.add(task as Task<unknown>);
     this.sink.send({
       etype: "TASK_SPAWN",
       ts: Date.now(),
-      task: { id: task.id, name: task.name, parent: task.parent?.id ?? null, file: task.file, line: task.line, column: task.column },
+      task: { id: task.id, name: task.name, parent: task.parent?.id ?? null, file: loc?.file, line: loc?.line, column: loc?.column },
     });
     return task;
   }
