@@ -29,6 +29,8 @@ import asyncio
 import collections
 import itertools
 import json
+import math
+import operator
 import os
 import sys
 import threading
@@ -201,6 +203,18 @@ def _ints(xs):
 
 def _zeros(n):
     return ("0," * n)[:-1]
+
+
+def _repeat(value, n):
+    """A column of n times the same int, as JSON array items."""
+    return ("%d," % value * n)[:-1]
+
+
+_get_tid = operator.attrgetter("_sr_tid")
+_get_name = operator.attrgetter("_sr_name")
+_get_initial = operator.attrgetter("_sr_initial")
+_get_ended = operator.attrgetter("_sr_ended")
+_floor = math.floor
 
 
 _BATCH = ('{"etype":"TASK_BATCH","ts":%d,"strings":[%s],"kind":[%s],"id":["t%s"],"dt":[%s],"name":[%s],'
@@ -487,49 +501,85 @@ class Tracker:
         """The TASK_BATCH text of a run of reports of one kind, built column by column with
         slices, maps and one %-format per column (no Python code per report but a few list
         comprehensions); None when the run holds what only _each handles (a failure, a task
-        whose name is read late, a change of state racing its end)."""
+        whose name is read late, a change of state racing its end).
+
+        Turning ints into decimal text was most of its cost, so a column whose values are all
+        the same (one name, one file, one line, one parent, one state: a burst from one loop)
+        is one value's text repeated, and the times are subtracted as floats (small ints, no
+        big-int arithmetic)."""
         objs = run[1::_STRIDE]
         n = len(objs)
-        ids = [o._sr_tid for o in objs]  # an int (a destroyed task's tid) has none: _each
+        ids = list(map(_get_tid, objs))  # an int (a destroyed task's tid) has none: _each
         strings = []
         if kind == _SPAWN:
-            names = [o._sr_name for o in objs]
-            if None in names or [o._sr_initial for o in objs].count(None) != n:
+            names = list(map(_get_name, objs))
+            unique_names = dict.fromkeys(names)
+            if None in unique_names or list(map(_get_initial, objs)).count(None) != n:
                 return None
             name_json = self._name_json
-            index = {}
-            for name in dict.fromkeys(names):
+            for name in unique_names:
                 js = name_json.get(name)
-                index[name] = len(strings)
                 strings.append(js if js is not None else self._name_text(name))
+            if len(strings) == 1:
+                name_col = _zeros(n)
+            else:
+                index = {name: i for i, name in enumerate(unique_names)}
+                name_col = _ints(list(map(index.__getitem__, names)))
             files = run[3::_STRIDE]
-            file_index = {None: -1}
-            for js in dict.fromkeys(files):
-                if js is not None:
-                    file_index[js] = len(strings)
+            unique_files = dict.fromkeys(files)
+            if len(unique_files) == 1:
+                js = files[0]
+                if js is None:
+                    file_col = _repeat(-1, n)
+                else:
+                    file_col = _repeat(len(strings), n)
                     strings.append(js)
+            else:
+                file_index = {None: -1}
+                for js in unique_files:
+                    if js is not None:
+                        file_index[js] = len(strings)
+                        strings.append(js)
+                file_col = _ints(list(map(file_index.__getitem__, files)))
             parents = run[2::_STRIDE]
-            parent_text = {p: "null" if p is None else '"t%d"' % p for p in dict.fromkeys(parents)}
+            unique_parents = dict.fromkeys(parents)
+            if len(unique_parents) == 1:
+                parent = parents[0]
+                parent_col = (("null," if parent is None else '"t%d",' % parent) * n)[:-1]
+            else:
+                parent_text = {p: "null" if p is None else '"t%d"' % p for p in unique_parents}
+                parent_col = ",".join(map(parent_text.__getitem__, parents))
             lines = run[4::_STRIDE]
-            if None in lines:
-                lines = [x or 0 for x in lines]
+            if len(set(lines)) == 1:
+                line_col = _repeat(lines[0] or 0, n)
+            else:
+                line_col = _ints([x or 0 for x in lines])
             times = run[5::_STRIDE]
-            spawn_cols = (_ints(list(map(index.__getitem__, names))), ",".join(map(parent_text.__getitem__, parents)),
-                          _ints(list(map(file_index.__getitem__, files))), _ints(lines), _zeros(n))
+            spawn_cols = (name_col, parent_col, file_col, line_col, _zeros(n))
             state_col = ""
         else:
             ends = run[4::_STRIDE]
-            if ends.count(ends[0]) != n or True in [o._sr_ended for o in objs]:
+            if ends.count(ends[0]) != n or any(map(_get_ended, objs)):
                 return None  # ends and changes mixed, or a change after its end: in order, one by one
-            states = list(map(_STATE_INDEX.get, run[2::_STRIDE]))
-            if None in states:
-                return None
+            states = run[2::_STRIDE]
+            if states.count(states[0]) == n:  # the same constant: one identity test each
+                state = _STATE_INDEX.get(states[0])
+                if state is None:
+                    return None
+                state_col = _repeat(state, n)
+            else:
+                states = list(map(_STATE_INDEX.get, states))
+                if None in states:
+                    return None
+                state_col = _ints(states)
             times = run[3::_STRIDE]
             spawn_cols = ("", "", "", "", "")
-            state_col = _ints(states)
         t0 = int(times[0] * 1000)
-        text = _BATCH % ((t0, ",".join(strings), _zeros(n) if kind == 0 else ("%d," % kind * n)[:-1], '","t'.join(map(str, ids)),
-                          _ints([int(t * 1000) - t0 for t in times])) + spawn_cols + (state_col,))
+        # floor(t * 1000) - t0, exactly (the difference of two close floats is exact), as small ints.
+        base = float(t0)
+        dts = [_floor(t * 1000.0 - base) for t in times]
+        dt_col = _repeat(dts[0], n) if dts.count(dts[0]) == n else _ints(dts)
+        text = _BATCH % ((t0, ",".join(strings), _repeat(kind, n), ('%d","t' * n % tuple(ids))[:-4], dt_col) + spawn_cols + (state_col,))
         if kind == _SPAWN:
             for o in objs:
                 o._sr_initial = _ENCODED  # a later set_name is not this report's
