@@ -63,10 +63,8 @@ function defaultWorkerFile(): string | undefined {
 interface Pending {
   file: string;
   job: WorkerJob;
-  pieces: Buffer[];
-  owner: SegmentDeflater;
-  resolve: (r: SegmentResult) => void;
-  reject: (e: Error) => void;
+  /** Called once with the worker's answer, or with an error answer when the worker died first. */
+  settle: (a: WorkerAnswer) => void;
 }
 
 /** The worker of each program file (one in practice: dist/recording-worker.js), and the files whose worker broke. */
@@ -89,14 +87,14 @@ let nextId = 1;
 let nextStream = 1;
 const pending = new Map<number, Pending>();
 
-/** The worker broke: what it had not answered is done here, in order; later segments too. */
+/** The worker broke: what it had not answered is done here (each recording's turn keeps the order); later segments too. */
 function giveUp(file: string): void {
   broken.add(file);
   workers.delete(file);
   const jobs = [...pending.values()].filter((p) => p.file === file);
   for (const p of jobs) pending.delete(p.job.id);
   if (!pending.size) holdOpen(false);
-  for (const p of jobs) p.owner.local(p);
+  for (const p of jobs) p.settle({ id: p.job.id, error: "the recording worker stopped" });
 }
 
 function startWorker(file: string | undefined): Worker | undefined {
@@ -111,8 +109,7 @@ function startWorker(file: string | undefined): Worker | undefined {
       if (!p) return;
       pending.delete(m.id);
       if (!pending.size) holdOpen(false);
-      if (m.z) p.owner.answered(p, { z: Buffer.from(m.z), raw: m.raw!, keyBytes: m.keyBytes ?? 0 });
-      else p.owner.local(p);
+      p.settle(m);
     });
     const lost = () => {
       if (workers.get(file) === w) giveUp(file);
@@ -129,7 +126,18 @@ function startWorker(file: string | undefined): Worker | undefined {
   }
 }
 
-/** One recording's way of finishing segments. */
+/**
+ * One recording's way of finishing segments.
+ *
+ * Every segment takes its turn, in the order submitted: a segment's result (the worker's block,
+ * or the work done here) is taken only after every earlier segment's. Segments still go to the
+ * worker at once; only what happens once it answers waits. That is what keeps keyframes right
+ * when the host takes over: a keyframe built here is the scene after the segments before it, so
+ * it may be built only once every one of them has been applied here or returned by the worker
+ * (whose last block is where this thread's scene catches up from). Without the turn, a segment
+ * finished here after an error answer was keyframed ahead of earlier ones still out at the
+ * worker: from the wrong scene, and silently.
+ */
 export class SegmentDeflater {
   /** Whether keyframes are built off the host (in the worker); else the host takes them. */
   readonly keyframes: boolean;
@@ -137,10 +145,12 @@ export class SegmentDeflater {
   private readonly file: string | undefined;
   /** Set once this recording's segments are done here: a Keyframer caught up with the worker's scene. */
   private keyframer: Keyframer | undefined;
+  /** A segment was kept here or refused by the worker: no later one goes to the worker (its scene would miss that one). Keyframes off the host only. */
+  private hostOwns = false;
   /** The last block the worker returned: where a Keyframer here catches up from. */
   private lastBlock: Buffer | undefined;
-  /** Segments finished here, in order (one at a time: each one's keyframe needs the one before applied). */
-  private localChain: Promise<void> = Promise.resolve();
+  /** The last segment's turn: each one's result is taken after the one before it. */
+  private turn: Promise<void> = Promise.resolve();
   /** Segments submitted and not answered yet, and their bytes. */
   private inFlight = 0;
   private inFlightBytes = 0;
@@ -159,22 +169,40 @@ export class SegmentDeflater {
     const bytes = pieces.reduce((n, p) => n + p.length, 0);
     this.inFlight++;
     this.inFlightBytes += bytes;
-    const settled = () => {
-      this.inFlight--;
-      this.inFlightBytes -= bytes;
+    const job: WorkerJob = {
+      id: nextId++, stream: this.stream, t0, hasKey, nextHasKey, keyframes: this.keyframes, level: DEFLATE_LEVEL,
+      slabs: pieces.map((p) => [p.buffer, p.length]),
     };
-    return new Promise<SegmentResult>((resolve, reject) => {
-      const job: WorkerJob = {
-        id: nextId++, stream: this.stream, t0, hasKey, nextHasKey, keyframes: this.keyframes, level: DEFLATE_LEVEL,
-        slabs: pieces.map((p) => [p.buffer, p.length]),
-      };
-      const p: Pending = { file: this.file ?? "", job, pieces, owner: this, resolve: (r) => (settled(), resolve(r)), reject: (e) => (settled(), reject(e)) };
-      const shared = pieces.every((b) => b.byteOffset === 0 && typeof SharedArrayBuffer !== "undefined" && b.buffer instanceof SharedArrayBuffer);
-      const w = !this.keyframer && shared ? startWorker(this.file) : undefined;
-      if (!w) return this.local(p);
-      pending.set(job.id, p);
+    const shared = pieces.every((b) => b.byteOffset === 0 && typeof SharedArrayBuffer !== "undefined" && b.buffer instanceof SharedArrayBuffer);
+    const w = !this.hostOwns && shared ? startWorker(this.file) : undefined;
+    let answer: Promise<WorkerAnswer | undefined>;
+    if (w) {
+      answer = new Promise<WorkerAnswer>((settle) => pending.set(job.id, { file: this.file ?? "", job, settle }));
       holdOpen(true);
       w.postMessage(job);
+    } else {
+      if (this.keyframes) this.hostOwns = true;
+      answer = Promise.resolve(undefined);
+    }
+    const result = this.turn.then(async () => {
+      const a = await answer;
+      // A block from the worker counts only while this thread has not taken the scene over.
+      if (a?.z && !this.keyframer) {
+        const r = { z: Buffer.from(a.z), raw: a.raw!, keyBytes: a.keyBytes ?? 0 };
+        if (this.keyframes) this.lastBlock = r.z;
+        return r;
+      }
+      if (this.keyframes) this.hostOwns = true;
+      return this.local(pieces, job);
+    });
+    // The next segment's turn comes once this one is done, however it ended.
+    this.turn = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result.finally(() => {
+      this.inFlight--;
+      this.inFlightBytes -= bytes;
     });
   }
 
@@ -183,43 +211,27 @@ export class SegmentDeflater {
     return { segments: this.inFlight, bytes: this.inFlightBytes };
   }
 
-  /** The recording is over: the worker lets its scene go. */
+  /** The recording is over: the worker lets its scene go (and forgets it had failed it). */
   end(): void {
     const worker = this.file ? workers.get(this.file) : undefined;
-    if (worker && this.keyframes && !this.keyframer) worker.postMessage({ id: 0, stream: this.stream, end: true, slabs: [], t0: 0, hasKey: true, keyframes: true, level: 0 } satisfies WorkerJob);
+    if (worker && this.keyframes) worker.postMessage({ id: 0, stream: this.stream, end: true, slabs: [], t0: 0, hasKey: true, keyframes: true, level: 0 } satisfies WorkerJob);
   }
 
-  /** @internal The worker's answer. */
-  answered(p: Pending, r: SegmentResult): void {
-    if (this.keyframes) this.lastBlock = r.z;
-    p.resolve(r);
-  }
-
-  /** @internal The segment done on this thread (the worker could not, or will not any more, for this recording). */
-  local(p: Pending): void {
+  /** The segment done on this thread, its turn come: every segment before it is applied to the scene here, or was returned by the worker. */
+  private local(pieces: Buffer[], job: WorkerJob): Promise<SegmentResult> {
     if (this.keyframes && !this.keyframer) {
       this.keyframer = new Keyframer();
-      // Catch up: the scene as the worker had it after the last segment it returned.
+      // Catch up: the scene as the worker had it after the last segment it returned (the one just before this).
       if (this.lastBlock) this.keyframer.apply(inflateRawSync(this.lastBlock));
       this.lastBlock = undefined;
     }
-    this.localChain = this.localChain.then(() => new Promise<void>((done) => {
-      let whole: Buffer;
-      let keyBytes = 0;
-      try {
-        const raw = p.pieces.length === 1 ? p.pieces[0] : Buffer.concat(p.pieces);
-        let pieces = [raw];
-        if (this.keyframer) ({ pieces, keyBytes } = this.keyframer.segment(raw, p.job.t0, p.job.hasKey, p.job.nextHasKey));
-        whole = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
-      } catch (e) {
-        p.reject(e as Error);
-        return done();
-      }
-      deflateRaw(whole, { level: DEFLATE_LEVEL }, (err, z) => {
-        if (err) p.reject(err);
-        else p.resolve({ z, raw: whole.length, keyBytes });
-        done();
-      });
-    }));
+    const raw = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+    let parts = [raw];
+    let keyBytes = 0;
+    if (this.keyframer) ({ pieces: parts, keyBytes } = this.keyframer.segment(raw, job.t0, job.hasKey, job.nextHasKey));
+    const whole = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    return new Promise<SegmentResult>((resolve, reject) =>
+      deflateRaw(whole, { level: DEFLATE_LEVEL }, (err, z) => (err ? reject(err) : resolve({ z, raw: whole.length, keyBytes }))),
+    );
   }
 }

@@ -414,6 +414,8 @@ export class Recorder {
     if (this.segmentList.includes(seg)) this.held += memory - seg.bytes;
     seg.bytes = memory;
     const deflated = this.compress ? this.deflater.submit(pieces, seg.t0, seg.hasKey, nextHasKey) : undefined;
+    // Its failure is taken in turn below (and reported by close()), not as an unhandled rejection meanwhile.
+    deflated?.catch(() => {});
     this.chain = this.chain.then(async () => {
       if (deflated) {
         let r;
