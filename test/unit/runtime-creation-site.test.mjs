@@ -68,3 +68,15 @@ test("a spawn leaves Error.stackTraceLimit and Error.prepareStackTrace as the pr
     [Error.stackTraceLimit, Error.prepareStackTrace] = saved;
   }
 });
+
+test("spawns on different lines report their own lines, also when a name getter spawns in between", async () => {
+  const expected = {};
+  const { messages } = await runScene(async (sess) => {
+    const a = sess.spawnTask(() => sleep(1), { name: "a" }); expected.a = lineHere();
+    const options = { get name() { sess.spawnTask(() => sleep(1), { name: "inner" }); expected.inner = lineHere(); return "b"; } };
+    const b = sess.spawnTask(() => sleep(1), options); expected.b = lineHere();
+    await gather(a, b);
+  });
+  const lines = Object.fromEntries(spawned(messages).filter((t) => t.name !== "main").map((t) => [t.name, t.line]));
+  assert.deepEqual(lines, expected);
+});
