@@ -1,7 +1,7 @@
 // Loads bench/host/host.ts (bundled once per process) and small helpers around the viewer.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundleHost, root } from "./build.mjs";
 
@@ -72,7 +72,9 @@ export async function withHostProcess({ script, args = [], env = {}, nodeArgs = 
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ["ignore", "pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
   try {
     let stderr = "";
-    child.stdout.on("data", () => {});
+    // BENCH_HOST_STDOUT=file: the host's own output (e.g. its --trace-gc lines) appended there.
+    const keep = process.env.BENCH_HOST_STDOUT;
+    child.stdout.on("data", (c) => keep && appendFileSync(keep, c));
     child.stderr.on("data", (c) => (stderr += c));
     let chain = Promise.resolve();
     let result;
