@@ -19,9 +19,22 @@ export function detectModuleFlag(version: string = process.versions.node): strin
   return !byDefault && flagged ? ["--experimental-detect-module"] : [];
 }
 
+/**
+ * AsyncLocalStorage on AsyncContextFrame: the context rides on each promise continuation
+ * instead of promise hooks that give every promise async ids, which is a third of what a task
+ * costs V8 (docs/performance.md, "Node 22 and 24"). Node 24 does this by default; Node 22 and
+ * 23 have it behind this flag (since 22.7). Asked for from 22.14, the oldest we ran the
+ * runtime's and the asyncio conformance tests on with it (VS Code's Electron 35+ has 22.14 or
+ * later); before that the runner keeps the hooks.
+ */
+export function asyncContextFrameFlag(version: string = process.versions.node): string[] {
+  const [major, minor] = version.split(".").map(Number);
+  return (major === 22 && minor >= 14) || major === 23 ? ["--experimental-async-context-frame"] : [];
+}
+
 export const nodeLauncher: Launcher = async (file) => ({
   // In VS Code, execPath is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
   command: process.execPath,
-  args: ["--enable-source-maps", "--no-warnings=ExperimentalWarning", ...detectModuleFlag(), nodeRunnerScript(), file],
+  args: ["--enable-source-maps", "--no-warnings=ExperimentalWarning", ...detectModuleFlag(), ...asyncContextFrameFlag(), nodeRunnerScript(), file],
   env: { ELECTRON_RUN_AS_NODE: "1" },
 });
