@@ -174,6 +174,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return [true, this._result as T];
   }
 
+  /** @internal a finished future's exception (undefined for a result), not marking it retrieved. */
+  _failure(): unknown {
+    return this._exception;
+  }
+
+  /** @internal a finished future's result, not marking it retrieved. */
+  _value(): T | undefined {
+    return this._result;
+  }
+
   protected scheduleCallbacks(): void {
     if (this._native?.listeners.length) {
       const listeners = this._native.listeners;

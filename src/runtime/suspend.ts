@@ -44,10 +44,16 @@ class Waker<T> implements Runnable {
       else this.resolve(this.value as T);
       return;
     }
-    const [ok, value] = fut._outcome();
-    if (late && (ok || !isCancelledError(value))) this.reject(late);
-    else if (ok) this.resolve(value as T);
-    else this.reject(value);
+    // The outcome read field by field: fut._outcome()'s pair was one more array per wake-up.
+    // A cancelled future's own CancelledError wins over a cancel request that came meanwhile.
+    if (fut.cancelled()) {
+      this.reject(fut.makeCancelledError());
+      return;
+    }
+    const error = fut._failure();
+    if (late && (error === undefined || !isCancelledError(error))) this.reject(late);
+    else if (error !== undefined) this.reject(error);
+    else this.resolve(fut._value() as T);
   }
 }
 
