@@ -35,6 +35,7 @@ import os
 import sys
 import threading
 import time
+import types
 import weakref
 from asyncio import base_events, events, tasks
 from json.encoder import encode_basestring_ascii as _json_str
@@ -45,6 +46,7 @@ from .where import error_info, format_exception, is_user, safe_str, wire_text
 
 _BASE_EVENTS_FILE = os.path.abspath(base_events.__file__)
 _MISSING = object()
+_NO_CONTEXT = object()  # create_task called without a context
 DESTROYED_PENDING = "Task was destroyed but it is pending!"
 
 # Python 3.9-3.12 call loop.create_task(coro) and set the program's name afterwards
@@ -283,11 +285,12 @@ class Tracker:
 
     # -- installation -------------------------------------------------------------
 
-    def _reporter(self):
-        """report(loop, task, coro, name, parent, caller): what _created does, for the usual task
-        (a TrackedTask of the loop seen last, a coroutine, a reported parent or none, nothing
-        special pending), in one function whose state is in locals; anything else goes to
-        _created. This runs once per task the program makes: every operation counts."""
+    def _fast_create_task(self, original):
+        """BaseEventLoop.create_task for asyncio's own signatures (name on 3.9-3.10, name and
+        context since 3.11), reporting the usual task (a TrackedTask of the loop seen last, a
+        coroutine, a reported parent or none, nothing special pending) inline, with its state
+        in locals; anything else goes to _created. This runs once per task the program makes:
+        every operation counts (a call to a separate report function was ~5 % of it)."""
         created = self._created
         records = self.records
         extend = records.extend
@@ -299,35 +302,61 @@ class Tracker:
         base_file = _BASE_EVENTS_FILE
         limit = MAX_RECORDS * _STRIDE
         tracker = self
+        current_task = asyncio.current_task
+        getframe = sys._getframe
+        coroutine = types.CoroutineType
+        # The code that made the last task (a program's loop makes many in a row): compared by
+        # identity before the site table, whose key is id(code), a new int each time.
+        hot = [None, None]  # (the code of the program's frame, its site), the last non-user code seen
+        skip = [None]
 
-        def report(loop, task, coro, name, parent, caller):
-            if type(task) is not TrackedTask or special or tracker._unusual or len(records) >= limit:
-                return created(loop, task, coro, name, parent, caller)
-            last = tracker._last_loop
-            code = getattr(coro, "cr_code", None)
-            if last is None or last() is not loop or code is None or code.co_filename == base_file or task._source_traceback:
-                return created(loop, task, coro, name, parent, caller)
-            if parent is None:
-                parent_id = None
-            else:
-                parent_id = getattr(parent, "_sr_tid", None)
-                if parent_id is None:  # a hidden task's child, a task factory's task
-                    return created(loop, task, coro, name, parent, caller)
-            task._sr_tid = tid = next_tid()
-            task._sr_initial = None
-            task._sr_cancelling = task._sr_ended = False
-            task._sr_name = name if name is not None else (coro.__qualname__ or None)
-            live[tid] = None
-            file = line = None
-            frame = caller
-            while frame is not None:
-                # Keyed by id: hashing a code object hashes its constants, every time. The entry
-                # holds the code, so no other object takes its id while it is there.
-                code = frame.f_code
-                site = sites.get(id(code))
-                if site is None:
-                    site = sites[id(code)] = (code, user_file(code), {})
-                if site[1]:
+        def create_task(loop, coro, *, name=None, context=_NO_CONTEXT):
+            parent = current_task(loop)
+            # No context given: not passed on (3.9 and 3.10 take none and refuse it as asyncio would).
+            task = original(loop, coro, name=name) if context is _NO_CONTEXT else original(loop, coro, name=name, context=context)
+            try:
+                last = tracker._last_loop
+                if (type(task) is not TrackedTask or type(coro) is not coroutine or special or tracker._unusual
+                        or len(records) >= limit or last is None or last() is not loop):
+                    created(loop, task, coro, name, parent, getframe(1))
+                    return task
+                code = coro.cr_code
+                if parent is None:
+                    parent_id = None
+                else:
+                    parent_id = getattr(parent, "_sr_tid", None)
+                    if parent_id is None:  # a hidden task's child, a task factory's task
+                        created(loop, task, coro, name, parent, getframe(1))
+                        return task
+                if code.co_filename == base_file or task._source_traceback:
+                    created(loop, task, coro, name, parent, getframe(1))
+                    return task
+                task._sr_tid = tid = next_tid()
+                task._sr_initial = None
+                task._sr_cancelling = task._sr_ended = False
+                task._sr_name = name if name is not None else (coro.__qualname__ or None)
+                live[tid] = None
+                # The creation site: the innermost frame of the program's own code that asked.
+                file = line = None
+                frame = getframe(1)
+                while frame is not None:
+                    code = frame.f_code
+                    if code is hot[0]:
+                        site = hot[1]
+                    elif code is skip[0]:
+                        frame = frame.f_back
+                        continue
+                    else:
+                        # Keyed by id: hashing a code object hashes its constants, every time. The
+                        # entry holds the code, so no other object takes its id while it is there.
+                        site = sites.get(id(code))
+                        if site is None:
+                            site = sites[id(code)] = (code, user_file(code), {})
+                        if not site[1]:
+                            skip[0] = code
+                            frame = frame.f_back
+                            continue
+                        hot[0], hot[1] = code, site
                     file = site[1]
                     lines = site[2]
                     at = frame.f_lasti
@@ -335,50 +364,31 @@ class Tracker:
                     if line is None:  # f_lineno decodes the line table; an instruction's line never changes
                         line = lines[at] = frame.f_lineno
                     break
-                frame = frame.f_back
-            extend((_SPAWN, task, parent_id, file, line, _time()))
+                extend((_SPAWN, task, parent_id, file, line, _time()))
+            except Exception as e:  # noqa: B902 - the program's create_task must never fail because of us
+                _internal_error("reporting a new task", e)
+            return task
 
-        return report
+        return create_task
 
     def install(self):
         global _active
         original = base_events.BaseEventLoop.create_task
-        created = self._reporter()
         current_task = asyncio.current_task
         getframe = sys._getframe
         keywords = _keywords(original)
 
-        # The program's create_task must never fail because of us: every report is guarded.
-        if keywords == ("name", "context"):  # 3.11+
-
-            def create_task(loop, coro, *, name=None, context=None):
-                parent = current_task(loop)
-                task = original(loop, coro, name=name, context=context)
-                try:
-                    created(loop, task, coro, name, parent, getframe(1))
-                except Exception as e:  # noqa: B902
-                    _internal_error("reporting a new task", e)
-                return task
-
-        elif keywords == ("name",):  # 3.9, 3.10
-
-            def create_task(loop, coro, *, name=None):
-                parent = current_task(loop)
-                task = original(loop, coro, name=name)
-                try:
-                    created(loop, task, coro, name, parent, getframe(1))
-                except Exception as e:  # noqa: B902
-                    _internal_error("reporting a new task", e)
-                return task
-
+        if keywords in (("name", "context"), ("name",)):  # 3.11+; 3.9, 3.10
+            create_task = self._fast_create_task(original)
         else:  # a newer asyncio with other options: passed on as they come
+            created = self._created
 
             def create_task(loop, coro, **kwargs):
                 parent = current_task(loop)
                 task = original(loop, coro, **kwargs)
                 try:
                     created(loop, task, coro, kwargs.get("name"), parent, getframe(1))
-                except Exception as e:  # noqa: B902
+                except Exception as e:  # noqa: B902 - the program's create_task must never fail because of us
                     _internal_error("reporting a new task", e)
                 return task
 
@@ -512,8 +522,10 @@ class Tracker:
         ids = list(map(_get_tid, objs))  # an int (a destroyed task's tid) has none: _each
         strings = []
         if kind == _SPAWN:
+            # A burst's names, files, parents and lines are mostly one object each: count() tests
+            # identity first, cheaper than the string tables' hashing, which only mixed runs need.
             names = list(map(_get_name, objs))
-            unique_names = dict.fromkeys(names)
+            unique_names = {names[0]: None} if names.count(names[0]) == n else dict.fromkeys(names)
             if None in unique_names or list(map(_get_initial, objs)).count(None) != n:
                 return None
             name_json = self._name_json
@@ -526,8 +538,8 @@ class Tracker:
                 index = {name: i for i, name in enumerate(unique_names)}
                 name_col = _ints(list(map(index.__getitem__, names)))
             files = run[3::_STRIDE]
-            unique_files = dict.fromkeys(files)
-            if len(unique_files) == 1:
+            unique_files = None if files.count(files[0]) == n else dict.fromkeys(files)
+            if unique_files is None:
                 js = files[0]
                 if js is None:
                     file_col = _repeat(-1, n)
@@ -542,15 +554,14 @@ class Tracker:
                         strings.append(js)
                 file_col = _ints(list(map(file_index.__getitem__, files)))
             parents = run[2::_STRIDE]
-            unique_parents = dict.fromkeys(parents)
-            if len(unique_parents) == 1:
+            if parents.count(parents[0]) == n:
                 parent = parents[0]
                 parent_col = (("null," if parent is None else '"t%d",' % parent) * n)[:-1]
             else:
-                parent_text = {p: "null" if p is None else '"t%d"' % p for p in unique_parents}
+                parent_text = {p: "null" if p is None else '"t%d"' % p for p in dict.fromkeys(parents)}
                 parent_col = ",".join(map(parent_text.__getitem__, parents))
             lines = run[4::_STRIDE]
-            if len(set(lines)) == 1:
+            if lines.count(lines[0]) == n:
                 line_col = _repeat(lines[0] or 0, n)
             else:
                 line_col = _ints([x or 0 for x in lines])
