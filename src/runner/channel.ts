@@ -19,8 +19,6 @@ const FLUSH_BYTES = 1 << 20;
  * Paused, acks wait and the runner coalesces (see node/scene-sink.ts).
  */
 const READ_SLICE_MS = 10;
-/** How long end() waits for the peer to take the last frames before it ends anyway (see end()). */
-const END_ACK_WAIT_MS = 2000;
 /** Smallest arena the frames of one batch are written into. */
 const ARENA_BYTES = 64 * 1024;
 
@@ -61,8 +59,16 @@ export class Channel<In, Out> {
   private acking = false;
   private lastAckSent = 0;
   private onAck: (() => void) | undefined;
-  /** Set while end() waits for the peer to take the last frames. */
-  private allTaken: (() => void) | undefined;
+  /**
+   * A write failed (EPIPE: the peer has exited): nothing more is written. The stream is not
+   * destroyed for it (see keepReadingPastWriteErrors): what the peer wrote before it went is
+   * still read to the end.
+   */
+  private writeFailed = false;
+  /** The peer ended its writing: it takes no more acks (there is nothing left for them to pace). */
+  private peerEnded = false;
+  /** Set while salvage() reads the stream: a chunk it is handed is the reader's once, not also by "data". */
+  private salvaging = false;
 
   constructor(
     private readonly stream: Duplex,
@@ -89,17 +95,35 @@ export class Channel<In, Out> {
       this.framesRead++; // a frame that did not decode: taken all the same
       handlers.invalid(e);
     });
+    keepReadingPastWriteErrors(stream, () => (this.writeFailed = true));
     stream.on("data", (chunk: Buffer) => this.receive(chunk));
-    stream.on("error", () => {}); // a peer that died shows up as close
+    stream.on("end", () => (this.peerEnded = true));
+    // A peer that died shows up as close. A read error (ECONNRESET: the peer closed with our
+    // last writes unread, e.g. an ack) destroys the stream with what it had read and not yet
+    // handed over (it was paused between slices): taken here, they are the peer's last frames.
+    stream.on("error", () => this.salvage());
     stream.on("close", () => {
       this.closed = true;
+      this.salvage();
       // Frames a slice left for later are the peer's all the same (its last ones, often).
       this.reader.drain();
       handlers.close?.();
     });
   }
 
+  /** Hands the reader what the stream holds read but not emitted (it was paused, then destroyed). */
+  private salvage(): void {
+    this.salvaging = true;
+    try {
+      // Frames are left in the reader, after those a slice left: the close handler drains them all, in order.
+      for (let chunk: Buffer | null; (chunk = this.stream.read() as Buffer | null) !== null; ) this.reader.push(chunk, () => true);
+    } finally {
+      this.salvaging = false;
+    }
+  }
+
   private receive(chunk: Buffer): void {
+    if (this.salvaging) return;
     if (Number.isNaN(this.sliceStart)) {
       this.sliceStart = performance.now();
       setImmediate(this.endSlice); // the loop's next turn ends this run of reading
@@ -148,6 +172,7 @@ export class Channel<In, Out> {
   }
 
   private sendAck(): void {
+    if (this.peerEnded || this.writeFailed) return;
     this.lastAckSent = this.framesRead;
     const ack: PipeAckMessage = { etype: PIPE_ACK, ts: Date.now(), frames: this.framesRead };
     this.send(ack as Out);
@@ -172,7 +197,6 @@ export class Channel<In, Out> {
     // A count never goes back, and never past what was sent (a confused peer cannot open the window wider).
     this.framesAcked = Math.min(this.framesSent, Math.max(this.framesAcked, ack.frames));
     this.onAck?.();
-    if (this.allTaken && this.untakenFrames === 0) this.allTaken();
   }
 
   /** Frames sent that the peer has not yet said it took (with takeAcks; else every frame sent). */
@@ -201,7 +225,7 @@ export class Channel<In, Out> {
    * one write when the burst ends: a handful of syscalls, not 100,000.
    */
   send(message: Out): boolean {
-    if (this.closed || this.stream.destroyed) return false;
+    if (this.closed || this.writeFailed || this.stream.destroyed || this.stream.writableEnded) return false;
     const json = textOnlyJson(message);
     if (!this.batching) {
       this.batching = true;
@@ -259,6 +283,11 @@ export class Channel<In, Out> {
   private writePending(): void {
     this.closeArena();
     if (!this.pending.length || this.closed || this.stream.destroyed) return;
+    if (this.writeFailed) {
+      this.pending = [];
+      this.pendingBytes = 0;
+      return;
+    }
     const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
@@ -266,25 +295,37 @@ export class Channel<In, Out> {
   }
 
   /**
-   * Ends this side's writing. Taking acks, it first waits (at most END_ACK_WAIT_MS) until the
-   * peer has taken every frame: a host that acks a runner which has already exited gets EPIPE,
-   * and its socket is destroyed with whatever it had not read yet (the session's last frames).
+   * Ends this side's writing; resolves once every frame is handed to the stream (in the
+   * kernel's buffer, which outlives this process: the peer reads it after we exit). It does not
+   * wait for the peer to take them: a Stop's grace must not wait on how far behind the host is.
    */
   end(): Promise<void> {
     this.flush();
     if (this.closed || this.stream.destroyed) return Promise.resolve();
-    const end = () => new Promise<void>((resolve) => this.stream.end(resolve));
-    if (!this.onAck || this.untakenFrames === 0) return end();
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.allTaken = undefined;
-        this.stream.off("close", done);
-        resolve(this.closed || this.stream.destroyed ? undefined : end());
-      };
-      const timer = setTimeout(done, END_ACK_WAIT_MS);
-      this.allTaken = done;
-      this.stream.once("close", done);
-    });
+    return new Promise<void>((resolve) => this.stream.end(resolve));
+  }
+}
+
+/**
+ * A failed write must not take the reading side with it. A net.Socket destroys itself on a
+ * write error, and with it whatever it has not read yet: a host that acks a runner which has
+ * just exited (EPIPE) lost the runner's last frames, its SESSION_END among them. Here the
+ * stream's own write calls report errors to `failed` instead, and the stream reads on to the
+ * peer's end. (A write error says only that the peer reads no more; nothing written after it
+ * can arrive, so nothing is lost by not raising it.)
+ */
+function keepReadingPastWriteErrors(stream: Duplex, failed: () => void): void {
+  type WriteFn = (...args: unknown[]) => void;
+  const s = stream as unknown as Record<"_write" | "_writev", WriteFn | undefined>;
+  for (const name of ["_write", "_writev"] as const) {
+    const write = s[name];
+    if (typeof write !== "function") continue;
+    s[name] = function (this: unknown, ...args: unknown[]) {
+      const done = args.pop() as (e?: Error | null) => void;
+      write.call(this, ...args, (e?: Error | null) => {
+        if (e) failed();
+        done();
+      });
+    };
   }
 }

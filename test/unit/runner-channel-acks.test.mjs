@@ -103,12 +103,61 @@ test("a malformed ack is reported and changes nothing; a count never goes back",
   assert.equal(p.runner.untakenFrames, 4);
 });
 
-test("a runner's end() waits until the host has taken its last frames (an ack to an exited runner would cost the host them)", async (t) => {
-  const p = await pair(t);
-  for (let i = 0; i < 200; i++) p.runner.send(state(i));
-  await p.runner.end();
-  assert.equal(p.runner.untakenFrames, 0);
-  assert.equal(p.toHost.length, 200);
+test("a runner's end() does not wait for the host's acks, and a host that acks the runner after it is gone still reads every frame", async (t) => {
+  const [runnerEnd, hostEnd] = await socketPair(t);
+  const runner = new Channel(runnerEnd, (x) => x, { message: () => {}, invalid: (e) => assert.fail(e) });
+  runner.takeAcks(() => {});
+  const FRAMES = 1500; // ~100 kB: all of it fits in the socket's buffer
+  for (let i = 0; i < FRAMES; i++) runner.send(state(i));
+  runner.send({ etype: "SESSION_END", ts: 1, status: "done" });
+  await runner.end();
+  assert.equal(runner.untakenFrames, FRAMES + 1, "end() resolved with every frame still untaken");
+  runnerEnd.destroy(); // the runner has exited
+  // The host reads only now, slowly (so it reads in slices, paused between them), and acks each slice: EPIPE.
+  const got = [];
+  let closed = false;
+  const host = new Channel(hostEnd, (x) => x, {
+    message: (m) => {
+      got.push(m);
+      const until = performance.now() + 0.05;
+      while (performance.now() < until);
+    },
+    invalid: (e) => assert.fail(e),
+    close: () => (closed = true),
+  });
+  host.sendAcks();
+  await waitUntil("the host's end of the pipe closed", () => closed, fast);
+  assert.equal(got.length, FRAMES + 1, "every frame arrived");
+  assert.equal(got.at(-1).etype, "SESSION_END");
+  assert.deepEqual(got.slice(0, -1).map((m) => m.ts), Array.from({ length: FRAMES }, (_, i) => i), "in order, each once");
+  assert.equal(host.send({ etype: "STOP", ts: 2 }), false, "nothing more is written to a peer that is gone");
+});
+
+test("a runner that exits with the host's writes unread (ECONNRESET for the host): what the host had read and not handled yet is not lost", async (t) => {
+  const [runnerEnd, hostEnd] = await socketPair(t);
+  const runner = new Channel(runnerEnd, (x) => x, { message: () => {}, invalid: () => {} });
+  runnerEnd.pause(); // it reads nothing more: the host's writes stay in its queue
+  // The host's stream paused, as between two reading slices: what arrives is read into its buffer, not handed over.
+  hostEnd.pause();
+  const got = [];
+  let closed = false;
+  let reset;
+  hostEnd.on("error", (e) => (reset = e.code));
+  const host = new Channel(hostEnd, (x) => x, { message: (m) => got.push(m), invalid: (e) => assert.fail(e), close: () => (closed = true) });
+  // A few kB, under the stream's read-ahead: it keeps reading, and meets the reset.
+  const FRAMES = 100;
+  for (let i = 0; i < FRAMES; i++) runner.send(state(i));
+  runner.send({ etype: "SESSION_END", ts: 1, status: "done" });
+  runner.flush();
+  await waitUntil("the frames read into the host's stream", () => hostEnd.readableLength > 0, fast);
+  // Written before the runner exits and never read by it (as an ack can be).
+  host.send({ etype: "EVENT", ts: 0, pad: "x".repeat(64 * 1024) });
+  await waitUntil("the host's write taken by the socket", () => hostEnd.writableLength === 0, fast);
+  runnerEnd.destroy(); // exits (process.exit(): no end())
+  await waitUntil("the host's end of the pipe closed", () => closed, fast);
+  assert.equal(reset, "ECONNRESET", "the host's read met the reset");
+  assert.equal(got.length, FRAMES + 1, "every frame arrived");
+  assert.equal(got.at(-1).etype, "SESSION_END");
 });
 
 test("a handler that throws is reported and its frame counted once", async (t) => {
