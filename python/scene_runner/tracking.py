@@ -309,6 +309,7 @@ class Tracker:
         # identity before the site table, whose key is id(code), a new int each time.
         hot = [None, None]  # (the code of the program's frame, its site), the last non-user code seen
         skip = [None]
+        hot_coro = [None]  # the code of the last coroutine reported here (not asyncio's own)
 
         def create_task(loop, coro, *, name=None, context=_NO_CONTEXT):
             parent = current_task(loop)
@@ -320,15 +321,23 @@ class Tracker:
                         or len(records) >= limit or last is None or last() is not loop):
                     created(loop, task, coro, name, parent, getframe(1))
                     return task
-                code = coro.cr_code
                 if parent is None:
                     parent_id = None
                 else:
-                    parent_id = getattr(parent, "_sr_tid", None)
-                    if parent_id is None:  # a hidden task's child, a task factory's task
+                    try:
+                        parent_id = parent._sr_tid
+                    except AttributeError:  # a task factory's task (another class)
+                        parent_id = None
+                    if parent_id is None:  # that, or a hidden task's child
                         created(loop, task, coro, name, parent, getframe(1))
                         return task
-                if code.co_filename == base_file or task._source_traceback:
+                code = coro.cr_code
+                if code is not hot_coro[0]:  # compared once per coroutine function in a row
+                    if code.co_filename == base_file:
+                        created(loop, task, coro, name, parent, getframe(1))
+                        return task
+                    hot_coro[0] = code
+                if task._source_traceback:  # debug mode
                     created(loop, task, coro, name, parent, getframe(1))
                     return task
                 task._sr_tid = tid = next_tid()
@@ -422,7 +431,10 @@ class Tracker:
                 # later, the Python task's bound methods); other callbacks have none or another.
                 task = getattr(handle._callback, "__self__", None)
                 if type(task) is TrackedTask and task.done():
-                    tid = getattr(task, "_sr_tid", None)
+                    try:
+                        tid = task._sr_tid
+                    except AttributeError:  # made by calling tasks.Task itself, not create_task: not reported
+                        tid = None
                     # The usual ends (done or cancelled, on a loop whose iterations write) are
                     # recorded here, as _done would, without a call; a failure goes to _done.
                     if tid is not None:
@@ -431,7 +443,7 @@ class Tracker:
                         elif task.cancelled():
                             if live.pop(tid, False) is None:
                                 extend((_STATE, task, _CANCELLED, _time(), True, None))
-                        elif getattr(task, "_exception", _MISSING) is None:
+                        elif task._exception is None:  # read without marking it retrieved
                             if live.pop(tid, False) is None:
                                 extend((_STATE, task, _DONE, _time(), True, None))
                         else:

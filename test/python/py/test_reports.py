@@ -203,6 +203,57 @@ class ReportsTest(unittest.TestCase):
         self.assertEqual([(m["etype"], m["task"]["id"], m["task"]["name"]) for m in one_by_one], bulk)
         self.assertEqual(len(bulk), 200)
 
+    def test_columns_carry_every_field_as_one_by_one_does(self):
+        """Runs whose columns are one value repeated (a burst from one line, one parent) and
+        mixed ones (names, lines, parents, done and cancelled) stand for the same messages,
+        times included, as the same records written a report at a time."""
+        writes = []  # (columns, one by one) of every write
+
+        def frames():
+            snapshot = list(self.tracker.records)
+            bulk = self.tracker.frames()
+            it = iter(snapshot)
+            for kind, obj, _, _, end, _ in zip(it, it, it, it, it, it):  # as they were before bulk wrote them
+                if kind == tracking._SPAWN:
+                    obj._sr_initial = None
+                elif end is True and not isinstance(obj, int):
+                    obj._sr_ended = False
+            parts = []
+            self.tracker._each(snapshot, parts)
+            writes.append((bulk, "".join(parts).encode("latin-1")))
+            return bulk
+
+        self.channel.add_source(self.tracker.records, frames)
+
+        async def child(i):
+            await asyncio.sleep(0)
+            if i % 3 == 0:
+                await asyncio.sleep(3600)
+
+        async def spawner():
+            same = [asyncio.create_task(child(i)) for i in range(40)]
+            mixed = [asyncio.create_task(child(i)) if i % 2 else asyncio.create_task(child(i), name="m%d" % (i % 3)) for i in range(40)]
+            await asyncio.sleep(0)
+            for t in same[::3] + mixed[::3]:  # every one that would sleep an hour, and only those
+                t.cancel()
+            await asyncio.gather(*same, *mixed, return_exceptions=True)
+
+        async def main():
+            await asyncio.gather(spawner(), spawner())
+
+        asyncio.run(main())
+        read = lambda data: host.expanded(FrameReader(self.fail).push(data))  # noqa: E731
+        bulk = [m for b, _ in writes for m in read(b)]
+        each = [m for _, e in writes for m in read(e)]
+        self.assertEqual(bulk, each)
+        self.assertEqual(len([m for m in bulk if m["etype"] == "TASK_SPAWN"]), 163)
+        self.assertEqual({m["task"]["state"] for m in bulk if m["etype"] == "TASK_STATE"}, {"cancelling", "cancelled", "done"})
+        # main; the two spawners (one line); their children: two parents, two lines
+        self.assertEqual(len({(m["task"].get("parent"), m["task"].get("line")) for m in bulk if m["etype"] == "TASK_SPAWN"}), 6)
+        batches = [m for b, _ in writes for m in FrameReader(self.fail).push(b) if m["etype"] == "TASK_BATCH"]
+        self.assertTrue(any(len(set(b["line"])) > 1 and len(set(b["parent"])) > 1 for b in batches))  # mixed runs were written as such
+        self.assertTrue(any(len(b["line"]) > 1 and len(set(b["line"])) == 1 for b in batches))
+
     def test_every_task_of_a_large_burst_is_reported_in_order(self):
         async def child(i):
             await asyncio.sleep(0)
