@@ -157,6 +157,8 @@ export class Recorder {
   /** Finished segments in order: deflated, then given to the sink. */
   private chain: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
+  /** The last moment sceneAt built, and what it was built from. */
+  private lastScene: { store: SceneStore; t: number; asked: number; oldest: Segment | undefined; end: number; records: number } | undefined;
 
   constructor(options: RecorderOptions = {}) {
     this.budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
@@ -252,6 +254,21 @@ export class Recorder {
   /** Keyframes taken on this thread (the first; all of them without the worker; those while it was behind) and built by the worker. */
   get keyframes(): { here: number; worker: number } {
     return { here: this.keysHere, worker: this.keysOff };
+  }
+
+  /**
+   * The scene at `t` (a reader's sceneAt over what is held now), built once per moment: the
+   * viewer's timeline and the Scene view ask for the same scrubbed moment, and a scene rebuilt
+   * from a keyframe is the dearest read there is. The store is shared: read it, never change it.
+   * Built again only when the answer could differ: another moment, the oldest segment gone (the
+   * moment may no longer be held), or `t` at the recording's end and more recorded since.
+   */
+  sceneAt(t: number): { store: SceneStore; t: number } {
+    const c = this.lastScene;
+    if (c && c.asked === t && c.oldest === this.segmentList[0] && (c.t < c.end || c.records === this.recordCount)) return c;
+    const { store, t: at } = this.reader().sceneAt(t);
+    this.lastScene = { store, t: at, asked: t, oldest: this.segmentList[0], end: this.lastT, records: this.recordCount };
+    return this.lastScene;
   }
 
   /** Milliseconds since t = 0 now (0 before anything was recorded); records made later have a t past it. */

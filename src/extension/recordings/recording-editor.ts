@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import { assertNever } from "../../protocol/descriptors.js";
+import type { SetMessage } from "../../protocol/scene.js";
 import { validateFromViewer, type FromViewerMessage, type ToViewerMessage, type ViewerSessionInfo } from "../../protocol/viewer.js";
 import { RecordingReader } from "../../recording/reader.js";
 import type { AssetFolders } from "../../viewer/asset-files.js";
@@ -152,11 +153,14 @@ class RecordingView extends WebviewBase<ToViewerMessage, FromViewerMessage> {
     const at = this.cursor === null ? "" : ` \u00b7 at ${(t / 1000).toFixed(1)} s`;
     this.post({ t: "snapshot", scene: message.data, session: this.sessionAt(t, `${this.name} (recording)${at}`) });
     this.post(timelineMessage(r.spans(), r.markers(), r.end, false, this.cursor === null ? null : t));
-    this.showTasksSoon(t);
+    this.showTasksSoon(t, message);
   }
 
-  /** The Tasks view follows the cursor once a drag settles (rebuilding the row per frame would only churn). */
-  private showTasksSoon(t: number): void {
+  /**
+   * The Tasks view follows the cursor once a drag settles (rebuilding the row per frame would only
+   * churn). `scene`: the moment's scene, as built for the viewer (not built a second time here).
+   */
+  private showTasksSoon(t: number, scene: SetMessage): void {
     if (this.tasksTimer) clearTimeout(this.tasksTimer);
     this.tasksTimer = setTimeout(() => {
       this.tasksTimer = undefined;
@@ -191,7 +195,7 @@ class RecordingView extends WebviewBase<ToViewerMessage, FromViewerMessage> {
         omittedTasks: 0,
         at: t,
         // The Scene view lists the nodes of the moment shown, as the Tasks view lists its tasks.
-        scene: r.setMessageAt(t).message,
+        scene,
       });
     }, 150);
   }

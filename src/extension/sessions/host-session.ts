@@ -320,10 +320,13 @@ export class HostSession implements vscode.Disposable {
     return past && { scene: past.store.snapshot(), at: past.at };
   }
 
-  /** The scene store as it was `at` ms into the recording, to read node by node (the outliner of a scrubbed run). */
+  /**
+   * The scene store as it was `at` ms into the recording, to read node by node (the outliner of a
+   * scrubbed run). One store per moment, shared with the viewer's timeline (Recorder.sceneAt): read only.
+   */
   storeAt(at: number): { store: SceneStore; at: number } | null {
     if (!this.recorder?.header) return null;
-    const { store, t } = this.recorder.reader().sceneAt(at);
+    const { store, t } = this.recorder.sceneAt(at);
     return { store, at: t };
   }
 
