@@ -110,7 +110,8 @@ class TrackedTask(tasks.Task):
         requested = _task_cancel(self, msg)
         if requested:
             tracker = _active
-            if tracker is not None:
+            # Not cancelling already: the first request is reported (Tracker._cancel_requested).
+            if tracker is not None and getattr(self, "_sr_cancelling", True) is False:
                 tracker._cancel_requested(self)
         return requested
 
@@ -313,8 +314,15 @@ class Tracker:
 
         def create_task(loop, coro, *, name=None, context=_NO_CONTEXT):
             parent = current_task(loop)
-            # No context given: not passed on (3.9 and 3.10 take none and refuse it as asyncio would).
-            task = original(loop, coro, name=name) if context is _NO_CONTEXT else original(loop, coro, name=name, context=context)
+            if context is not _NO_CONTEXT:  # passed on as given (3.9 and 3.10 refuse one, as asyncio does)
+                task = original(loop, coro, name=name, context=context)
+            elif loop._task_factory is None and not loop._debug and not loop._closed:
+                # What BaseEventLoop.create_task does here (3.9-3.13), without its two Python frames
+                # (itself and _check_closed): a task factory, debug mode (which trims the task's
+                # creation traceback) and a closed loop (which raises) take the original.
+                task = tasks.Task(coro, loop=loop, name=name)
+            else:
+                task = original(loop, coro, name=name)
             try:
                 last = tracker._last_loop
                 if (type(task) is not TrackedTask or type(coro) is not coroutine or special or tracker._unusual
