@@ -14,6 +14,7 @@ import { summarise } from "./summarise.js";
 import type { HostSession } from "../sessions/host-session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { scrubbedLabel, scrubbedRuns, type ScrubbedRuns } from "../tasks/past-tasks.js";
+import { sceneViewShown } from "./view-shown.js";
 
 export interface OutlineNode {
   readonly session: HostSession;
@@ -54,10 +55,14 @@ export class SceneOutliner implements vscode.TreeDataProvider<Row>, vscode.Dispo
         const row = e.selection[0];
         if (row && isNode(row)) this.select(row.session, row.key);
       }),
-      this.view.onDidChangeVisibility(() => this.refresh()),
+      this.view.onDidChangeVisibility((e) => {
+        sceneViewShown.set(e.visible);
+        this.refresh();
+      }),
       sessions.onDidChangeSessions(() => this.refresh()),
       new vscode.Disposable(scrubs.onDidChange(() => this.refresh()).dispose),
     );
+    sceneViewShown.set(this.view.visible);
     // The scene changes by the message; the view is redrawn at most this often, and only when visible.
     this.timer = setInterval(() => this.refresh(), POLL_MS);
   }
@@ -146,6 +151,7 @@ export class SceneOutliner implements vscode.TreeDataProvider<Row>, vscode.Dispo
   }
 
   dispose(): void {
+    sceneViewShown.set(false);
     clearInterval(this.timer);
     this.subscriptions.forEach((d) => d.dispose());
     this.changed.dispose();

@@ -15,6 +15,7 @@ import { RecordingReader } from "../../recording/reader.js";
 import type { AssetFolders } from "../../viewer/asset-files.js";
 import { viewerHtml } from "../../viewer/html.js";
 import { log } from "../output/extension-log.js";
+import { sceneViewShown } from "../outliner/view-shown.js";
 import { timelineMessage } from "../viewer/timeline-feed.js";
 import { programAssetFolders, viewerPanelOptions } from "../viewer/viewer-panel.js";
 import type { SessionManager } from "../sessions/session-manager.js";
@@ -81,6 +82,8 @@ class RecordingView extends WebviewBase<ToViewerMessage, FromViewerMessage> {
   /** This editor's row in the Tasks view: the recorded run's tasks at the moment shown. */
   private readonly rowKey = `recording:${nextView++}`;
   private tasksTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The moment whose scene the Scene view was not given (it was hidden): given once it is shown. */
+  private sceneLeftOut: { t: number; scene: SetMessage } | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -94,6 +97,12 @@ class RecordingView extends WebviewBase<ToViewerMessage, FromViewerMessage> {
         if (this.tasksTimer) clearTimeout(this.tasksTimer);
         sessions.setRecorded(this.rowKey, undefined);
       }),
+      new vscode.Disposable(
+        sceneViewShown.onShown(() => {
+          const left = this.sceneLeftOut;
+          if (left && !this.tasksTimer) this.showTasksSoon(left.t, left.scene);
+        }),
+      ),
     );
     const program = doc.reader.header.program;
     const folders = recordedProgramFolders(program);
@@ -164,6 +173,9 @@ class RecordingView extends WebviewBase<ToViewerMessage, FromViewerMessage> {
     if (this.tasksTimer) clearTimeout(this.tasksTimer);
     this.tasksTimer = setTimeout(() => {
       this.tasksTimer = undefined;
+      // Its own copy of the scene only for a Scene view on screen (it lists the moment's nodes).
+      const forView = sceneViewShown.visible;
+      this.sceneLeftOut = forView ? undefined : { t, scene };
       const r = this.doc.reader;
       const origin = r.header.origin;
       const tasks = r.tasksAt(t).map((x) => {
@@ -195,7 +207,7 @@ class RecordingView extends WebviewBase<ToViewerMessage, FromViewerMessage> {
         omittedTasks: 0,
         at: t,
         // The Scene view lists the nodes of the moment shown, as the Tasks view lists its tasks.
-        scene,
+        ...(forView ? { scene } : {}),
       });
     }, 150);
   }
