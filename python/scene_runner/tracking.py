@@ -103,6 +103,7 @@ class TrackedTask(tasks.Task):
         "_sr_initial",  # None until its TASK_SPAWN is encoded, then _ENCODED (see set_name, _name_of)
         "_sr_cancelling",
         "_sr_ended",  # set once its end report is encoded: a later "cancelling"/"running" is dropped
+        "_sr_quiet",  # True once the program set _log_destroy_pending false (see below)
     )
 
     # The base methods are called directly, not through super(): these run once per task.
@@ -131,19 +132,23 @@ class TrackedTask(tasks.Task):
                 tracker._uncancelled(self)
             return left
 
-    def __del__(self):
-        # A pending task nobody references is collected as under plain asyncio (which logs
-        # "Task was destroyed but it is pending!" in the base __del__); its end is reported.
-        if not self.done():
-            tracker = _active
-            if tracker is not None:
-                tracker._destroyed_pending(getattr(self, "_sr_tid", None))
-        _task_del(self)
+    # A pending task nobody references is collected as under plain asyncio, whose finalizer (C)
+    # then calls its loop's call_exception_handler with "Task was destroyed but it is pending!":
+    # the tracker hears of it there (_watch_destroyed), so TrackedTask needs no __del__ (a Python
+    # finalizer per task cost 1.4k instructions). asyncio turns that call off for some tasks
+    # (gather's own, run_until_complete's) with _log_destroy_pending; here the wish is kept in a
+    # slot and the C flag stays on, so the tracker still hears, and says nothing where asyncio would not.
+    @property
+    def _log_destroy_pending(self):
+        return not getattr(self, "_sr_quiet", False)
+
+    @_log_destroy_pending.setter
+    def _log_destroy_pending(self, value):
+        self._sr_quiet = not value
 
 
 _task_cancel = tasks.Task.cancel
 _task_set_name = tasks.Task.set_name
-_task_del = tasks.Task.__del__
 _ENCODED = object()  # TrackedTask._sr_initial once the task's TASK_SPAWN is encoded
 TrackedTask.__name__ = TrackedTask.__qualname__ = "Task"  # reprs read as asyncio's: <Task pending name=...>
 
@@ -257,6 +262,7 @@ class Tracker:
         self._any_callback_loops = False
         self._unusual = False  # _any_eager or _any_callback_loops: the report's fast path is off
         self._original_run = None
+        self._original_handler = None
         self._hidden = weakref.WeakKeyDictionary()  # running hidden task -> tid of its nearest visible ancestor
         self._special = {}  # coroutine -> _HIDE or (file, line): tasks our package starts (see hide, site)
         self._failed = weakref.WeakKeyDictionary()  # failed task -> its reported name
@@ -416,7 +422,30 @@ class Tracker:
         self._original_task = tasks.Task
         tasks.Task = TrackedTask  # what BaseEventLoop.create_task instantiates (a task factory's choice stays its own)
         self._watch_steps()
+        self._watch_destroyed()
         _active = self
+
+    def _watch_destroyed(self):
+        """Hears of a TrackedTask destroyed while pending from the call its finalizer makes."""
+        original = base_events.BaseEventLoop.call_exception_handler
+        tracker = self
+
+        def call_exception_handler(loop, context):
+            task = context.get("task") if type(context) is dict else None
+            if type(task) is TrackedTask and context.get("message") == DESTROYED_PENDING and not task.done():
+                try:
+                    if _active is tracker:
+                        tracker._destroyed_pending(getattr(task, "_sr_tid", None))
+                except Exception as e:  # noqa: B902 - the program's handler still runs
+                    _internal_error("reporting a destroyed task", e)
+                if getattr(task, "_sr_quiet", False):
+                    return None  # plain asyncio would not have called: nothing is logged
+            return original(loop, context)
+
+        call_exception_handler.__wrapped__ = original
+        call_exception_handler.__doc__ = original.__doc__
+        self._original_handler = original
+        base_events.BaseEventLoop.call_exception_handler = call_exception_handler
 
     def _watch_steps(self):
         """A task ends only inside one of its steps, and on asyncio's own loops every step runs
@@ -467,6 +496,7 @@ class Tracker:
             base_events.BaseEventLoop.create_task = self._original
             tasks.Task = self._original_task
             events.Handle._run = self._original_run
+            base_events.BaseEventLoop.call_exception_handler = self._original_handler
             self._original = None
             if _active is self:
                 _active = None
@@ -863,7 +893,7 @@ class Tracker:
             return '"state":"failed","error":%s' % _json_error({"name": wire_text(_type_name(e)), "message": "scene_runner could not describe this task's end: %s" % wire_text(safe_str(e))})
 
     def _destroyed_pending(self, tid):
-        """A reported task was collected while pending (from TrackedTask.__del__ or an _Entry's
+        """A reported task was collected while pending (from its loop's call_exception_handler or an _Entry's
         callback: any thread, inside anything). Only its tid is kept: no reference to it."""
         if tid is not None and self._live.pop(tid, False) is None:
             self._foreign_tids.pop(tid, None)

@@ -60,6 +60,15 @@ class TrackerHoldsNoTasks(Base):
             {"id": forgotten["id"], "state": "failed", "error": {"name": "RuntimeError", "message": "Task was destroyed but it is pending!"}},
         )
 
+    def test_a_destroyed_task_whose_log_asyncio_turned_off_is_reported_and_not_logged(self):
+        child = self.assertSameAsPlain("destroyed_quiet.py")
+        self.assertNotIn("handler:", child.finish()[1])
+        forgotten = child.task("forgotten")
+        self.assertEqual(
+            child.end_state(forgotten["id"]),
+            {"id": forgotten["id"], "state": "failed", "error": {"name": "RuntimeError", "message": "Task was destroyed but it is pending!"}},
+        )
+
     @unittest.skipUnless(has_cpython_tests(), "this python3 has no test package")
     def test_cpython_log_destroyed_pending_task_passes_under_the_runner(self):
         self.run_cpython_tests("test.test_asyncio.test_tasks", "test_log_destroyed_pending_task", 8)
