@@ -4,25 +4,17 @@
 // while the worker is behind and after it caught up. Also: a worker that dies halfway is taken
 // over on the host (its scene caught up from the last block it returned), losing nothing.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { loadTs } from "../helpers/load-ts.mjs";
+import { WORKER, withWorkerAndTempDir } from "../helpers/recording-worker.mjs";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const WORKER = join(ROOT, "dist", "recording-worker.js");
 const rec = await loadTs("src/recording/index.ts");
 const { SceneStore } = await loadTs("src/scene/scene-store.ts");
 const { encodeFrame } = await loadTs("src/protocol/frames.ts");
 
-let dir;
-before(() => {
-  if (!existsSync(WORKER)) execFileSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, stdio: "inherit" });
-  dir = mkdtempSync(join(tmpdir(), "srec-worker-"));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
+const tempDir = withWorkerAndTempDir("srec-worker-");
 
 const body = (m) => Buffer.concat(encodeFrame(m)).subarray(4);
 const turn = () => new Promise((r) => setImmediate(r));
@@ -71,7 +63,7 @@ test("the worker builds every keyframe but the first: the host's scene is read o
   const clock = { now: 0 };
   let snapshots = 0;
   const hostScene = new SceneStore();
-  const path = join(dir, "worker.srec");
+  const path = join(tempDir(), "worker.srec");
   const recorder = new rec.Recorder({
     now: () => clock.now, epoch: () => 0, keyframeMinBytes: 20_000, workerFile: WORKER,
     scene: { snapshot: () => (snapshots++, hostScene.snapshot()) },
@@ -97,7 +89,7 @@ test("the worker builds every keyframe but the first: the host's scene is read o
   assert.equal(records, 401, "every message is in the file once");
   file.close();
   // Saving from memory (Scene: Save Recording…) writes the same moments.
-  const saved = join(dir, "saved.srec");
+  const saved = join(tempDir(), "saved.srec");
   rec.saveRecording(recorder, saved);
   const again = rec.RecordingReader.open(saved);
   assertEvery(again, expected, "saved");
@@ -108,7 +100,7 @@ test("a worker that falls behind: the host takes the next keyframe from its own 
   const clock = { now: 0 };
   let snapshots = 0;
   const hostScene = new SceneStore();
-  const path = join(dir, "behind.srec");
+  const path = join(tempDir(), "behind.srec");
   const recorder = new rec.Recorder({
     now: () => clock.now, epoch: () => 0, keyframeMinBytes: 20_000, workerFile: WORKER,
     scene: { snapshot: () => (snapshots++, hostScene.snapshot()) },
@@ -132,7 +124,7 @@ test("a recording saved while the worker has not answered yet still reads every 
   const expected = await feed(recorder, clock, 200); // no turn of the loop: nothing answered
   const waiting = recorder.segments.filter((s) => !s.hasKey).length;
   assert.ok(waiting >= 1 && waiting <= 3, `segments wait for the worker's keyframe (${waiting}): at most two and the one being written`);
-  const path = join(dir, "early.srec");
+  const path = join(tempDir(), "early.srec");
   rec.saveRecording(recorder, path);
   const r = rec.RecordingReader.open(path);
   assertEvery(r, expected, "saved early");
@@ -142,7 +134,7 @@ test("a recording saved while the worker has not answered yet still reads every 
 
 test("a worker that dies halfway: the host takes the recording over from the last block it returned", async () => {
   // The real worker, but it exits after answering five segments.
-  const dying = join(dir, "dying-worker.js");
+  const dying = join(tempDir(), "dying-worker.js");
   writeFileSync(dying, `
     const { parentPort } = require("node:worker_threads");
     let answered = 0;
@@ -156,13 +148,13 @@ test("a worker that dies halfway: the host takes the recording over from the las
     };
     require(${JSON.stringify(WORKER)});
   `);
-  process.env.SREC_TEST_DIR = dir; // the worker inherits the environment
+  process.env.SREC_TEST_DIR = tempDir(); // the worker inherits the environment
   const clock = { now: 0 };
-  const path = join(dir, "dying.srec");
+  const path = join(tempDir(), "dying.srec");
   const recorder = new rec.Recorder({ now: () => clock.now, epoch: () => 0, keyframeMinBytes: 20_000, workerFile: dying, sink: new rec.RecordingFileWriter(path) });
   const expected = await feed(recorder, clock, 300, { every: 3 });
   await recorder.close();
-  assert.ok(existsSync(join(dir, "died")), "the worker did die after five segments");
+  assert.ok(existsSync(join(tempDir(), "died")), "the worker did die after five segments");
   assert.ok(recorder.segments.length > 10, `enough segments to outlive the worker (${recorder.segments.length})`);
   assertEvery(recorder.reader(), expected, "memory");
   const r = rec.RecordingReader.open(path);

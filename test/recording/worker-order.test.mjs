@@ -5,26 +5,18 @@
 // (dist/recording-worker.js) runs under a thin wrapper that, on a chosen job, makes it fail on its
 // own error path (or exits), and holds the jobs after it until the test lets them go.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BroadcastChannel } from "node:worker_threads";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { loadTs } from "../helpers/load-ts.mjs";
+import { WORKER, withWorkerAndTempDir } from "../helpers/recording-worker.mjs";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const WORKER = join(ROOT, "dist", "recording-worker.js");
 const rec = await loadTs("src/recording/index.ts");
 const { SceneStore } = await loadTs("src/scene/scene-store.ts");
 const { encodeFrame } = await loadTs("src/protocol/frames.ts");
 
-let dir;
-before(() => {
-  if (!existsSync(WORKER)) execFileSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, stdio: "inherit" });
-  dir = mkdtempSync(join(tmpdir(), "srec-order-"));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
+const tempDir = withWorkerAndTempDir("srec-order-");
 
 /**
  * A worker program: the real one, except that its `at`-th segment job waits until the next one
@@ -33,7 +25,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
  * unanswered. The jobs after it wait until `release` is said on the channel.
  */
 function wrapper(name, { at, die }) {
-  const file = join(dir, `${name}.js`);
+  const file = join(tempDir(), `${name}.js`);
   writeFileSync(file, `
     const { parentPort, BroadcastChannel } = require("node:worker_threads");
     const on = parentPort.on.bind(parentPort);
@@ -118,7 +110,7 @@ function assertEveryMoment(reader, expected, what) {
 async function runCase(name, { die }) {
   const FAIL_AT = 4;
   const channel = new BroadcastChannel(name);
-  const path = join(dir, `${name}.srec`);
+  const path = join(tempDir(), `${name}.srec`);
   const clock = { now: 0 };
   const recorder = new rec.Recorder({ now: () => clock.now, epoch: () => 0, keyframeMinBytes: 2_000, workerFile: wrapper(name, { at: FAIL_AT, die }), sink: new rec.RecordingFileWriter(path) });
   const feed = recorderFeed(recorder, clock);
