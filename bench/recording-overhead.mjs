@@ -84,7 +84,7 @@ async function once(record, { boxes, seconds }) {
 }
 
 export async function run(ctx) {
-  const size = ctx.smoke ? { boxes: 100, seconds: 1 } : { boxes: 1000, seconds: 4 };
+  const size = ctx.smoke ? { boxes: 100, seconds: 1 } : { boxes: 1000, seconds: ctx.quick ? 3 : 4 };
   await once(false, size); // warm-up: bundles built, JIT warm, caches filled
   const samples = await interleave({ ...ctx.repsLong, ours: () => once(true, size), peer: () => once(false, size), log: ctx.log });
   const m = (side, k) => median(samples[side].map((s) => s[k]));

@@ -25,9 +25,9 @@ type ParentMessage = { etype: "applied"; seq: number };
 const [file, coalesceArg] = process.argv.slice(2);
 const coalesce = coalesceArg === "1";
 // How long the viewer may take to catch up once the program ended. The baseline (no coalescing)
-// never does: it is recorded as not drained after 3 s, which also spares the quick run 20 s of
+// never does: it is recorded as not drained after 2 s, which also spares the quick run 24 s of
 // waiting (its delays stop counting then, which only lowers the peer's figures).
-const DRAIN_LIMIT_MS = coalesce ? 10_000 : 3_000;
+const DRAIN_LIMIT_MS = coalesce ? 10_000 : 2_000;
 
 /** Nodes a scene message carries (what the viewer applies for it). */
 function nodeCount(m: SceneMessage): number {
