@@ -82,7 +82,7 @@ export async function run(ctx) {
   // The host-side Channel for this process (the runner pipe's codec) and the host's own process.
   await bundleHost("src/runner/channel.ts", "channel.cjs");
   const hostScript = await bundleHost("bench/host/pipeline-host.ts", "pipeline-host.cjs");
-  const size = ctx.smoke ? { boxes: 50, seconds: 1, hostScript } : { boxes: 1000, seconds: ctx.quick ? 4 : 5, hostScript };
+  const size = ctx.smoke ? { boxes: 50, seconds: 1, hostScript } : { boxes: 1000, seconds: ctx.quick ? 3 : 5, hostScript };
   const s = await interleave({
     ...ctx.repsLong, log: ctx.log,
     ours: () => once(ctx, true, size),

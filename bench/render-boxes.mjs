@@ -49,8 +49,7 @@ export async function run(ctx) {
     const peerInfo = await plain.page.evaluate(([w, h, p, s]) => window.naiveBoxes(w, h, p, s), [canvas.w, canvas.h, positions, size]);
 
     const s = await interleave({
-      // One frame a run takes ~1.3 s of software WebGL here: the quick run takes the long benchmarks' 3 pairs.
-      ...(ctx.quick ? ctx.repsLong : ctx.reps), log: ctx.log,
+      ...ctx.reps, log: ctx.log,
       ours: () => viewer.page.evaluate((k) => window.__sceneViewer.measureFrames(k), frames),
       peer: () => plain.page.evaluate((k) => window.measureFrames(k), frames),
     });

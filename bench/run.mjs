@@ -3,7 +3,7 @@
 // and writes bench/results.json: [{ name, ours, peer, peerName, unit, ratio, ... }], ratio = ours / peer.
 //
 //   --quick   the same set with fewer repetitions and shorter programs, to finish in about
-//             five minutes on an idle 2-core machine (4 interleaved pairs, 3 for the Chromium ones)
+//             five minutes on an idle 2-core machine (3 interleaved pairs, shorter programs)
 //   --smoke   tiny sizes, one repetition, no timing meaning: proves every benchmark runs
 //             (test/bench/bench-smoke.test.mjs); results go to node_modules/.cache/scene-runner-bench/
 //   --only a,b  only the benchmarks whose name starts with one of these
@@ -32,7 +32,7 @@ const ctx = {
   smoke, quick,
   python: process.env.PYTHON ?? "python3",
   // Interleaved pairs (ours, peer) per benchmark; the figure is the median of each side.
-  reps: smoke ? { reps: 1, minReps: 1 } : quick ? { reps: 4, minReps: 3, budgetMs: 45_000 } : { reps: 7, minReps: 5, budgetMs: 240_000 },
+  reps: smoke ? { reps: 1, minReps: 1 } : quick ? { reps: 3, minReps: 3 } : { reps: 7, minReps: 5, budgetMs: 240_000 },
   // For the benchmarks where one pair takes many seconds (headless Chromium, 5 s programs).
   repsLong: smoke ? { reps: 1, minReps: 1 } : quick ? { reps: 3, minReps: 3 } : { reps: 5, minReps: 5 },
   log: (line) => process.stderr.write(`${line}\n`),
