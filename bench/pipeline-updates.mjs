@@ -28,7 +28,9 @@ export async function once(ctx, coalesce, { boxes, seconds, hostScript }) {
   return withHostProcess(
     {
       script: hostScript, args: [join(root, "bench", "programs", "boxes.ts"), coalesce ? "1" : "0"],
-      env: { BENCH_BOXES: String(boxes), BENCH_SECONDS: String(seconds) }, limitMs: (seconds + 60) * 1000,
+      // The smoke run's baseline must drain (nothing lost, test/bench): the 10 s it has always had.
+      env: { BENCH_BOXES: String(boxes), BENCH_SECONDS: String(seconds), BENCH_DRAIN_MS: String(coalesce || ctx.smoke ? 10_000 : 2_000) },
+      limitMs: (seconds + 60) * 1000,
       onPage: (m) => {
         if (m.t === "stats" && m.fps > 0) fps.push(m.fps);
       },
