@@ -51,23 +51,22 @@ class Base(unittest.TestCase):
 class TrackerHoldsNoTasks(Base):
     """Item 9: a pending task nobody references is collected; its end is still reported."""
 
-    def test_unreferenced_pending_task_is_destroyed_and_reported(self):
-        child = self.assertSameAsPlain("destroyed_pending.py")
-        self.assertIn("handler: Task was destroyed but it is pending!\n", child.finish()[1])
+    def assertReportedDestroyed(self, child):
         forgotten = child.task("forgotten")
         self.assertEqual(
             child.end_state(forgotten["id"]),
             {"id": forgotten["id"], "state": "failed", "error": {"name": "RuntimeError", "message": "Task was destroyed but it is pending!"}},
         )
 
+    def test_unreferenced_pending_task_is_destroyed_and_reported(self):
+        child = self.assertSameAsPlain("destroyed_pending.py")
+        self.assertIn("handler: Task was destroyed but it is pending!\n", child.finish()[1])
+        self.assertReportedDestroyed(child)
+
     def test_a_destroyed_task_whose_log_asyncio_turned_off_is_reported_and_not_logged(self):
         child = self.assertSameAsPlain("destroyed_quiet.py")
         self.assertNotIn("handler:", child.finish()[1])
-        forgotten = child.task("forgotten")
-        self.assertEqual(
-            child.end_state(forgotten["id"]),
-            {"id": forgotten["id"], "state": "failed", "error": {"name": "RuntimeError", "message": "Task was destroyed but it is pending!"}},
-        )
+        self.assertReportedDestroyed(child)
 
     @unittest.skipUnless(has_cpython_tests(), "this python3 has no test package")
     def test_cpython_log_destroyed_pending_task_passes_under_the_runner(self):
